@@ -1,0 +1,13 @@
+/** The built-in cell kinds and the registry they are added through. */
+import { Registry } from "./registry.ts";
+import { js } from "./js.ts";
+import { md } from "./md.ts";
+import { ts } from "./ts.ts";
+
+export { Registry } from "./registry.ts";
+export { js, md, ts };
+
+/** A registry with every built-in kind. */
+export function defaultRegistry(): Registry {
+  return new Registry([js, ts, md]);
+}

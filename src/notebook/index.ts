@@ -1,0 +1,7 @@
+/** The notebook file format, model and compile step. Pure: no DOM, no Node. */
+export { parse, IdAllocator } from "./parse.ts";
+export { serialize, isCanonical } from "./serialize.ts";
+export { NotebookSyntaxError } from "./errors.ts";
+export { parseInfo, formatInfo, getOption, hasFlag, setOption } from "./options.ts";
+export { cellId, type Cell, type CellId, type CellOption, type Notebook } from "./types.ts";
+export { compileCell, type CellKind, type CellKindRegistry, type Compiled, type CompileError, type Definition } from "./kinds.ts";

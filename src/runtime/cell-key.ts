@@ -1,0 +1,46 @@
+import { isData, NotDataError } from "../trace/canonical.ts";
+import { digest, sha256Hex, type Digest } from "../trace/digest.ts";
+import { canonicalJson } from "../trace/canonical.ts";
+
+// A cell's key is its "execution path": its kind and source plus a digest per input. An
+// input that is plain data is digested by content; anything else (a function, a DOM node,
+// an op) by the key of the cell that defined it, recursively. Builtins by their name.
+const contentDigests = new WeakMap<object, Digest | null>();
+
+/** The content digest of a data value, memoized per object; null when it is not data. */
+export function contentDigest(value: unknown): Digest | null {
+  if (value !== null && typeof value === "object") {
+    if (contentDigests.has(value)) return contentDigests.get(value)!;
+    const d = tryDigest(value);
+    contentDigests.set(value, d);
+    return d;
+  }
+  return tryDigest(value);
+}
+
+function tryDigest(value: unknown): Digest | null {
+  try {
+    return digest(value);
+  } catch (error) {
+    if (error instanceof NotDataError) return null;
+    throw error;
+  }
+}
+
+/** Computes a cell's cache key from its kind, source and input digests. */
+export function cellKey(kind: string, source: string, inputs: readonly string[], inputDigests: readonly string[]): Digest {
+  return sha256Hex(canonicalJson(["cell", kind, source, inputs, inputDigests]));
+}
+
+/** Whether a settled value can be stored in the cell cache. */
+export function isCacheable(value: unknown): boolean {
+  return isData(value);
+}
+
+/** Names whose use makes a cell non-deterministic or effectful, so it is never cached. */
+export const VOLATILE_INPUTS: ReadonlySet<string> = new Set([
+  "display", "view", "invalidation", "visibility", "signal", "now", "width", "fetch", "crypto", "performance", "WebSocket", "XMLHttpRequest", "localStorage", "sessionStorage", "indexedDB",
+]);
+
+/** Source patterns of time and randomness that keep a cell out of the cache. */
+export const VOLATILE_SOURCE = /\bMath\.random\b|\bDate\.now\b|\bnew Date\(\s*\)|\bcrypto\.|\bperformance\.now\b/;

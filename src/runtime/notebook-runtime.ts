@@ -1,0 +1,349 @@
+import { Runtime, type Module, type Variable } from "@observablehq/runtime";
+import type { CellId, Compiled, Definition } from "../notebook/index.ts";
+import { fromCanonical, toCanonical, type Json } from "../trace/canonical.ts";
+import { cellKey, contentDigest, isCacheable, VOLATILE_INPUTS, VOLATILE_SOURCE } from "./cell-key.ts";
+import { initialState, toCellError, type CellState } from "./cell-state.ts";
+
+/** Persistent storage for cell values, keyed by cell key. Errors on put are reported, not thrown at cells. */
+export interface CellCache {
+  get(key: string): Promise<Json | undefined>;
+  put(key: string, value: Json): Promise<void>;
+}
+
+/** The platform a notebook runs on: its standard library, clock, cache and input observer. */
+export interface RuntimePlatform {
+  /** The standard library: names every cell can use (Plot, aq, html, md, Inputs, …). */
+  readonly builtins: Readonly<Record<string, unknown>>;
+  /** Milliseconds from some fixed origin, for run timings. */
+  readonly now: () => number;
+  /** The cell cache; without one nothing is cached. */
+  readonly cache?: CellCache;
+  /** Turns an input element into a generator of its values, for `view(…)`. */
+  readonly input?: (element: unknown) => AsyncGenerator<unknown> | Generator<unknown>;
+  /** Where cache write failures and other non-cell problems are reported. */
+  readonly report?: (message: string) => void;
+}
+
+/** A cell as the runtime sees it: identity, what it is, and its compiled form. */
+export interface RuntimeCell {
+  readonly id: CellId;
+  readonly kind: string;
+  readonly source: string;
+  readonly compiled: Compiled;
+  /** `nocache` option set: never read from nor written to the cell cache. */
+  readonly nocache: boolean;
+}
+
+type Listener = (id: CellId, state: CellState) => void;
+
+interface Entry {
+  cell: RuntimeCell;
+  main: Variable;
+  outputs: Map<string, Variable>;
+  state: CellState;
+  key: string | null;
+  /** Incremented per run; displays from an older run are rejected. */
+  version: number;
+  displayVersion: number;
+  /** Output names currently in error (duplicates), and whether the main variable itself succeeded. */
+  outputErrors: Set<string>;
+  mainOk: boolean;
+}
+
+const DISPLAY = Symbol("display");
+const VIEW = Symbol("view");
+const SIGNAL = Symbol("signal");
+
+/** A reactive notebook on @observablehq/runtime: cells are synced in, states are observed out. */
+export class NotebookRuntime {
+  private readonly runtime: Runtime;
+  private readonly module: Module;
+  private readonly entries = new Map<CellId, Entry>();
+  private readonly listeners = new Set<Listener>();
+  private readonly builtinNames: ReadonlySet<string>;
+  private readonly idleWaiters = new Set<() => void>();
+  /** Restore durations of cells whose current value came from the cache, until their observer sees it. */
+  private readonly pendingRestore = new WeakMap<Entry, number>();
+  private readonly lastMs = new WeakMap<Entry, number>();
+
+  constructor(private readonly platform: RuntimePlatform) {
+    const builtins: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(platform.builtins)) builtins[name] = () => value;
+    builtins.display = () => DISPLAY;
+    builtins.view = () => VIEW;
+    builtins.signal = () => SIGNAL;
+    this.builtinNames = new Set([...Object.keys(builtins), "invalidation", "visibility"]);
+    this.runtime = new Runtime(builtins, (name) => (globalThis as Record<string, unknown>)[name]);
+    this.module = this.runtime.module();
+  }
+
+  /** Makes the runtime match `cells`: new cells are defined, changed ones redefined, missing ones deleted. */
+  sync(cells: readonly RuntimeCell[]): void {
+    const seen = new Set<CellId>();
+    for (const cell of cells) {
+      seen.add(cell.id);
+      const entry = this.entries.get(cell.id);
+      if (!entry) this.define(cell);
+      else if (!sameCell(entry.cell, cell)) this.redefine(entry, cell);
+    }
+    for (const [id, entry] of this.entries) if (!seen.has(id)) this.remove(id, entry);
+  }
+
+  /** The current state of a cell, or undefined for an unknown id. */
+  state(id: CellId): CellState | undefined {
+    return this.entries.get(id)?.state;
+  }
+
+  /** Every cell's current state. */
+  states(): Map<CellId, CellState> {
+    return new Map([...this.entries].map(([id, e]) => [id, e.state]));
+  }
+
+  /** Calls `listener` on every state transition; returns the unsubscribe function. */
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves once no cell is queued or running (generators count as settled after their first value). */
+  async idle(): Promise<void> {
+    await new Promise((r) => setTimeout(r, 0));
+    while ([...this.entries.values()].some((e) => e.state.status === "queued" || e.state.status === "running")) {
+      await new Promise<void>((resolve) => this.idleWaiters.add(resolve));
+    }
+  }
+
+  /** Stops every cell (their invalidation resolves) and releases the runtime. */
+  dispose(): void {
+    this.runtime.dispose();
+    this.entries.clear();
+    this.listeners.clear();
+  }
+
+  private define(cell: RuntimeCell): void {
+    const entry: Entry = {
+      cell,
+      main: undefined as unknown as Variable,
+      outputs: new Map(),
+      state: initialState([], false),
+      key: null,
+      version: 0,
+      displayVersion: -1,
+      outputErrors: new Set(),
+      mainOk: false,
+    };
+    entry.main = this.module.variable(this.observer(entry));
+    this.entries.set(cell.id, entry);
+    this.apply(entry, cell);
+  }
+
+  private redefine(entry: Entry, cell: RuntimeCell): void {
+    entry.cell = cell;
+    this.apply(entry, cell);
+  }
+
+  private remove(id: CellId, entry: Entry): void {
+    for (const v of entry.outputs.values()) v.delete();
+    entry.main.delete();
+    this.entries.delete(id);
+    this.wakeIdle();
+  }
+
+  /** Points the cell's variables at its current definition; output variables are kept when their names survive. */
+  private apply(entry: Entry, cell: RuntimeCell): void {
+    const compiled = cell.compiled;
+    const definition: Definition =
+      compiled.type === "definition" ? compiled.definition : { body: "", inputs: [], outputs: [], autodisplay: false };
+    const names = definition.outputs;
+    this.setState(entry, { ...initialState(names, definition.autodisplay), runs: entry.state.runs, displays: entry.state.displays });
+    entry.key = null;
+
+    const vid = names.length ? `cell ${cell.id}` : null;
+    if (compiled.type === "error") {
+      const error = compiled.error;
+      entry.main.define(vid, [], () => {
+        throw error;
+      });
+    } else if (compiled.type === "static") {
+      entry.main.define(vid, [], () => undefined);
+    } else {
+      const { inputs, run } = this.wrap(entry, definition);
+      entry.main.define(vid, inputs, run);
+    }
+
+    for (const [name, v] of entry.outputs) {
+      if (!names.includes(name)) {
+        v.delete();
+        entry.outputs.delete(name);
+      }
+    }
+    for (const name of names) {
+      if (entry.outputs.has(name)) continue;
+      const v = this.module.variable(this.outputObserver(entry, name));
+      v.define(name, [vid!], (exports: Record<string, unknown>) => exports[name]);
+      entry.outputs.set(name, v);
+    }
+  }
+
+  /** Wraps a compiled body: substitutes per-cell builtins, consults the cache, times and counts runs. */
+  private wrap(entry: Entry, definition: Definition): { inputs: string[]; run: (...args: unknown[]) => unknown } {
+    const cell = entry.cell;
+    const fn = (0, eval)(`(${definition.body})`) as (...args: unknown[]) => unknown;
+    const inputs = [...definition.inputs];
+    const wantsSignal = inputs.includes("signal");
+    let invalidationIndex = inputs.indexOf("invalidation");
+    const hidden = wantsSignal && invalidationIndex < 0;
+    if (hidden) invalidationIndex = inputs.push("invalidation") - 1;
+    const cacheable =
+      !!this.platform.cache && !cell.nocache && !inputs.some((i) => VOLATILE_INPUTS.has(i)) && !VOLATILE_SOURCE.test(cell.source);
+
+    const run = async (...args: unknown[]): Promise<unknown> => {
+      const version = ++entry.version;
+      const key = this.keyOf(cell, definition.inputs, args);
+      entry.key = key;
+      if (cacheable && key) {
+        const t0 = this.platform.now();
+        const hit = await this.lookup(key);
+        if (entry.version !== version) return undefined;
+        if (hit !== undefined) {
+          this.pendingRestore.set(entry, this.platform.now() - t0);
+          return fromCanonical(hit);
+        }
+      }
+      const callArgs = args.slice(0, definition.inputs.length).map((arg) => this.perCell(entry, version, arg, args[invalidationIndex]));
+      this.setState(entry, { ...entry.state, status: "running" });
+      const t0 = this.platform.now();
+      entry.state = { ...entry.state, runs: entry.state.runs + 1 };
+      try {
+        const value = await fn(...callArgs);
+        this.lastMs.set(entry, this.platform.now() - t0);
+        if (cacheable && key && entry.version === version && !isGenerator(value) && isCacheable(value)) this.store(entry, key, value);
+        return value;
+      } catch (error) {
+        this.lastMs.set(entry, this.platform.now() - t0);
+        throw error;
+      }
+    };
+    return { inputs, run };
+  }
+
+  /** The execution-path key of a cell run; null when an input has no known digest. */
+  private keyOf(cell: RuntimeCell, names: readonly string[], args: readonly unknown[]): string | null {
+    const digests: string[] = [];
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
+      const owner = this.ownerOf(name);
+      if (!owner && this.builtinNames.has(name)) {
+        digests.push(`builtin:${name}`);
+        continue;
+      }
+      const d = contentDigest(args[i]);
+      if (d) digests.push(d);
+      else if (owner?.key) digests.push(`${owner.key}:${name}`);
+      else return null;
+    }
+    return cellKey(cell.kind, cell.source, names, digests);
+  }
+
+  private ownerOf(name: string): Entry | undefined {
+    for (const e of this.entries.values()) if (e.outputs.has(name)) return e;
+    return undefined;
+  }
+
+  /** Replaces the display/view/signal placeholders with this run's own functions. */
+  private perCell(entry: Entry, version: number, arg: unknown, invalidation: unknown): unknown {
+    if (arg === DISPLAY) return (value: unknown) => this.display(entry, version, value);
+    if (arg === VIEW) {
+      const input = this.platform.input;
+      if (!input) return () => {
+        throw new Error("view is not available on this platform");
+      };
+      return (element: unknown) => input(this.display(entry, version, element));
+    }
+    if (arg === SIGNAL) {
+      const controller = new AbortController();
+      (invalidation as Promise<void>).then(() => controller.abort(new Error("cell invalidated")));
+      return controller.signal;
+    }
+    return arg;
+  }
+
+  private display(entry: Entry, version: number, value: unknown): unknown {
+    if (version !== entry.version) throw new Error("stale display: the cell has re-run since");
+    const displays = entry.displayVersion === version ? [...entry.state.displays, value] : [value];
+    entry.displayVersion = version;
+    this.setState(entry, { ...entry.state, displays });
+    return value;
+  }
+
+  private async lookup(key: string): Promise<Json | undefined> {
+    try {
+      return await this.platform.cache!.get(key);
+    } catch (error) {
+      this.platform.report?.(`cell cache read failed: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+
+  private store(entry: Entry, key: string, value: unknown): void {
+    this.platform.cache!.put(key, toCanonical(value)).catch((error: Error) => {
+      const message = `not cached: ${error.message}`;
+      this.platform.report?.(message);
+      if (entry.key === key) this.setState(entry, { ...entry.state, cacheWarning: message });
+    });
+  }
+
+  private observer(entry: Entry) {
+    return {
+      pending: () => this.setState(entry, { ...entry.state, status: entry.state.status === "running" ? "running" : "queued" }),
+      fulfilled: (value: unknown) => {
+        const restored = this.pendingRestore.get(entry);
+        this.pendingRestore.delete(entry);
+        const ms = restored ?? this.lastMs.get(entry) ?? null;
+        const displays = entry.displayVersion === entry.version ? entry.state.displays : [];
+        entry.mainOk = true;
+        this.setState(entry, { ...entry.state, status: restored !== undefined ? "cached" : "fulfilled", value, ms, displays, error: null });
+      },
+      rejected: (error: unknown) => {
+        entry.mainOk = false;
+        const displays = entry.displayVersion === entry.version ? entry.state.displays : [];
+        this.setState(entry, { ...entry.state, status: "error", value: undefined, error: toCellError(error), displays, ms: this.lastMs.get(entry) ?? null });
+      },
+    };
+  }
+
+  /** Output variables report what the main variable cannot see: a name defined more than once. */
+  private outputObserver(entry: Entry, name: string) {
+    return {
+      rejected: (error: unknown) => {
+        entry.outputErrors.add(name);
+        if (entry.state.status !== "error") this.setState(entry, { ...entry.state, status: "error", error: toCellError(error) });
+      },
+      fulfilled: () => {
+        if (entry.outputErrors.delete(name) && entry.outputErrors.size === 0 && entry.state.status === "error" && entry.mainOk) {
+          this.setState(entry, { ...entry.state, status: "fulfilled", error: null });
+        }
+      },
+    };
+  }
+
+  private setState(entry: Entry, state: CellState): void {
+    entry.state = state;
+    for (const l of this.listeners) l(entry.cell.id, state);
+    if (state.status !== "queued" && state.status !== "running") this.wakeIdle();
+  }
+
+  private wakeIdle(): void {
+    const waiters = [...this.idleWaiters];
+    this.idleWaiters.clear();
+    for (const w of waiters) w();
+  }
+}
+
+function sameCell(a: RuntimeCell, b: RuntimeCell): boolean {
+  return a.kind === b.kind && a.source === b.source && a.nocache === b.nocache && a.compiled.type === b.compiled.type;
+}
+
+function isGenerator(value: unknown): boolean {
+  return !!value && typeof (value as Generator).next === "function" && typeof (value as Generator).return === "function";
+}
