@@ -34,3 +34,8 @@ declare module "@observablehq/inspector" {
     static into(container: Element | string): () => Inspector;
   }
 }
+declare module "@observablehq/inputs" {
+  const Inputs: Record<string, (...args: any[]) => any>;
+  export = Inputs;
+}
+declare module "weft:inspector.css";

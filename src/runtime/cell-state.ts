@@ -24,11 +24,13 @@ export interface CellState {
   readonly cacheWarning: string | null;
   /** Names the cell defines. */
   readonly names: readonly string[];
+  /** The current value of each defined name (a view's latest input value, not its generator). */
+  readonly exports: Readonly<Record<string, unknown>>;
 }
 
 /** The state of a cell that has just been defined and not yet computed. */
 export function initialState(names: readonly string[], autodisplay: boolean): CellState {
-  return { status: "queued", runs: 0, ms: null, value: undefined, autodisplay, displays: [], error: null, cacheWarning: null, names };
+  return { status: "queued", runs: 0, ms: null, value: undefined, autodisplay, displays: [], error: null, cacheWarning: null, names, exports: {} };
 }
 
 /** Turns anything thrown by a cell into a CellError, keeping a located compile error as it is. */

@@ -155,7 +155,7 @@ export class NotebookRuntime {
     const definition: Definition =
       compiled.type === "definition" ? compiled.definition : { body: "", inputs: [], outputs: [], autodisplay: false };
     const names = definition.outputs;
-    this.setState(entry, { ...initialState(names, definition.autodisplay), runs: entry.state.runs, displays: entry.state.displays });
+    this.setState(entry, { ...initialState(names, definition.autodisplay), runs: entry.state.runs, displays: entry.state.displays, exports: entry.state.exports });
     entry.key = null;
 
     const vid = names.length ? `cell ${cell.id}` : null;
@@ -175,6 +175,8 @@ export class NotebookRuntime {
       if (!names.includes(name)) {
         v.delete();
         entry.outputs.delete(name);
+        const { [name]: _gone, ...rest } = entry.state.exports;
+        entry.state = { ...entry.state, exports: rest };
       }
     }
     for (const name of names) {
@@ -319,7 +321,10 @@ export class NotebookRuntime {
         entry.outputErrors.add(name);
         if (entry.state.status !== "error") this.setState(entry, { ...entry.state, status: "error", error: toCellError(error) });
       },
-      fulfilled: () => {
+      fulfilled: (value: unknown) => {
+        if (entry.state.exports[name] !== value || !(name in entry.state.exports)) {
+          this.setState(entry, { ...entry.state, exports: { ...entry.state.exports, [name]: value } });
+        }
         if (entry.outputErrors.delete(name) && entry.outputErrors.size === 0 && entry.state.status === "error" && entry.mainOk) {
           this.setState(entry, { ...entry.state, status: "fulfilled", error: null });
         }

@@ -118,14 +118,16 @@ export function isData(value: unknown): boolean {
   }
 }
 
-interface TableLike {
+/** The slice of an arquero table's API that Weft relies on. */
+export interface TableLike {
   columnNames(): string[];
   array(name: string): ArrayLike<unknown> | undefined;
   numRows(): number;
+  objects(options?: { limit?: number }): Record<string, unknown>[];
 }
 
 /** Duck-typed arquero table check, so tables from any arquero copy are recognized. */
 export function isTable(value: unknown): value is TableLike {
   const t = value as Partial<TableLike> | null;
-  return !!t && typeof t.columnNames === "function" && typeof t.array === "function" && typeof t.numRows === "function";
+  return !!t && typeof t.columnNames === "function" && typeof t.array === "function" && typeof t.numRows === "function" && typeof t.objects === "function";
 }

@@ -1,0 +1,21 @@
+import { readFile, rename, writeFile } from "node:fs/promises";
+import { parse, serialize } from "../notebook/index.ts";
+
+/** Result of formatting one file: whether it was already canonical. */
+export interface FmtResult {
+  readonly file: string;
+  readonly canonical: boolean;
+}
+
+/** Rewrites a notebook in canonical form (atomically), or with `check` only reports whether it is. */
+export async function fmtNotebook(file: string, check: boolean): Promise<FmtResult> {
+  const text = await readFile(file, "utf8");
+  const formatted = serialize(parse(text));
+  const canonical = formatted === text;
+  if (!canonical && !check) {
+    const temp = `${file}.weft-fmt.tmp`;
+    await writeFile(temp, formatted, "utf8");
+    await rename(temp, file);
+  }
+  return { file, canonical };
+}

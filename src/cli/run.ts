@@ -1,0 +1,99 @@
+import { readFile } from "node:fs/promises";
+import { defaultRegistry } from "../../cells/index.ts";
+import { compileCell, hasFlag, parse, type CellKindRegistry } from "../notebook/index.ts";
+import { NotebookRuntime, type CellCache, type CellState } from "../runtime/index.ts";
+import { inputValues } from "../stdlib/input.ts";
+import { standardLibrary } from "../stdlib/library.ts";
+import type { Json } from "../trace/canonical.ts";
+import { installServerDom } from "./server-dom.ts";
+import { jsonValue, summarize } from "./summarize.ts";
+
+/** One cell in a run report, as `weft run --json` prints it. */
+export interface CellReport {
+  id: string;
+  kind: string;
+  names: string[];
+  status: string;
+  value: Json | null;
+  summary: string;
+  error: string | null;
+  ms: number | null;
+  cached: boolean;
+  runs: number;
+}
+
+/** The result of running a notebook headless. */
+export interface RunReport {
+  cells: CellReport[];
+  ok: boolean;
+}
+
+/** Options of a headless run: the cell cache, and how long to wait for cells to settle. */
+export interface RunOptions {
+  readonly cache?: CellCache;
+  readonly timeoutMs?: number;
+  readonly registry?: CellKindRegistry;
+}
+
+/** Runs a notebook file in Node with the editor's runtime and standard library; cells that never settle time out as errors. */
+export async function runNotebook(file: string, options: RunOptions = {}): Promise<RunReport> {
+  const notebook = parse(await readFile(file, "utf8"));
+  const document = installServerDom();
+  const registry = options.registry ?? defaultRegistry();
+  const runtime = new NotebookRuntime({
+    builtins: standardLibrary(document),
+    now: () => performance.now(),
+    input: inputValues,
+    ...(options.cache ? { cache: options.cache } : {}),
+    report: (message) => process.stderr.write(`weft: ${message}\n`),
+  });
+  const cells = notebook.cells.filter((c) => registry.get(c.kind));
+  runtime.sync(cells.map((c) => ({ id: c.id, kind: c.kind, source: c.source, nocache: hasFlag(c, "nocache"), compiled: compileCell(c, registry) })));
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = await Promise.race([
+    runtime.idle().then(() => false),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs))),
+  ]);
+  clearTimeout(timer);
+  const report: CellReport[] = cells.map((c) => {
+    const s = runtime.state(c.id)!;
+    const settled = s.status !== "queued" && s.status !== "running";
+    const error = !settled && timedOut ? `did not settle within ${timeoutMs} ms` : s.error ? formatError(s.error) : null;
+    return {
+      id: c.id,
+      kind: c.kind,
+      names: [...s.names],
+      status: error && !s.error ? "error" : s.status,
+      value: s.status === "error" ? null : jsonValue(shown(s)),
+      summary: s.status === "error" ? "" : s.autodisplay || !s.names.length ? summarize(s.value) : s.names.map((n) => `${n} = ${summarize(s.exports[n], 60)}`).join(", "),
+      error,
+      ms: s.ms === null ? null : Math.round(s.ms * 1000) / 1000,
+      cached: s.status === "cached",
+      runs: s.runs,
+    };
+  });
+  runtime.dispose();
+  return { cells: report, ok: report.every((c) => c.error === null) };
+}
+
+/** What a cell shows: its expression value, or an object of its declarations' current values. */
+function shown(s: CellState): unknown {
+  return s.autodisplay || !s.names.length ? s.value : s.exports;
+}
+
+function formatError(e: { message: string; line?: number; column?: number }): string {
+  return e.line !== undefined ? `${e.message} (${e.line}:${e.column ?? 0})` : e.message;
+}
+
+/** The human form of a report: one line per cell and a closing count. */
+export function formatReport(report: RunReport): string {
+  const mark: Record<string, string> = { fulfilled: "✓", cached: "↺", error: "✗", queued: "…", running: "…" };
+  const lines = report.cells.map((c) => {
+    const head = `${mark[c.status] ?? "?"} ${c.id.padEnd(5)} ${c.kind.padEnd(3)} ${c.status.padEnd(9)} ${c.ms === null ? "" : `${c.ms.toFixed(1)} ms`}`.padEnd(40);
+    return `${head} ${c.error ? `error: ${c.error}` : c.names.length ? c.summary : `= ${c.summary}`}`;
+  });
+  const count = (s: string) => report.cells.filter((c) => c.status === s).length;
+  lines.push(`${report.cells.length} cells: ${count("fulfilled")} ran, ${count("cached")} cached, ${report.cells.filter((c) => c.error).length} errors`);
+  return lines.join("\n");
+}

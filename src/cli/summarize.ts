@@ -1,0 +1,32 @@
+import { isData, toCanonical, type Json } from "../trace/canonical.ts";
+
+/** The JSON form of a value when it is plain data, else null. */
+export function jsonValue(value: unknown): Json | null {
+  return isData(value) ? toCanonical(value) : null;
+}
+
+/** A one-line human summary of any cell value, at most `max` characters. */
+export function summarize(value: unknown, max = 80): string {
+  let text: string;
+  if (value === undefined) text = "undefined";
+  else if (typeof value === "function") text = `ƒ ${(value as { name?: string }).name || "(anonymous)"}`;
+  else if (isElement(value)) {
+    const tag = value.tagName.toLowerCase();
+    const svg = tag === "svg" ? value : Array.from(value.children ?? []).find((c) => c.tagName.toLowerCase() === "svg");
+    if (svg) text = `<${tag}> chart ${svg.getAttribute?.("width") ?? "?"}×${svg.getAttribute?.("height") ?? "?"}`;
+    else text = `<${tag}> ${(value.textContent ?? "").replace(/\s+/g, " ").trim()}`.trim();
+  } else if (isData(value)) text = JSON.stringify(toCanonical(value));
+  else text = `[${(value as object)?.constructor?.name ?? typeof value}]`;
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+interface ElementLike {
+  tagName: string;
+  textContent: string | null;
+  getAttribute?(name: string): string | null;
+  children?: ArrayLike<ElementLike>;
+}
+
+function isElement(value: unknown): value is ElementLike {
+  return !!value && typeof value === "object" && typeof (value as { tagName?: unknown }).tagName === "string";
+}

@@ -1,0 +1,31 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { HttpError } from "./notebook-files.ts";
+
+/** Reads a request body as JSON, refusing bodies over `limit` bytes with 413 and bad JSON with 400. */
+export async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new HttpError(413, `request body over ${limit} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  } catch (error) {
+    throw new HttpError(400, `request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Sends a JSON response with the given status. */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+  res.end(text);
+}
+
+/** Answers an error: an HttpError with its own status and message, anything else as 500. */
+export function sendError(res: ServerResponse, error: unknown): void {
+  if (error instanceof HttpError) sendJson(res, error.status, { error: error.message });
+  else sendJson(res, 500, { error: `internal error: ${(error as Error)?.message ?? String(error)}` });
+}

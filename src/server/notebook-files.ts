@@ -1,0 +1,120 @@
+import { createHash, randomBytes } from "node:crypto";
+import { lstat, mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+
+/** An error with the HTTP status it should be answered with. */
+export class HttpError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+    this.name = "HttpError";
+  }
+}
+
+/** A notebook file's content and the version (SHA-256 of its bytes) a later write must name. */
+export interface NotebookFile {
+  readonly name: string;
+  readonly text: string;
+  readonly version: string;
+}
+
+/** Digest of file content: the version a writer must present to replace it. */
+export function versionOf(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+/**
+ * Notebook files under one root folder. Every name is checked: relative, no "..", ending
+ * in .md, and (after resolving symlinks) still inside the root; anything else is a 4xx
+ * and touches nothing. Writes are atomic (temp file + rename) and conditional on the
+ * version the writer last saw, so a change made on disk meanwhile is never overwritten.
+ */
+export class NotebookFiles {
+  constructor(readonly root: string) {}
+
+  /** Lists the .md notebooks under the root (recursively), sorted by name. */
+  async list(): Promise<{ name: string; mtime: number }[]> {
+    const out: { name: string; mtime: number }[] = [];
+    const walk = async (dir: string, prefix: string) => {
+      for (const entry of await readdir(dir, { withFileTypes: true })) {
+        if (entry.name.startsWith(".")) continue;
+        const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) await walk(path.join(dir, entry.name), rel);
+        else if (entry.isFile() && entry.name.endsWith(".md")) out.push({ name: rel, mtime: (await stat(path.join(dir, entry.name))).mtimeMs });
+      }
+    };
+    await walk(this.root, "");
+    return out.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Reads a notebook; 404 when it does not exist. */
+  async read(name: string): Promise<NotebookFile> {
+    const file = await this.resolve(name);
+    let text: string;
+    try {
+      text = await readFile(file, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new HttpError(404, `no such notebook: ${name}`);
+      throw error;
+    }
+    return { name, text, version: versionOf(text) };
+  }
+
+  /**
+   * Writes a notebook atomically when its current version is `baseVersion` (null: it must
+   * not exist yet). Otherwise answers 409 with the version on disk, writing nothing.
+   */
+  async write(name: string, text: string, baseVersion: string | null): Promise<NotebookFile> {
+    const file = await this.resolve(name);
+    let current: string | null = null;
+    try {
+      current = versionOf(await readFile(file, "utf8"));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
+    if (current !== baseVersion) {
+      throw new HttpError(409, current === null ? `notebook was deleted on disk: ${name}` : baseVersion === null ? `notebook already exists: ${name}` : `notebook changed on disk: ${name}`);
+    }
+    await mkdir(path.dirname(file), { recursive: true });
+    const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
+    try {
+      await writeFile(temp, text, { encoding: "utf8", flush: true });
+      await rename(temp, file);
+    } catch (error) {
+      await rm(temp, { force: true });
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOSPC" || code === "EDQUOT") throw new HttpError(507, `disk full: ${name} was not saved; the file on disk is unchanged`);
+      throw error;
+    }
+    return { name, text, version: versionOf(text) };
+  }
+
+  /** Maps a notebook name to its absolute path, refusing anything that could leave the root. */
+  async resolve(name: string): Promise<string> {
+    if (typeof name !== "string" || name === "") throw new HttpError(400, "missing notebook name");
+    if (name.includes("\0") || name.includes("\\")) throw new HttpError(400, `invalid notebook name: ${JSON.stringify(name)}`);
+    if (path.isAbsolute(name) || /^[a-zA-Z]:/.test(name)) throw new HttpError(403, `absolute paths are not allowed: ${name}`);
+    const parts = name.split("/");
+    if (parts.some((p) => p === ".." || p === "." || p === "" || p.startsWith("."))) throw new HttpError(403, `path leaves the notebooks folder: ${name}`);
+    if (!name.endsWith(".md")) throw new HttpError(400, `notebooks are .md files: ${name}`);
+    const root = await realpath(this.root);
+    const file = path.join(root, ...parts);
+    // Every existing component must resolve inside the root: a symlink out of it is refused.
+    let probe = file;
+    while (probe.length > root.length) {
+      try {
+        const info = await lstat(probe);
+        const real = await realpath(probe).catch((error: NodeJS.ErrnoException) => {
+          if (info.isSymbolicLink()) throw new HttpError(403, `path is a dangling symlink: ${name}`);
+          throw error;
+        });
+        if (real !== root && !real.startsWith(root + path.sep)) throw new HttpError(403, `path leaves the notebooks folder through a symlink: ${name}`);
+        break;
+      } catch (error) {
+        if (error instanceof HttpError) throw error;
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+        probe = path.dirname(probe);
+      }
+    }
+    return file;
+  }
+}

@@ -1,0 +1,51 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { readJson, sendError, sendJson } from "./http.ts";
+import { HttpError, NotebookFiles } from "./notebook-files.ts";
+
+/** Largest notebook a client may PUT. */
+export const MAX_NOTEBOOK_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The notebook files API, as connect-style middleware under /api/notebooks:
+ * GET / lists, GET /NAME reads {name, text, version}, PUT /NAME with {text, baseVersion}
+ * writes atomically or answers 409 when the file changed on disk.
+ */
+export function notebooksApi(files: NotebookFiles) {
+  return async (req: IncomingMessage, res: ServerResponse, next: () => void): Promise<void> => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const prefix = "/api/notebooks";
+    if (url.pathname !== prefix && !url.pathname.startsWith(prefix + "/")) return next();
+    try {
+      const raw = url.pathname.slice(prefix.length + 1);
+      let name: string;
+      try {
+        name = decodeURIComponent(raw);
+      } catch {
+        throw new HttpError(400, `invalid notebook name encoding: ${raw}`);
+      }
+      if (name === "") {
+        if (req.method !== "GET") throw new HttpError(405, `${req.method} not allowed on the notebook list`);
+        return sendJson(res, 200, { notebooks: await files.list() });
+      }
+      if (req.method === "GET") return sendJson(res, 200, await files.read(name));
+      if (req.method === "PUT") {
+        const body = (await readJson(req, MAX_NOTEBOOK_BYTES)) as { text?: unknown; baseVersion?: unknown };
+        if (typeof body?.text !== "string") throw new HttpError(400, "body needs a string 'text'");
+        if (body.baseVersion !== null && typeof body.baseVersion !== "string") throw new HttpError(400, "body needs 'baseVersion': a string, or null for a new notebook");
+        try {
+          const saved = await files.write(name, body.text, body.baseVersion);
+          return sendJson(res, 200, { name: saved.name, version: saved.version });
+        } catch (error) {
+          if (error instanceof HttpError && error.status === 409) {
+            const onDisk = await files.read(name).catch(() => null);
+            return sendJson(res, 409, { error: error.message, version: onDisk?.version ?? null });
+          }
+          throw error;
+        }
+      }
+      throw new HttpError(405, `${req.method} not allowed on a notebook`);
+    } catch (error) {
+      sendError(res, error);
+    }
+  };
+}

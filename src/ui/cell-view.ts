@@ -1,0 +1,113 @@
+import { LitElement, html, nothing, type PropertyValues } from "lit";
+import { hasFlag, type Cell } from "../notebook/index.ts";
+import type { CellState } from "../runtime/index.ts";
+import { CellEditorController } from "./cell-editor.ts";
+import { renderOutput } from "./cell-output.ts";
+
+/** The intents a cell view raises; the notebook view turns them into session calls. */
+export type CellIntent = "run" | "run-next" | "focus-prev" | "focus-next" | "move-up" | "move-down" | "delete" | "add-below" | "toggle-hidden";
+
+/** One cell: a header with kind, status, run count and time; a CodeMirror editor; the output. */
+export class WeftCell extends LitElement {
+  static override properties = {
+    cell: { attribute: false },
+    state: { attribute: false },
+    stale: { type: Boolean },
+    kinds: { attribute: false },
+    language: { type: String },
+    editing: { state: true },
+  };
+  declare cell: Cell;
+  declare state: CellState | undefined;
+  declare stale: boolean;
+  declare kinds: readonly string[];
+  declare language: string;
+  declare editing: boolean;
+
+  private renderedHidden = false;
+  private readonly editor = new CellEditorController(this, {
+    change: (text) => this.emit("weft-edit", { text }),
+    run: () => this.intent("run"),
+    runAndNext: () => this.intent("run-next"),
+    focusPrevious: () => this.intent("focus-prev"),
+    focusNext: () => this.intent("focus-next"),
+    moveUp: () => this.intent("move-up"),
+    moveDown: () => this.intent("move-down"),
+  });
+
+  constructor() {
+    super();
+    this.editing = false;
+    this.stale = false;
+    this.kinds = [];
+    this.language = "text";
+  }
+
+  protected override createRenderRoot(): HTMLElement {
+    return this;
+  }
+
+  /** Puts keyboard focus in this cell's editor, opening it first for prose cells. */
+  focusEditor(): void {
+    this.editing = true;
+    void this.updateComplete.then(() => this.editor.focus());
+  }
+
+  private get prose(): boolean {
+    return this.cell.kind === "md" && !hasFlag(this.cell, "pinned");
+  }
+
+  protected override render() {
+    const s = this.state;
+    const status = this.stale ? "stale" : s?.status ?? "static";
+    const showEditor = !this.prose || this.editing || this.cell.source.trim() === "";
+    return html`
+      <div class="cell-header">
+        <select aria-label="cell kind" .value=${this.cell.kind} @change=${(e: Event) => this.emit("weft-kind", { kind: (e.target as HTMLSelectElement).value })}>
+          ${[...new Set([...this.kinds, this.cell.kind])].map((k) => html`<option value=${k} ?selected=${k === this.cell.kind}>${k || "(none)"}</option>`)}
+        </select>
+        <span class="status status-${status}" data-testid="status" title="cell status">${status}</span>
+        ${s ? html`<span class="runs" data-testid="runs" title="times run">runs ${s.runs}</span>` : nothing}
+        ${s?.ms != null ? html`<span class="ms" data-testid="ms" title="last run">${formatMs(s.ms)}</span>` : nothing}
+        ${s?.cacheWarning ? html`<span class="warning" title=${s.cacheWarning}>not cached</span>` : nothing}
+        <span class="spacer"></span>
+        ${this.prose ? html`<button title="edit" @click=${() => this.focusEditor()}>edit</button>` : nothing}
+        <button title="run (Shift+Enter)" aria-label="run cell" @click=${() => this.intent("run")}>▶</button>
+        <button title="move up (Ctrl+Alt+↑)" aria-label="move cell up" @click=${() => this.intent("move-up")}>↑</button>
+        <button title="move down (Ctrl+Alt+↓)" aria-label="move cell down" @click=${() => this.intent("move-down")}>↓</button>
+        <button title="add a cell below" aria-label="add cell below" @click=${() => this.intent("add-below")}>+</button>
+        <button title="delete cell" aria-label="delete cell" @click=${() => this.intent("delete")}>✕</button>
+      </div>
+      <div class="cell-editor" ?hidden=${!showEditor}></div>
+      <div class="cell-output" data-testid="output" @dblclick=${() => this.prose && this.focusEditor()}></div>
+    `;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    const editorHost = this.querySelector<HTMLElement>(".cell-editor")!;
+    if (!this.editor.view) this.editor.mount(editorHost, this.cell.source, this.language);
+    else this.editor.setText(this.cell.source);
+    if (changed.has("language") && changed.get("language") !== undefined) this.editor.setLanguage(this.language);
+    const hidden = hasFlag(this.cell, "hidden");
+    if (changed.has("state") || hidden !== this.renderedHidden) {
+      this.renderedHidden = hidden;
+      renderOutput(this.querySelector<HTMLElement>(".cell-output")!, this.state, hidden);
+    }
+    this.dataset.status = this.stale ? "stale" : this.state?.status ?? "static";
+  }
+
+  private intent(intent: CellIntent): void {
+    if (intent === "run" || intent === "run-next") this.editing = false;
+    this.emit("weft-intent", { intent });
+  }
+
+  private emit(type: string, detail: unknown): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true }));
+  }
+}
+
+function formatMs(ms: number): string {
+  return ms < 1 ? `${ms.toFixed(2)} ms` : ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+customElements.define("weft-cell", WeftCell);

@@ -1,0 +1,34 @@
+import "weft:inspector.css";
+import "./styles.css";
+import { defaultRegistry } from "../../cells/index.ts";
+import { standardLibrary } from "../stdlib/library.ts";
+import { inputValues } from "../stdlib/input.ts";
+import { cellCache, openIdbStore } from "../store/index.ts";
+import { HttpNotebookApi } from "./api.ts";
+import type { WeftApp } from "./app.ts";
+import "./app.ts";
+
+// The browser host: wires the real platform (document, IndexedDB, clock) into the editor.
+const app = document.querySelector<WeftApp>("weft-app")!;
+const store = await openIdbStore("weft").catch((error: Error) => {
+  console.warn(`cell cache unavailable, running without it: ${error.message}`);
+  return null;
+});
+app.api = new HttpNotebookApi();
+app.registry = defaultRegistry();
+app.platform = {
+  builtins: standardLibrary(document),
+  now: () => performance.now(),
+  input: inputValues,
+  ...(store ? { cache: cellCache(store) } : {}),
+  report: (message) => console.warn(message),
+};
+(window as unknown as { weft: unknown }).weft = app;
+await app.start();
+addEventListener("popstate", () => {
+  const name = new URL(location.href).searchParams.get("nb");
+  if (name) void app.open(name);
+});
+import.meta.hot?.on("weft:file-changed", (data: { name: string; version: string | null }) => {
+  if (app.session?.name === data.name) void app.session.diskChanged(data.version);
+});

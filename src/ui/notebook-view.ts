@@ -1,0 +1,157 @@
+import { LitElement, html, nothing } from "lit";
+import { repeat } from "lit/directives/repeat.js";
+import type { CellId, CellKindRegistry } from "../notebook/index.ts";
+import type { NotebookSession } from "./session.ts";
+import type { CellIntent, WeftCell } from "./cell-view.ts";
+import "./cell-view.ts";
+
+/** An open notebook: toolbar with save state, conflict banner, and its cells. Renders the session; holds no truth. */
+export class WeftNotebook extends LitElement {
+  static override properties = {
+    session: { attribute: false },
+    registry: { attribute: false },
+    toast: { state: true },
+  };
+  declare session: NotebookSession;
+  declare registry: CellKindRegistry;
+  declare toast: string | null;
+  private readonly onChange = () => this.requestUpdate();
+  private bound: NotebookSession | null = null;
+
+  constructor() {
+    super();
+    this.toast = null;
+  }
+
+  protected override createRenderRoot(): HTMLElement {
+    return this;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.bound?.removeEventListener("change", this.onChange);
+    this.bound = null;
+  }
+
+  protected override willUpdate(): void {
+    if (this.bound !== this.session) {
+      this.bound?.removeEventListener("change", this.onChange);
+      this.session.addEventListener("change", this.onChange);
+      this.bound = this.session;
+    }
+  }
+
+  protected override render() {
+    const s = this.session;
+    const save = s.save;
+    return html`
+      <header class="notebook-toolbar">
+        <h1 class="notebook-name">${s.name}</h1>
+        <span class="save save-${save.kind}" data-testid="save-state">${saveLabel(save.kind)}</span>
+        <button @click=${() => s.runAll()} title="run every stale cell">Run all</button>
+        <button @click=${() => this.addCell(s.notebook.cells.length, "js")} title="add a cell at the end">+ Cell</button>
+      </header>
+      ${save.kind === "conflict"
+        ? html`<div class="banner conflict" role="alert" data-testid="conflict">
+            <strong>Conflict:</strong> ${save.message}. Your edits are kept here and were not written.
+            <button @click=${() => s.loadFromDisk()}>Load the file on disk</button>
+            <button @click=${() => s.overwriteDisk()}>Overwrite it with mine</button>
+          </div>`
+        : nothing}
+      ${save.kind === "error" ? html`<div class="banner error" role="alert">${save.message}</div>` : nothing}
+      ${this.toast
+        ? html`<div class="toast" role="status">${this.toast}
+            <button @click=${() => this.undo()}>Undo</button></div>`
+        : nothing}
+      <main class="cells" @weft-intent=${this.onIntent} @weft-edit=${this.onEdit} @weft-kind=${this.onKind}>
+        ${s.notebook.cells.length === 0
+          ? html`<p class="empty">This notebook is empty. <button @click=${() => this.addCell(0, "md")}>Add a Markdown cell</button>
+              <button @click=${() => this.addCell(0, "js")}>Add a JavaScript cell</button></p>`
+          : nothing}
+        ${repeat(
+          s.notebook.cells,
+          (c) => c.id,
+          (c) => html`<weft-cell
+            data-id=${c.id}
+            data-kind=${c.kind}
+            .cell=${c}
+            .state=${s.state(c.id)}
+            .stale=${s.isStale(c.id)}
+            .kinds=${this.registry.kinds()}
+            language=${this.registry.get(c.kind)?.language ?? "text"}
+          ></weft-cell>`,
+        )}
+      </main>
+    `;
+  }
+
+  private cellOf(e: Event): CellId {
+    return (e.target as WeftCell).cell.id;
+  }
+
+  private readonly onEdit = (e: CustomEvent<{ text: string }>) => {
+    this.session.dispatch({ type: "edit", id: this.cellOf(e), source: e.detail.text });
+  };
+
+  private readonly onKind = (e: CustomEvent<{ kind: string }>) => {
+    this.session.dispatch({ type: "set-kind", id: this.cellOf(e), kind: e.detail.kind });
+  };
+
+  private readonly onIntent = (e: CustomEvent<{ intent: CellIntent }>) => {
+    const s = this.session;
+    const id = this.cellOf(e);
+    const index = s.notebook.cells.findIndex((c) => c.id === id);
+    switch (e.detail.intent) {
+      case "run":
+        return s.run(id);
+      case "run-next":
+        s.run(id);
+        if (index === s.notebook.cells.length - 1) this.addCell(index + 1, "js");
+        else this.focusCell(index + 1);
+        return;
+      case "focus-prev":
+        return this.focusCell(index - 1);
+      case "focus-next":
+        return this.focusCell(index + 1);
+      case "move-up":
+        if (index > 0) s.dispatch({ type: "move", id, index: index - 1 });
+        return this.focusCell(Math.max(0, index - 1));
+      case "move-down":
+        if (index < s.notebook.cells.length - 1) s.dispatch({ type: "move", id, index: index + 1 });
+        return this.focusCell(Math.min(s.notebook.cells.length - 1, index + 1));
+      case "add-below":
+        return this.addCell(index + 1, "js");
+      case "delete":
+        s.dispatch({ type: "delete", id });
+        this.toast = "Cell deleted.";
+        return;
+      case "toggle-hidden":
+        return;
+    }
+  };
+
+  private addCell(index: number, kind: string): void {
+    const id = this.session.newId();
+    this.session.dispatch({ type: "insert", index, cell: { id, kind, source: "", options: [], fence: kind === "md" ? null : "```" } });
+    this.focusCell(index);
+  }
+
+  private undo(): void {
+    const id = this.session.undoDelete();
+    this.toast = this.session.canUndoDelete() ? this.toast : null;
+    if (id) this.focusCell(this.session.notebook.cells.findIndex((c) => c.id === id));
+  }
+
+  private focusCell(index: number): void {
+    void this.updateComplete.then(() => {
+      const cells = this.querySelectorAll<WeftCell>("weft-cell");
+      cells[Math.max(0, Math.min(cells.length - 1, index))]?.focusEditor();
+    });
+  }
+}
+
+function saveLabel(kind: string): string {
+  return { saved: "Saved", dirty: "Unsaved changes", saving: "Saving…", conflict: "Conflict", error: "Not saved" }[kind] ?? kind;
+}
+
+customElements.define("weft-notebook", WeftNotebook);

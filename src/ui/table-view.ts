@@ -1,0 +1,32 @@
+import type { TableLike } from "../trace/canonical.ts";
+
+/** Renders the first `limit` rows of an arquero table as an HTML table; cell text is set as text, never parsed as HTML. */
+export function renderTable(table: TableLike, limit = 10): HTMLElement {
+  const wrap = document.createElement("div");
+  wrap.className = "weft-table";
+  const el = document.createElement("table");
+  const head = el.createTHead().insertRow();
+  for (const name of table.columnNames()) {
+    const th = document.createElement("th");
+    th.textContent = name;
+    head.append(th);
+  }
+  const body = el.createTBody();
+  for (const row of table.objects({ limit })) {
+    const tr = body.insertRow();
+    for (const name of table.columnNames()) tr.insertCell().textContent = format(row[name]);
+  }
+  const caption = document.createElement("div");
+  caption.className = "weft-table-caption";
+  const n = table.numRows();
+  caption.textContent = `${n} row${n === 1 ? "" : "s"} × ${table.columnNames().length} columns${n > limit ? ` (first ${limit} shown)` : ""}`;
+  wrap.append(el, caption);
+  return wrap;
+}
+
+function format(value: unknown): string {
+  if (typeof value === "number") return Number.isInteger(value) ? String(value) : value.toPrecision(4);
+  if (value instanceof Date) return value.toISOString();
+  if (value === null || value === undefined) return "";
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
+}
