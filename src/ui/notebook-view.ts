@@ -45,6 +45,7 @@ export class WeftNotebook extends LitElement {
     const s = this.session;
     const save = s.save;
     return html`
+      <div class="notebook-top">
       <header class="notebook-toolbar">
         <h1 class="notebook-name">${s.name}</h1>
         <span class="save save-${save.kind}" data-testid="save-state">${saveLabel(save.kind)}</span>
@@ -59,6 +60,7 @@ export class WeftNotebook extends LitElement {
           </div>`
         : nothing}
       ${save.kind === "error" ? html`<div class="banner error" role="alert">${save.message}</div>` : nothing}
+      </div>
       ${this.toast
         ? html`<div class="toast" role="status">${this.toast}
             <button @click=${() => this.undo()}>Undo</button></div>`

@@ -1,0 +1,50 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { expect, type Page, type APIRequestContext, type Locator } from "@playwright/test";
+
+/** Where the e2e server keeps its scratch copy of notebooks/. */
+export const notebooksDir = path.resolve(".e2e/notebooks");
+
+/** The demo notebook's text, as shipped. */
+export const demoText = readFileSync(path.resolve("notebooks/demo.md"), "utf8");
+
+/** Creates a notebook through the API (a fresh name per test keeps tests independent). */
+export async function createNotebook(request: APIRequestContext, name: string, text: string): Promise<void> {
+  const res = await request.put(`/api/notebooks/${name}`, { data: { text, baseVersion: null } });
+  expect(res.status(), await res.text()).toBe(200);
+}
+
+/** Collects console errors and page errors; the test asserts the list is empty. */
+export function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  page.on("pageerror", (e) => errors.push(e.message));
+  return errors;
+}
+
+/** The cell whose source contains `text`. */
+export function cell(page: Page, text: string): Locator {
+  return page.locator("weft-cell").filter({ has: page.locator(".cm-content", { hasText: text }) });
+}
+
+/** Waits until no cell is queued or running. */
+export async function settled(page: Page): Promise<void> {
+  await expect(page.locator("weft-cell").first()).toBeVisible();
+  await expect(page.locator('weft-cell[data-status="queued"], weft-cell[data-status="running"]')).toHaveCount(0);
+}
+
+/** The run counter of a cell ("runs N" → N). */
+export async function runs(c: Locator): Promise<number> {
+  const text = (await c.getByTestId("runs").textContent()) ?? "";
+  return Number(text.replace(/\D+/g, ""));
+}
+
+/** Replaces a cell's text in its CodeMirror editor, then runs it with Shift+Enter. */
+export async function editAndRun(page: Page, c: Locator, text: string): Promise<void> {
+  await c.locator(".cm-content").click();
+  await page.keyboard.press("Control+A");
+  await page.keyboard.insertText(text);
+  await page.keyboard.press("Shift+Enter");
+}
