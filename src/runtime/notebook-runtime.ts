@@ -73,7 +73,7 @@ export class NotebookRuntime {
     builtins.view = () => VIEW;
     builtins.signal = () => SIGNAL;
     this.builtinNames = new Set([...Object.keys(builtins), "invalidation", "visibility"]);
-    this.runtime = new Runtime(builtins, (name) => (globalThis as Record<string, unknown>)[name]);
+    this.runtime = new Runtime(builtins);
     this.module = this.runtime.module();
   }
 
@@ -107,9 +107,12 @@ export class NotebookRuntime {
 
   /** Resolves once no cell is queued or running (generators count as settled after their first value). */
   async idle(): Promise<void> {
-    await new Promise((r) => setTimeout(r, 0));
-    while ([...this.entries.values()].some((e) => e.state.status === "queued" || e.state.status === "running")) {
-      await new Promise<void>((resolve) => this.idleWaiters.add(resolve));
+    const busy = () => [...this.entries.values()].some((e) => e.state.status === "queued" || e.state.status === "running");
+    for (;;) {
+      // The runtime computes on the next frame; its private _compute() resolves after that pass.
+      await (this.runtime as unknown as { _compute(): Promise<void> })._compute();
+      if (!busy()) return;
+      while (busy()) await new Promise<void>((resolve) => this.idleWaiters.add(resolve));
     }
   }
 

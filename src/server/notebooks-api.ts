@@ -12,11 +12,12 @@ export const MAX_NOTEBOOK_BYTES = 8 * 1024 * 1024;
  */
 export function notebooksApi(files: NotebookFiles) {
   return async (req: IncomingMessage, res: ServerResponse, next: () => void): Promise<void> => {
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    // The raw path, not a URL-normalized one: "/api/notebooks/../x" must be refused, not rerouted.
+    const pathname = (req.url ?? "/").split("?")[0]!;
     const prefix = "/api/notebooks";
-    if (url.pathname !== prefix && !url.pathname.startsWith(prefix + "/")) return next();
+    if (pathname !== prefix && !pathname.startsWith(prefix + "/")) return next();
     try {
-      const raw = url.pathname.slice(prefix.length + 1);
+      const raw = pathname.slice(prefix.length + 1);
       let name: string;
       try {
         name = decodeURIComponent(raw);

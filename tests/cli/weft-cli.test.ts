@@ -1,0 +1,87 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, test } from "vitest";
+
+const bin = path.resolve("bin/weft.js");
+
+function weft(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { cwd, timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const notebook = [
+  "# CLI test",
+  "```js\nconst base = 20\n```",
+  "```js\nconst doubled = base * 2\n```",
+  "```js\nconst other = 'unrelated'\n```",
+  "```js\ndoubled + 2\n```",
+  "```js nocache\nconst n = 1\n```",
+].join("\n\n") + "\n";
+
+async function scratch(text: string): Promise<{ dir: string; file: string }> {
+  const dir = await mkdtemp(path.join(tmpdir(), "weft-cli-"));
+  const file = path.join(dir, "nb.md");
+  await writeFile(file, text);
+  return { dir, file };
+}
+
+type Report = { ok: boolean; cells: { id: string; names: string[]; status: string; value: unknown; error: string | null; cached: boolean }[] };
+
+describe("weft run", () => {
+  test("runs a notebook headless, then serves unchanged cells from the cache, and re-runs only an edit's dependents", async () => {
+    const { dir, file } = await scratch(notebook);
+    const first = await weft(["run", file, "--json"], dir);
+    expect(first.code).toBe(0);
+    const r1 = JSON.parse(first.stdout) as Report;
+    expect(r1.ok).toBe(true);
+    expect(r1.cells.filter((c) => c.names.length || c.value !== null).map((c) => [c.names.join(), c.status, c.value])).toEqual([
+      ["base", "fulfilled", { base: 20 }],
+      ["doubled", "fulfilled", { doubled: 40 }],
+      ["other", "fulfilled", { other: "unrelated" }],
+      ["", "fulfilled", 42],
+      ["n", "fulfilled", { n: 1 }],
+    ]);
+    const r2 = JSON.parse((await weft(["run", file, "--json"], dir)).stdout) as Report;
+    expect(r2.cells.filter((c) => c.names.length || c.value !== null).map((c) => c.cached)).toEqual([true, true, true, true, false]);
+    await writeFile(file, notebook.replace("base * 2", "base * 3"));
+    const r3 = JSON.parse((await weft(["run", file, "--json"], dir)).stdout) as Report;
+    expect(r3.cells.filter((c) => c.names.length || c.value !== null).map((c) => [c.status, c.value])).toEqual([
+      ["cached", { base: 20 }],
+      ["fulfilled", { doubled: 60 }],
+      ["cached", { other: "unrelated" }],
+      ["fulfilled", 62],
+      ["fulfilled", { n: 1 }],
+    ]);
+  }, 90_000);
+
+  test("exits 1 when a cell is in error, naming the line and column, and prints the other cells", async () => {
+    const { dir, file } = await scratch("```js\nconst a = 1\n```\n\n```js\nconst b = (\n```\n");
+    const result = await weft(["run", file, "--no-cache"], dir);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/a = 1/);
+    expect(result.stdout).toMatch(/error: Unexpected token \(1:11\)/);
+    expect(result.stdout).toMatch(/2 cells: 1 ran, 0 cached, 1 errors/);
+  }, 60_000);
+
+  test("a broken notebook file is a clear error naming the line", async () => {
+    const { dir, file } = await scratch("# x\n\n```js\nconst a = 1\n");
+    const result = await weft(["run", file], dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe("weft: unterminated code fence ``` (line 3)");
+  }, 60_000);
+});
+
+describe("weft fmt", () => {
+  test("--check fails on a non-canonical file; fmt rewrites it canonically", async () => {
+    const { dir, file } = await scratch("# Title\n\n\n\n```js\nconst a = 1\n```\n\n\n");
+    expect(await weft(["fmt", "--check", file], dir)).toMatchObject({ code: 1, stdout: `not canonical: ${file}\n` });
+    expect((await weft(["fmt", file], dir)).code).toBe(0);
+    expect(await readFile(file, "utf8")).toBe("# Title\n\n```js\nconst a = 1\n```\n");
+    expect((await weft(["fmt", "--check", file], dir)).code).toBe(0);
+  }, 60_000);
+});

@@ -1,0 +1,69 @@
+import { describe, expect, test } from "vitest";
+import { harness, js, MapCache } from "./harness.ts";
+
+describe("the per-cell cache", () => {
+  const notebook = () => [js("a", "const a = [1, 2, 3]"), js("f", "function f(x) { return x * 2 }"), js("b", "const b = a.map(f)"), js("c", "b.length")];
+
+  test("a second runtime restores unchanged cells without running them", async () => {
+    const cache = new MapCache();
+    const first = harness({ cache });
+    await first.sync(notebook());
+    expect(first.runs("a", "f", "b", "c")).toEqual({ a: 1, f: 1, b: 1, c: 1 });
+    first.runtime.dispose();
+    const second = harness({ cache });
+    await second.sync(notebook());
+    // f's value is a function: not serializable, so it runs again; b and c restore.
+    expect(second.statuses("a", "f", "b", "c")).toEqual({ a: "cached", f: "fulfilled", b: "cached", c: "cached" });
+    expect(second.runs("a", "f", "b", "c")).toEqual({ a: 0, f: 1, b: 0, c: 0 });
+    expect(second.state("b").value).toEqual({ b: [2, 4, 6] });
+  });
+
+  test("editing a function cell changes the key of the cells that use it", async () => {
+    const cache = new MapCache();
+    const first = harness({ cache });
+    await first.sync(notebook());
+    first.runtime.dispose();
+    const cells = notebook();
+    cells[1] = js("f", "function f(x) { return x * 3 }");
+    const second = harness({ cache });
+    await second.sync(cells);
+    expect(second.statuses("a", "b", "c")).toEqual({ a: "cached", b: "fulfilled", c: "fulfilled" });
+    expect(second.state("b").value).toEqual({ b: [3, 6, 9] });
+  });
+
+  test("a data input is digested by content, so an equal value hits", async () => {
+    const cache = new MapCache();
+    const first = harness({ cache });
+    await first.sync([js("a", "const a = 1 + 1"), js("b", "a * 10")]);
+    first.runtime.dispose();
+    const second = harness({ cache });
+    await second.sync([js("a", "const a = 2"), js("b", "a * 10")]);
+    expect(second.statuses("a", "b")).toEqual({ a: "fulfilled", b: "cached" });
+  });
+
+  test("nocache cells and cells using time or randomness are never cached", async () => {
+    const cache = new MapCache();
+    const h = harness({ cache });
+    await h.sync([js("n", "const n = 1", { nocache: true }), js("r", "Math.random() < 2"), js("t", "new Date().getFullYear() > 0"), js("k", "const k = 7")]);
+    expect([...cache.map.values()]).toEqual([{ k: 7 }]);
+  });
+
+  test("a value that cannot be serialized is not cached and nothing breaks", async () => {
+    const cache = new MapCache();
+    const h = harness({ cache });
+    await h.sync([js("m", "const m = new (class Point { constructor() { this.x = 1 } })()"), js("d", "m.x + 1")]);
+    expect(h.statuses("m", "d")).toEqual({ m: "fulfilled", d: "fulfilled" });
+    expect(cache.puts).toBe(1);
+  });
+
+  test("a failing cache write is a warning on the cell, not an error", async () => {
+    const cache = new MapCache();
+    cache.failPuts = true;
+    const h = harness({ cache });
+    await h.sync([js("a", "const a = 1")]);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(h.state("a").status).toBe("fulfilled");
+    expect(h.state("a").cacheWarning).toBe("not cached: quota exceeded");
+    expect(h.reports).toEqual(["not cached: quota exceeded"]);
+  });
+});

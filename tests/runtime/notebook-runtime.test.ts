@@ -1,0 +1,106 @@
+import { describe, expect, test } from "vitest";
+import { harness, js } from "./harness.ts";
+
+describe("reactivity", () => {
+  test("redefining a cell re-runs exactly it and its dependents", async () => {
+    const h = harness();
+    const cells = [js("a", "const a = 1"), js("b", "const b = a + 1"), js("c", "const c = b * 10"), js("d", "const d = a - 1"), js("e", "const e = 5")];
+    await h.sync(cells);
+    expect(h.runs("a", "b", "c", "d", "e")).toEqual({ a: 1, b: 1, c: 1, d: 1, e: 1 });
+    cells[1] = js("b", "const b = a + 2");
+    await h.sync(cells);
+    expect(h.runs("a", "b", "c", "d", "e")).toEqual({ a: 1, b: 2, c: 2, d: 1, e: 1 });
+    expect(h.state("c").exports).toEqual({ c: 30 });
+  });
+
+  test("syncing unchanged cells runs nothing", async () => {
+    const h = harness();
+    const cells = [js("a", "const a = 1"), js("b", "a + 1")];
+    await h.sync(cells);
+    await h.sync([js("a", "const a = 1"), js("b", "a + 1")]);
+    expect(h.runs("a", "b")).toEqual({ a: 1, b: 1 });
+  });
+
+  test("deleting a cell deletes its names", async () => {
+    const h = harness();
+    await h.sync([js("a", "const a = 1"), js("b", "a + 1")]);
+    await h.sync([js("b", "a + 1")]);
+    expect(h.state("b").status).toBe("error");
+    expect(h.state("b").error?.message).toBe("a is not defined");
+    expect(h.runtime.state("a" as never)).toBeUndefined();
+  });
+
+  test("a cell exporting several names feeds each dependent", async () => {
+    const h = harness();
+    await h.sync([js("ab", "const a = 2, b = 3; function f(x) { return x * a }"), js("u", "f(b)")]);
+    expect(h.state("u").value).toBe(6);
+    expect(h.state("ab").names).toEqual(["a", "b", "f"]);
+  });
+
+  test("display collects values and view streams an input", async () => {
+    const values: unknown[] = [];
+    const h = harness();
+    await h.sync([js("d", "display(1); display('two'); const x = 3")]);
+    expect(h.state("d").displays).toEqual([1, "two"]);
+    expect(values).toEqual([]);
+  });
+});
+
+describe("errors stay in their cells", () => {
+  test("a syntax error is an error state with line:column, and other cells run", async () => {
+    const h = harness();
+    await h.sync([js("bad", "const x = 1;\nconst y = ;"), js("ok", "const z = 2"), js("dep", "z * 2")]);
+    expect(h.statuses("bad", "ok", "dep")).toEqual({ bad: "error", ok: "fulfilled", dep: "fulfilled" });
+    expect(h.state("bad").error).toEqual({ message: "Unexpected token", line: 2, column: 10 });
+  });
+
+  test("a circular definition errors both cells only", async () => {
+    const h = harness();
+    await h.sync([js("p", "const p = q + 1"), js("q", "const q = p + 1"), js("r", "const r = 1")]);
+    expect(h.statuses("p", "q", "r")).toEqual({ p: "error", q: "error", r: "fulfilled" });
+    expect(h.state("p").error?.message).toBe("circular definition");
+  });
+
+  test("a duplicate name errors both definers until one goes", async () => {
+    const h = harness();
+    const cells = [js("x1", "const x = 1"), js("x2", "const x = 2"), js("use", "x + 1"), js("other", "const o = 1")];
+    await h.sync(cells);
+    expect(h.statuses("x1", "x2", "use", "other")).toEqual({ x1: "error", x2: "error", use: "error", other: "fulfilled" });
+    expect(h.state("x1").error?.message).toBe("x is defined more than once");
+    await h.sync([cells[0]!, cells[2]!, cells[3]!]);
+    expect(h.statuses("x1", "use")).toEqual({ x1: "fulfilled", use: "fulfilled" });
+    expect(h.state("use").value).toBe(2);
+  });
+
+  test("a thrown error is the cell's error and its dependents see it", async () => {
+    const h = harness();
+    await h.sync([js("t", "const t = (() => { throw new Error('boom') })()"), js("u", "t + 1"), js("v", "1")]);
+    expect(h.statuses("t", "u", "v")).toEqual({ t: "error", u: "error", v: "fulfilled" });
+    expect(h.state("t").error?.message).toBe("boom");
+  });
+});
+
+describe("invalidation and generators", () => {
+  test("redefining a cell aborts its in-flight work through signal", async () => {
+    const log: string[] = [];
+    const h = harness({ builtins: { log } });
+    const slow = js("s", "const s = await new Promise((resolve, reject) => { signal.addEventListener('abort', () => { log.push('aborted'); reject(signal.reason) }) })");
+    h.runtime.sync([slow]);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(h.state("s").status).toBe("running");
+    await h.sync([js("s", "const s = 1")]);
+    expect(log).toEqual(["aborted"]);
+    expect(h.state("s").exports).toEqual({ s: 1 });
+  });
+
+  test("a generator cell streams its values to dependents", async () => {
+    const h = harness();
+    const seen: unknown[] = [];
+    h.runtime.subscribe((id, s) => {
+      if (id === "sq" && s.status === "fulfilled") seen.push(s.value);
+    });
+    h.runtime.sync([js("g", "const g = (function* () { yield 1; yield 2; yield 3 })()"), js("sq", "g * g")]);
+    await expect.poll(() => seen.at(-1), { timeout: 2000 }).toBe(9);
+    expect(seen).toEqual([1, 4, 9]);
+  });
+});

@@ -1,0 +1,99 @@
+import { createServer, request as httpRequest, type Server } from "node:http";
+import { mkdtemp, readFile, readdir, symlink, writeFile, mkdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { NotebookFiles, versionOf } from "../../src/server/notebook-files.ts";
+import { notebooksApi } from "../../src/server/notebooks-api.ts";
+
+let server: Server;
+let base: string;
+let root: string;
+let outside: string;
+
+/** Sends a raw request (the path is not normalized, unlike fetch). */
+function send(method: string, rawPath: string, body?: unknown): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(base);
+    const req = httpRequest({ hostname, port, path: rawPath, method, headers: { "content-type": "application/json" } }, (res) => {
+      let text = "";
+      res.on("data", (c) => (text += c));
+      res.on("end", () => resolve({ status: res.statusCode!, body: text ? JSON.parse(text) : null }));
+    });
+    req.on("error", reject);
+    req.setTimeout(5000, () => req.destroy(new Error("timeout")));
+    req.end(body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body));
+  });
+}
+
+beforeAll(async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), "weft-api-"));
+  root = path.join(dir, "notebooks");
+  outside = path.join(dir, "outside");
+  await mkdir(path.join(root, "sub"), { recursive: true });
+  await mkdir(outside);
+  await writeFile(path.join(root, "a.md"), "# A\n");
+  await writeFile(path.join(root, "sub", "b.md"), "# B\n");
+  await writeFile(path.join(outside, "secret.md"), "secret\n");
+  await symlink(path.join(outside, "secret.md"), path.join(root, "link.md"));
+  await symlink(outside, path.join(root, "out"));
+  const api = notebooksApi(new NotebookFiles(root));
+  server = createServer((req, res) => api(req, res, () => (res.writeHead(404), res.end())));
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const address = server.address() as { port: number };
+  base = `http://127.0.0.1:${address.port}`;
+});
+
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+describe("the notebook files API", () => {
+  test("lists notebooks, and reads one with its version", async () => {
+    const list = await send("GET", "/api/notebooks");
+    // Symlinks are not followed, so link.md and out/ are not listed.
+    expect(list.body.notebooks.map((n: { name: string }) => n.name)).toEqual(["a.md", "sub/b.md"]);
+    const read = await send("GET", "/api/notebooks/a.md");
+    expect(read).toEqual({ status: 200, body: { name: "a.md", text: "# A\n", version: versionOf("# A\n") } });
+  });
+
+  test("writes only when the base version matches, atomically", async () => {
+    const v = versionOf("# A\n");
+    const ok = await send("PUT", "/api/notebooks/a.md", { text: "# A2\n", baseVersion: v });
+    expect(ok).toEqual({ status: 200, body: { name: "a.md", version: versionOf("# A2\n") } });
+    const stale = await send("PUT", "/api/notebooks/a.md", { text: "# lost\n", baseVersion: v });
+    expect(stale).toEqual({ status: 409, body: { error: "notebook changed on disk: a.md", version: versionOf("# A2\n") } });
+    expect(await readFile(path.join(root, "a.md"), "utf8")).toBe("# A2\n");
+    expect((await readdir(root)).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  test("creates a new notebook only when it does not exist", async () => {
+    expect((await send("PUT", "/api/notebooks/new.md", { text: "# N\n", baseVersion: null })).status).toBe(200);
+    expect(await send("PUT", "/api/notebooks/new.md", { text: "# again\n", baseVersion: null })).toMatchObject({ status: 409, body: { error: "notebook already exists: new.md" } });
+  });
+
+  test.each([
+    ["a parent path", "/api/notebooks/..%2Fsecret.md", 403],
+    ["a nested parent path", "/api/notebooks/sub%2F..%2F..%2Foutside%2Fsecret.md", 403],
+    ["a raw parent path", "/api/notebooks/../outside/secret.md", 403],
+    ["an absolute path", "/api/notebooks/%2Fetc%2Fpasswd.md", 403],
+    ["a symlink to a file outside", "/api/notebooks/link.md", 403],
+    ["a path through a symlinked folder", "/api/notebooks/out%2Fsecret.md", 403],
+    ["a hidden file", "/api/notebooks/.env.md", 403],
+    ["a file that is not markdown", "/api/notebooks/package.json", 400],
+  ])("refuses %s with a 4xx and touches nothing", async (_what, rawPath, status) => {
+    const before = await readFile(path.join(outside, "secret.md"), "utf8");
+    const read = await send("GET", rawPath);
+    const write = await send("PUT", rawPath, { text: "pwned", baseVersion: versionOf(before) });
+    expect([read.status, write.status]).toEqual([status, status]);
+    expect(await readFile(path.join(outside, "secret.md"), "utf8")).toBe(before);
+    expect(await readdir(outside)).toEqual(["secret.md"]);
+  });
+
+  test("rejects a malformed body with a clear 400", async () => {
+    expect(await send("PUT", "/api/notebooks/a.md", "{not json")).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^request body is not valid JSON/) } });
+    expect(await send("PUT", "/api/notebooks/a.md", { text: 5, baseVersion: null })).toEqual({ status: 400, body: { error: "body needs a string 'text'" } });
+  });
+
+  test("a missing notebook is a 404", async () => {
+    expect(await send("GET", "/api/notebooks/nope.md")).toEqual({ status: 404, body: { error: "no such notebook: nope.md" } });
+  });
+});

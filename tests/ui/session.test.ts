@@ -1,0 +1,104 @@
+import { describe, expect, test } from "vitest";
+import { defaultRegistry } from "../../cells/index.ts";
+import type { CellId } from "../../src/notebook/index.ts";
+import { NotebookSession, type NotebookApi, type WriteResult } from "../../src/ui/session.ts";
+import { createHash } from "node:crypto";
+
+const version = (t: string) => createHash("sha256").update(t).digest("hex");
+
+/** An in-memory notebook server with the same conditional-write rule as the real one. */
+class FakeApi implements NotebookApi {
+  writes: string[] = [];
+  constructor(public disk: string) {}
+  async read() {
+    return { text: this.disk, version: version(this.disk) };
+  }
+  async write(_name: string, text: string, base: string | null): Promise<WriteResult> {
+    if (base !== version(this.disk)) return { ok: false, message: "notebook changed on disk: x.md", version: version(this.disk) };
+    this.writes.push(text);
+    this.disk = text;
+    return { ok: true, version: version(text) };
+  }
+}
+
+const text = "# T\n\n```js\nconst a = 1\n```\n\n```js\nconst b = a + 1\n```\n";
+
+function open(api: FakeApi) {
+  return new NotebookSession({ name: "x.md", text: api.disk, version: version(api.disk), api, platform: { builtins: {}, now: () => performance.now() }, registry: defaultRegistry(), autosaveMs: 5 });
+}
+
+const idOf = (s: NotebookSession, source: string) => s.notebook.cells.find((c) => c.source.includes(source))!.id;
+
+describe("a notebook session", () => {
+  test("an edit marks the cell stale until it runs, and autosaves canonical text", async () => {
+    const api = new FakeApi(text);
+    const s = open(api);
+    await s.runtime.idle();
+    const a = idOf(s, "const a");
+    s.dispatch({ type: "edit", id: a, source: "const a = 5" });
+    expect(s.isStale(a)).toBe(true);
+    s.run(a);
+    expect(s.isStale(a)).toBe(false);
+    await s.flush();
+    expect(api.writes).toEqual([text.replace("const a = 1", "const a = 5")]);
+    expect(s.save).toEqual({ kind: "saved" });
+    await s.runtime.idle();
+    expect(s.state(idOf(s, "const b"))!.exports).toEqual({ b: 6 });
+  });
+
+  test("a write refused because the disk changed becomes a conflict, and nothing is overwritten", async () => {
+    const api = new FakeApi(text);
+    const s = open(api);
+    api.disk = text.replace("# T", "# Changed elsewhere");
+    s.dispatch({ type: "edit", id: idOf(s, "const a"), source: "const a = 2" });
+    await s.flush();
+    expect(s.save).toEqual({ kind: "conflict", message: "notebook changed on disk: x.md", diskVersion: version(api.disk) });
+    s.dispatch({ type: "edit", id: idOf(s, "const a"), source: "const a = 3" });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(api.writes).toEqual([]);
+    await s.overwriteDisk();
+    expect(api.disk).toBe(text.replace("const a = 1", "const a = 3"));
+  });
+
+  test("a change on disk with nothing unsaved reloads and re-runs only changed cells", async () => {
+    const api = new FakeApi(text);
+    const s = open(api);
+    await s.runtime.idle();
+    const a = idOf(s, "const a");
+    api.disk = text.replace("const b = a + 1", "const b = a + 100");
+    await s.diskChanged(version(api.disk));
+    await s.runtime.idle();
+    expect(idOf(s, "const a")).toBe(a);
+    expect(s.state(a)!.runs).toBe(1);
+    expect(s.state(idOf(s, "const b"))!.exports).toEqual({ b: 101 });
+  });
+
+  test("a deleted cell comes back in place with undo", async () => {
+    const api = new FakeApi(text);
+    const s = open(api);
+    const a = idOf(s, "const a");
+    s.dispatch({ type: "delete", id: a });
+    expect(s.notebook.cells.map((c) => c.source)).toEqual(["# T", "const b = a + 1"]);
+    expect(s.undoDelete()).toBe(a);
+    expect(s.notebook.cells.map((c) => c.id)).toContain(a as CellId);
+    expect(s.notebook.cells.map((c) => c.source)).toEqual(["# T", "const a = 1", "const b = a + 1"]);
+  });
+
+  test("a failed write is reported and retried on the next edit", async () => {
+    const api = new FakeApi(text);
+    let fail = true;
+    const write = api.write.bind(api);
+    api.write = async (...args) => {
+      if (fail) throw new Error("disk full: x.md was not saved; the file on disk is unchanged");
+      return write(...args);
+    };
+    const s = open(api);
+    s.dispatch({ type: "edit", id: idOf(s, "const a"), source: "const a = 9" });
+    await s.flush();
+    expect(s.save).toEqual({ kind: "error", message: "not saved: disk full: x.md was not saved; the file on disk is unchanged" });
+    fail = false;
+    s.dispatch({ type: "edit", id: idOf(s, "const a"), source: "const a = 10" });
+    await s.flush();
+    expect(api.disk).toContain("const a = 10");
+  });
+});
