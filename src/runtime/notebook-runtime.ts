@@ -48,6 +48,8 @@ interface Entry {
   /** Output names currently in error (duplicates), and whether the main variable itself succeeded. */
   outputErrors: Set<string>;
   mainOk: boolean;
+  /** Output names whose variables are computing; a cell is not idle until they settle. */
+  pendingOutputs: Set<string>;
 }
 
 const DISPLAY = Symbol("display");
@@ -59,6 +61,8 @@ export class NotebookRuntime {
   private readonly runtime: Runtime;
   private readonly module: Module;
   private readonly entries = new Map<CellId, Entry>();
+  /** Which cell last defined each name; checked against the entry on use, so stale owners are ignored. */
+  private readonly owners = new Map<string, Entry>();
   private readonly listeners = new Set<Listener>();
   private readonly builtinNames: ReadonlySet<string>;
   private readonly idleWaiters = new Set<() => void>();
@@ -107,13 +111,11 @@ export class NotebookRuntime {
 
   /** Resolves once no cell is queued or running (generators count as settled after their first value). */
   async idle(): Promise<void> {
-    const busy = () => [...this.entries.values()].some((e) => e.state.status === "queued" || e.state.status === "running");
-    for (;;) {
-      // The runtime computes on the next frame; its private _compute() resolves after that pass.
-      await (this.runtime as unknown as { _compute(): Promise<void> })._compute();
-      if (!busy()) return;
-      while (busy()) await new Promise<void>((resolve) => this.idleWaiters.add(resolve));
-    }
+    const busy = () => [...this.entries.values()].some((e) => e.state.status === "queued" || e.state.status === "running" || e.pendingOutputs.size > 0);
+    // The runtime computes on the next frame, marking every affected cell pending in that one
+    // pass; its private _compute() resolves after the pass. Then wait for those cells to settle.
+    await (this.runtime as unknown as { _compute(): Promise<void> })._compute();
+    while (busy()) await new Promise<void>((resolve) => this.idleWaiters.add(resolve));
   }
 
   /** Stops every cell (their invalidation resolves) and releases the runtime. */
@@ -134,6 +136,7 @@ export class NotebookRuntime {
       displayVersion: -1,
       outputErrors: new Set(),
       mainOk: false,
+      pendingOutputs: new Set(),
     };
     entry.main = this.module.variable(this.observer(entry));
     this.entries.set(cell.id, entry);
@@ -178,6 +181,7 @@ export class NotebookRuntime {
       if (!names.includes(name)) {
         v.delete();
         entry.outputs.delete(name);
+        entry.pendingOutputs.delete(name);
         const { [name]: _gone, ...rest } = entry.state.exports;
         entry.state = { ...entry.state, exports: rest };
       }
@@ -187,6 +191,7 @@ export class NotebookRuntime {
       const v = this.module.variable(this.outputObserver(entry, name));
       v.define(name, [vid!], (exports: Record<string, unknown>) => exports[name]);
       entry.outputs.set(name, v);
+      this.owners.set(name, entry);
     }
   }
 
@@ -251,6 +256,8 @@ export class NotebookRuntime {
   }
 
   private ownerOf(name: string): Entry | undefined {
+    const owner = this.owners.get(name);
+    if (owner && owner.outputs.has(name) && this.entries.get(owner.cell.id) === owner) return owner;
     for (const e of this.entries.values()) if (e.outputs.has(name)) return e;
     return undefined;
   }
@@ -319,12 +326,21 @@ export class NotebookRuntime {
 
   /** Output variables report what the main variable cannot see: a name defined more than once. */
   private outputObserver(entry: Entry, name: string) {
+    const settle = () => {
+      entry.pendingOutputs.delete(name);
+      this.wakeIdle();
+    };
     return {
+      pending: () => {
+        entry.pendingOutputs.add(name);
+      },
       rejected: (error: unknown) => {
+        settle();
         entry.outputErrors.add(name);
         if (entry.state.status !== "error") this.setState(entry, { ...entry.state, status: "error", error: toCellError(error) });
       },
       fulfilled: (value: unknown) => {
+        settle();
         if (entry.state.exports[name] !== value || !(name in entry.state.exports)) {
           this.setState(entry, { ...entry.state, exports: { ...entry.state.exports, [name]: value } });
         }

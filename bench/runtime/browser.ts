@@ -1,0 +1,23 @@
+// Runs the runtime benchmark in the browser page bench/runtime/index.html, with IndexedDB as the cell cache.
+import { cellCache, openIdbStore } from "../../src/store/index.ts";
+import { measure, type Shape } from "./core.ts";
+
+const n = Number(new URL(location.href).searchParams.get("n") ?? 1000);
+const results = [];
+for (const shape of ["chain", "fanout", "dag"] as Shape[]) {
+  const name = `weft-bench-${shape}-${Date.now()}`;
+  let store: Awaited<ReturnType<typeof openIdbStore>> | null = null;
+  results.push(
+    await measure(shape, n, {
+      now: () => performance.now(),
+      frame: () => new Promise<void>((r) => requestAnimationFrame(() => r())),
+      cache: async () => {
+        await store?.close();
+        store = await openIdbStore(name);
+        return cellCache(store);
+      },
+    }),
+  );
+  await store!.close();
+}
+(window as unknown as { benchResult: unknown }).benchResult = results;
