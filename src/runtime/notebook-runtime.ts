@@ -118,6 +118,22 @@ export class NotebookRuntime {
     while (busy()) await new Promise<void>((resolve) => this.idleWaiters.add(resolve));
   }
 
+  /**
+   * Stops a cell's current run: its invalidation fires (aborting `signal`) and it settles
+   * as an error "cancelled" until it is run again; its dependents see that error.
+   */
+  cancel(id: CellId): void {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    const names = entry.cell.compiled.type === "definition" ? entry.cell.compiled.definition.outputs : [];
+    entry.version++;
+    entry.main.define(names.length ? `cell ${id}` : null, [], () => {
+      throw new Error("cancelled");
+    });
+    // The next sync must redefine the cell even though its source is unchanged.
+    entry.cell = { ...entry.cell, source: `${entry.cell.source}\u0000cancelled` };
+  }
+
   /** Stops every cell (their invalidation resolves) and releases the runtime. */
   dispose(): void {
     this.runtime.dispose();
@@ -200,12 +216,13 @@ export class NotebookRuntime {
     const cell = entry.cell;
     const fn = (0, eval)(`(${definition.body})`) as (...args: unknown[]) => unknown;
     const inputs = [...definition.inputs];
-    const wantsSignal = inputs.includes("signal");
+    // Every run also receives its invalidation promise: a run that is invalidated (redefined,
+    // cancelled, deleted) settles at once, even when the cell's own promise never would, so
+    // the runtime never waits on abandoned work before the next definition.
     let invalidationIndex = inputs.indexOf("invalidation");
-    const hidden = wantsSignal && invalidationIndex < 0;
-    if (hidden) invalidationIndex = inputs.push("invalidation") - 1;
+    if (invalidationIndex < 0) invalidationIndex = inputs.push("invalidation") - 1;
     const cacheable =
-      !!this.platform.cache && !cell.nocache && !inputs.some((i) => VOLATILE_INPUTS.has(i)) && !VOLATILE_SOURCE.test(cell.source);
+      !!this.platform.cache && !cell.nocache && !definition.inputs.some((i) => VOLATILE_INPUTS.has(i)) && !VOLATILE_SOURCE.test(cell.source);
 
     const run = async (...args: unknown[]): Promise<unknown> => {
       const version = ++entry.version;
@@ -225,7 +242,10 @@ export class NotebookRuntime {
       const t0 = this.platform.now();
       entry.state = { ...entry.state, runs: entry.state.runs + 1 };
       try {
-        const value = await fn(...callArgs);
+        const invalidated = (args[invalidationIndex] as Promise<void>).then(() => {
+          throw new Error("cancelled");
+        });
+        const value = await Promise.race([fn(...callArgs), invalidated]);
         this.lastMs.set(entry, this.platform.now() - t0);
         if (cacheable && key && entry.version === version && !isGenerator(value) && isCacheable(value)) this.store(entry, key, value);
         return value;

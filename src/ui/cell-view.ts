@@ -5,7 +5,7 @@ import { CellEditorController } from "./cell-editor.ts";
 import { renderOutput } from "./cell-output.ts";
 
 /** The intents a cell view raises; the notebook view turns them into session calls. */
-export type CellIntent = "run" | "run-next" | "focus-prev" | "focus-next" | "move-up" | "move-down" | "delete" | "add-below" | "toggle-hidden";
+export type CellIntent = "run" | "cancel" | "run-next" | "focus-prev" | "focus-next" | "move-up" | "move-down" | "delete" | "add-below";
 
 /** One cell: a header with kind, status, run count and time; a CodeMirror editor; the output. */
 export class WeftCell extends LitElement {
@@ -72,7 +72,9 @@ export class WeftCell extends LitElement {
         ${s?.cacheWarning ? html`<span class="warning" title=${s.cacheWarning}>not cached</span>` : nothing}
         <span class="spacer"></span>
         ${this.prose ? html`<button title="edit" @click=${() => this.focusEditor()}>edit</button>` : nothing}
-        <button title="run (Shift+Enter)" aria-label="run cell" @click=${() => this.intent("run")}>▶</button>
+        ${s?.status === "running" || s?.status === "queued"
+          ? html`<button title="stop this cell" aria-label="stop cell" @click=${() => this.intent("cancel")}>■</button>`
+          : html`<button title="run (Shift+Enter)" aria-label="run cell" @click=${() => this.intent("run")}>▶</button>`}
         <button title="move up (Ctrl+Alt+↑)" aria-label="move cell up" @click=${() => this.intent("move-up")}>↑</button>
         <button title="move down (Ctrl+Alt+↓)" aria-label="move cell down" @click=${() => this.intent("move-down")}>↓</button>
         <button title="add a cell below" aria-label="add cell below" @click=${() => this.intent("add-below")}>+</button>

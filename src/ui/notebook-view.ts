@@ -106,6 +106,8 @@ export class WeftNotebook extends LitElement {
     switch (e.detail.intent) {
       case "run":
         return s.run(id);
+      case "cancel":
+        return s.cancel(id);
       case "run-next":
         s.run(id);
         if (index === s.notebook.cells.length - 1) this.addCell(index + 1, "js");
@@ -126,8 +128,6 @@ export class WeftNotebook extends LitElement {
       case "delete":
         s.dispatch({ type: "delete", id });
         this.toast = "Cell deleted.";
-        return;
-      case "toggle-hidden":
         return;
     }
   };

@@ -126,6 +126,12 @@ export class NotebookSession extends EventTarget {
     this.sync();
   }
 
+  /** Stops a running cell (its `signal` aborts); it shows "cancelled" until run again. */
+  cancel(id: CellId): void {
+    this.runtime.cancel(id);
+    this.changed();
+  }
+
   /** Runs every stale cell. */
   runAll(): void {
     for (const cell of this.notebook.cells) this.commit(cell);

@@ -104,3 +104,21 @@ describe("invalidation and generators", () => {
     expect(seen).toEqual([1, 4, 9]);
   });
 });
+
+describe("cancellation", () => {
+  test("cancelling a running cell aborts its signal, errors it and its dependents, and a later run recovers", async () => {
+    const log: string[] = [];
+    const h = harness({ builtins: { log } });
+    const slow = js("s", "const s = await new Promise((resolve, reject) => signal.addEventListener('abort', () => { log.push('aborted'); reject(signal.reason) }))");
+    const dep = js("d", "s + 1");
+    h.runtime.sync([slow, dep]);
+    await new Promise((r) => setTimeout(r, 20));
+    h.runtime.cancel(slow.id);
+    await h.runtime.idle();
+    expect(log).toEqual(["aborted"]);
+    expect(h.statuses("s", "d")).toEqual({ s: "error", d: "error" });
+    expect(h.state("s").error?.message).toBe("cancelled");
+    await h.sync([js("s", "const s = 41"), dep]);
+    expect(h.state("d").value).toBe(42);
+  });
+});
