@@ -12,10 +12,17 @@ export function compileJavaScript(source: string, lineOffset = 0): Compiled {
   }
 }
 
-/** Turns a parser exception into a CompileError, keeping acorn's line and column. */
+/**
+ * Turns a parser exception into a CompileError with a 1-based line and 0-based column.
+ * acorn puts the location in `loc`; Notebook Kit's own checks (such as "assignment to
+ * external variable") only append "(line:column)" to the message, so that is read too.
+ */
 export function locate(error: unknown, lineOffset = 0): CompileError {
   if (!(error instanceof Error)) return { message: String(error) };
+  const suffix = /\s*\((\d+):(\d+)\)$/.exec(error.message);
+  const message = suffix ? error.message.slice(0, suffix.index) : error.message;
   const loc = (error as Error & { loc?: { line: number; column: number } }).loc;
-  const message = error.message.replace(/\s*\(\d+:\d+\)$/, "");
-  return loc ? { message, line: loc.line + lineOffset, column: loc.column } : { message };
+  if (loc) return { message, line: loc.line + lineOffset, column: loc.column };
+  if (suffix) return { message, line: Number(suffix[1]) + lineOffset, column: Number(suffix[2]) };
+  return { message };
 }

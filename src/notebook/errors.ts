@@ -7,3 +7,11 @@ export class NotebookSyntaxError extends Error {
     this.line = line;
   }
 }
+
+/** A notebook that cannot be converted to or from another format, e.g. a cell kind Notebook Kit has no mode for. */
+export class NotebookInteropError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "NotebookInteropError";
+  }
+}

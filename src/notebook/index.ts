@@ -1,7 +1,9 @@
 /** The notebook file format, model and compile step. Pure: no DOM, no Node. */
 export { parse, IdAllocator } from "./parse.ts";
 export { serialize, isCanonical } from "./serialize.ts";
-export { NotebookSyntaxError } from "./errors.ts";
+export { NotebookSyntaxError, NotebookInteropError } from "./errors.ts";
+export { importKitHtml, exportKitHtml } from "./kit.ts";
 export { parseInfo, formatInfo, getOption, hasFlag, setOption } from "./options.ts";
 export { cellId, type Cell, type CellId, type CellOption, type Notebook } from "./types.ts";
 export { compileCell, type CellKind, type CellKindRegistry, type Compiled, type CompileError, type Definition } from "./kinds.ts";
+export { applyAction, type NotebookAction } from "./actions.ts";

@@ -8,20 +8,20 @@ import { cellId, type Cell, type CellId, type Notebook } from "./types.ts";
 // that nothing is reinterpreted and the round trip stays byte-exact.
 const markdown = new MarkdownIt("commonmark");
 
-/** Parses a notebook file: top-level fenced blocks are code cells, prose between them md cells. */
+/** Parses a notebook file: top-level fenced blocks are code cells, prose between them md cells; an unclosed fence throws NotebookSyntaxError. */
 export function parse(text: string): Notebook {
   const bom = text.startsWith("\uFEFF");
   if (bom) text = text.slice(1);
   const eol = /\r\n/.test(text) && !/(^|[^\r])\n/.test(text) ? "\r\n" : "\n";
   const lines = text.split(/\r?\n/);
-  const tokens = markdown.parse(text.replace(/\r\n/g, "\n"), {});
-  const cells: Cell[] = [];
-  const ids = new IdAllocator();
+  // markdown-it also breaks lines at a lone "\r"; hide those so its line map matches `lines`.
+  const tokens = markdown.parse(text.replace(/\r\n/g, "\n").replace(/\r/g, " "), {});
+  const found: Omit<Cell, "id">[] = [];
   let proseStart = 0;
 
   const pushProse = (start: number, end: number) => {
     const body = trimBlankLines(lines.slice(start, end));
-    if (body.length) cells.push({ id: ids.next(undefined), kind: "md", source: body.join("\n"), options: [], fence: null });
+    if (body.length) found.push({ kind: "md", source: body.join("\n"), options: [], fence: null });
   };
 
   for (const token of tokens) {
@@ -36,18 +36,27 @@ export function parse(text: string): Notebook {
     pushProse(proseStart, start);
     const { kind, options } = parseInfo(token.info);
     const content = lines.slice(start + 1, last).map((line) => dedent(line, indent));
-    const explicit = options.find((o) => o.key === "id")?.value;
-    cells.push({
-      id: ids.next(typeof explicit === "string" ? explicit : undefined),
-      kind,
-      source: content.join("\n"),
-      options,
-      fence,
-    });
+    found.push({ kind, source: content.join("\n"), options, fence });
     proseStart = end;
   }
   pushProse(proseStart, lines.length);
-  return { cells, eol, bom };
+  return { cells: assignIds(found), eol, bom };
+}
+
+/**
+ * Gives cells their ids: a cell's own `id=` option, else a generated one. Explicit ids are
+ * reserved before any id is generated, so a generated id never takes the place of one
+ * written in the file; an explicit id used twice goes to its first cell.
+ */
+export function assignIds(cells: readonly Omit<Cell, "id">[]): Cell[] {
+  const explicit = cells.map((cell) => {
+    const id = cell.options.find((o) => o.key === "id")?.value;
+    return typeof id === "string" && id !== "" ? id : undefined;
+  });
+  const claimed = new Set<string>();
+  const owns = explicit.map((id) => id !== undefined && !claimed.has(id) && !!claimed.add(id));
+  const ids = new IdAllocator().reserve(claimed);
+  return cells.map((cell, i): Cell => ({ id: owns[i] ? cellId(explicit[i]!) : ids.next(undefined), ...cell }));
 }
 
 /** Hands out cell ids: a cell's own `id=` option when it is free, else a fresh one. */
@@ -74,6 +83,7 @@ export class IdAllocator {
 }
 
 function runLength(s: string): number {
+  if (s === "") return 0;
   const ch = s[0];
   let n = 0;
   while (s[n] === ch) n++;

@@ -37,27 +37,33 @@ function tryParse(text: string): readonly Cell[] | undefined {
   }
 }
 
-/** Whether `text` is already in the canonical form that `serialize` writes. */
+/** Whether `text` is already in the canonical form that `serialize` writes; throws NotebookSyntaxError as `parse` does. */
 export function isCanonical(text: string): boolean {
   return serialize(parse(text)) === text;
 }
 
 function fenced(cell: Cell): string {
-  const fence = chooseFence(cell.source, cell.fence);
+  const info = formatInfo(cell.kind, cell.options);
+  const fence = chooseFence(cell.source, cell.fence, info.includes("`"));
   const body = cell.source === "" ? "" : cell.source + "\n";
-  return `${fence}${formatInfo(cell.kind, cell.options)}\n${body}${fence}`;
+  return `${fence}${info}\n${body}${fence}`;
 }
 
-/** Keeps the cell's own fence when it still encloses the source; else the shortest backtick fence that does. */
-function chooseFence(source: string, preferred: string | null): string {
+/**
+ * Keeps the cell's own fence when it still encloses the source; else the shortest backtick
+ * fence that does. CommonMark forbids a backtick in a backtick fence's info string, so an
+ * info string with one gets a tilde fence.
+ */
+function chooseFence(source: string, preferred: string | null, tildesOnly: boolean): string {
   const longest = (ch: string) => {
     let max = 0;
     const re = ch === "`" ? /^ {0,3}(`+)/gm : /^ {0,3}(~+)/gm;
     for (const m of source.matchAll(re)) max = Math.max(max, m[1]!.length);
     return max;
   };
-  if (preferred && preferred.length > longest(preferred[0]!)) return preferred;
-  return "`".repeat(Math.max(3, longest("`") + 1));
+  if (preferred && !(tildesOnly && preferred[0] === "`") && preferred.length > longest(preferred[0]!)) return preferred;
+  const ch = tildesOnly ? "~" : "`";
+  return ch.repeat(Math.max(3, longest(ch) + 1));
 }
 
 /** Prose md cells must survive a re-parse as exactly one md cell with the same text. */
