@@ -22,6 +22,22 @@ export interface RuntimePlatform {
   readonly input?: (element: unknown) => AsyncGenerator<unknown> | Generator<unknown>;
   /** Where cache write failures and other non-cell problems are reported. */
   readonly report?: (message: string) => void;
+  /**
+   * Builtins made per cell run, from what the runtime knows of that run: the cell's key
+   * (its execution path) and its invalidation signal. The trace layer's `op` uses the key as
+   * the op's version context, so an op's version covers the values its cell captures.
+   */
+  readonly cellBuiltins?: Readonly<Record<string, (run: CellRun) => unknown>>;
+}
+
+/** What a per-cell builtin knows about the run it is made for. */
+export interface CellRun {
+  readonly id: CellId;
+  /** The cell's execution-path key, or null when an input could not be digested. */
+  readonly key: string | null;
+  readonly signal: AbortSignal;
+  /** Shows a value in the cell (as `display` does), e.g. a progress view. */
+  readonly display: (value: unknown) => unknown;
 }
 
 /** A cell as the runtime sees it: identity, what it is, and its compiled form. */
@@ -53,6 +69,12 @@ interface Entry {
 }
 
 const DISPLAY = Symbol("display");
+const PER_CELL = new Map<string, symbol>();
+/** The placeholder a per-cell builtin resolves to until a run substitutes its own value. */
+function perCellMarker(name: string): symbol {
+  if (!PER_CELL.has(name)) PER_CELL.set(name, Symbol(name));
+  return PER_CELL.get(name)!;
+}
 const VIEW = Symbol("view");
 const SIGNAL = Symbol("signal");
 
@@ -73,6 +95,7 @@ export class NotebookRuntime {
   constructor(private readonly platform: RuntimePlatform) {
     const builtins: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(platform.builtins)) builtins[name] = () => value;
+    for (const name of Object.keys(platform.cellBuiltins ?? {})) builtins[name] = () => perCellMarker(name);
     builtins.display = () => DISPLAY;
     builtins.view = () => VIEW;
     builtins.signal = () => SIGNAL;
@@ -292,11 +315,12 @@ export class NotebookRuntime {
       };
       return (element: unknown) => input(this.display(entry, version, element));
     }
-    if (arg === SIGNAL) {
-      const controller = new AbortController();
-      (invalidation as Promise<void>).then(() => controller.abort(new Error("cell invalidated")));
-      return controller.signal;
+    if (typeof arg === "symbol" && this.platform.cellBuiltins) {
+      for (const [name, make] of Object.entries(this.platform.cellBuiltins)) {
+        if (arg === PER_CELL.get(name)) return make({ id: entry.cell.id, key: entry.key, signal: signalOf(invalidation), display: (v) => this.display(entry, version, v) });
+      }
     }
+    if (arg === SIGNAL) return signalOf(invalidation);
     return arg;
   }
 
@@ -382,6 +406,19 @@ export class NotebookRuntime {
     this.idleWaiters.clear();
     for (const w of waiters) w();
   }
+}
+
+const signals = new WeakMap<object, AbortSignal>();
+/** One AbortSignal per run, aborted when the run's invalidation promise resolves. */
+function signalOf(invalidation: unknown): AbortSignal {
+  const promise = invalidation as Promise<void>;
+  let signal = signals.get(promise);
+  if (!signal) {
+    const controller = new AbortController();
+    promise.then(() => controller.abort(new Error("cell invalidated")));
+    signals.set(promise, (signal = controller.signal));
+  }
+  return signal;
 }
 
 function sameCell(a: RuntimeCell, b: RuntimeCell): boolean {

@@ -1,0 +1,121 @@
+import type { Entry, Json, KvStore } from "../store/kv.ts";
+import type { Call } from "./call.ts";
+
+// Calls are stored in chunks, not one record per call: one manifest per op version listing
+// its chunks, and one record per chunk holding many calls. Looking up any number of keys
+// costs two batched reads (all manifests, then all chunks) for all op versions at once;
+// after that the key index is in memory. New calls are queued and written by flush(), one
+// transaction for everything queued, so a run persists in one commit rather than N.
+
+const MAX_CHUNKS = 16;
+
+interface Manifest {
+  chunks: string[];
+}
+
+/** The call cache: cache key → recorded call, grouped by op version. */
+export class CallCache {
+  private readonly loaded = new Map<string, Map<string, Call>>();
+  private readonly manifests = new Map<string, Manifest>();
+  private readonly queued = new Map<string, Call[]>();
+  private chunkCounter = 0;
+  /** Round trips made to the store, for tests and benchmarks. */
+  reads = 0;
+  writes = 0;
+
+  constructor(private readonly store: KvStore, private readonly newId: () => string = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`) {}
+
+  /** Loads what is stored for these op versions (two batched reads at most); already loaded ones cost nothing. */
+  async load(versions: Iterable<string>): Promise<void> {
+    const missing = [...new Set(versions)].filter((v) => !this.loaded.has(v));
+    if (!missing.length) return;
+    this.reads++;
+    const manifests = await this.store.getMany("callcache", missing.map((v) => `m/${v}`));
+    const chunkKeys: string[] = [];
+    const owners: string[] = [];
+    missing.forEach((v, i) => {
+      const m = (manifests[i] as Manifest | undefined) ?? { chunks: [] };
+      this.manifests.set(v, m);
+      this.loaded.set(v, new Map());
+      for (const c of m.chunks) {
+        chunkKeys.push(`k/${v}/${c}`);
+        owners.push(v);
+      }
+    });
+    if (!chunkKeys.length) return;
+    this.reads++;
+    const chunks = await this.store.getMany("callcache", chunkKeys);
+    chunks.forEach((chunk, i) => {
+      if (!chunk) return;
+      const index = this.loaded.get(owners[i]!)!;
+      for (const call of (chunk as unknown as { calls: Call[] }).calls) if (call.key) index.set(call.key, call);
+    });
+  }
+
+  /** The recorded call for a key of an op version; `load` it first. */
+  get(version: string, key: string): Call | undefined {
+    const index = this.loaded.get(version);
+    if (!index) throw new Error(`call cache: op version ${version.slice(0, 8)} was not loaded before lookup`);
+    return index.get(key);
+  }
+
+  /** Records a finished call under its key (it must have one); it is written by the next flush. */
+  add(version: string, call: Call): void {
+    if (!call.key) throw new Error(`call cache: call ${call.id} has no cache key`);
+    if (!this.loaded.has(version)) this.loaded.set(version, new Map());
+    this.loaded.get(version)!.set(call.key, call);
+    const q = this.queued.get(version) ?? [];
+    q.push(call);
+    this.queued.set(version, q);
+  }
+
+  /** How many calls wait to be written. */
+  pending(): number {
+    let n = 0;
+    for (const q of this.queued.values()) n += q.length;
+    return n;
+  }
+
+  /** Writes every queued call in one transaction; resolves once committed. On failure the calls stay queued. */
+  async flush(): Promise<void> {
+    if (!this.queued.size) return;
+    const batch = new Map(this.queued);
+    this.queued.clear();
+    const entries: Entry[] = [];
+    const nextManifests = new Map<string, Manifest>();
+    for (const [version, calls] of batch) {
+      const manifest = this.manifests.get(version) ?? { chunks: [] };
+      if (manifest.chunks.length >= MAX_CHUNKS) {
+        // Compact: one chunk with every call of this op version replaces the old ones.
+        const all = [...this.loaded.get(version)!.values()];
+        const id = this.chunkId();
+        entries.push([`k/${version}/${id}`, { calls: all } as unknown as Json]);
+        nextManifests.set(version, { chunks: [id] });
+      } else {
+        const id = this.chunkId();
+        entries.push([`k/${version}/${id}`, { calls } as unknown as Json]);
+        nextManifests.set(version, { chunks: [...manifest.chunks, id] });
+      }
+      entries.push([`m/${version}`, nextManifests.get(version)! as unknown as Json]);
+    }
+    try {
+      this.writes++;
+      await this.store.putMany("callcache", entries);
+    } catch (error) {
+      for (const [version, calls] of batch) this.queued.set(version, [...calls, ...(this.queued.get(version) ?? [])]);
+      throw error;
+    }
+    const replaced: string[] = [];
+    for (const [version, m] of nextManifests) {
+      const old = this.manifests.get(version)?.chunks ?? [];
+      if (!m.chunks.some((c) => old.includes(c)) && m.chunks.length === 1 && old.length >= MAX_CHUNKS) replaced.push(...old.map((c) => `k/${version}/${c}`));
+      this.manifests.set(version, m);
+    }
+    // Chunks replaced by a compaction are garbage now; a failure here only leaves garbage.
+    for (const key of replaced) await this.store.delete("callcache", key);
+  }
+
+  private chunkId(): string {
+    return `${this.newId()}-${++this.chunkCounter}`;
+  }
+}

@@ -1,0 +1,63 @@
+import type { Json } from "./canonical.ts";
+
+/** Token usage of one model within a call. */
+export interface ModelUsage {
+  readonly requests: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+}
+
+/** An error recorded on a call: message and stack, plus the HTTP status when a provider failed. */
+export interface CallError {
+  readonly message: string;
+  readonly stack?: string;
+  readonly status?: number;
+}
+
+/** One traced op invocation. Immutable once ended; `output` is null while running or on error. */
+export interface Call {
+  readonly id: string;
+  readonly traceId: string;
+  readonly parentId: string | null;
+  /** `name:version` of the op. */
+  readonly op: string;
+  readonly inputs: Json;
+  readonly output: Json | null;
+  readonly error: CallError | null;
+  /** Epoch milliseconds. */
+  readonly startedAt: number;
+  readonly endedAt: number | null;
+  readonly attributes: { readonly [key: string]: Json };
+  /** Usage by model name. */
+  readonly usage: { readonly [model: string]: ModelUsage };
+  /** Cost in US dollars, null when unknown. */
+  readonly cost: number | null;
+  /** The call cache key this call was stored under, when it was made through the cache. */
+  readonly key?: string;
+  /** Human and programmatic feedback attached later. */
+  readonly feedback?: readonly Json[];
+}
+
+/** A reference to a call: what table rows and plot marks keep to drill down. */
+export type CallRef = string & { readonly __brand: "CallRef" };
+
+/** The ref of a call. */
+export function callRef(call: Pick<Call, "id">): CallRef {
+  return call.id as CallRef;
+}
+
+/** Total input + output tokens of a call over all models. */
+export function totalTokens(call: Pick<Call, "usage">): number {
+  let n = 0;
+  for (const u of Object.values(call.usage)) n += u.inputTokens + u.outputTokens;
+  return n;
+}
+
+/** Adds usage of one model to a usage map, returning a new map. */
+export function addUsage(usage: { readonly [model: string]: ModelUsage }, model: string, add: Partial<ModelUsage>): { [model: string]: ModelUsage } {
+  const prev = usage[model] ?? { requests: 0, inputTokens: 0, outputTokens: 0 };
+  return {
+    ...usage,
+    [model]: { requests: prev.requests + (add.requests ?? 0), inputTokens: prev.inputTokens + (add.inputTokens ?? 0), outputTokens: prev.outputTokens + (add.outputTokens ?? 0) },
+  };
+}

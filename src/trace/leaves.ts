@@ -1,0 +1,112 @@
+import { canonicalJson, isTable, NotDataError, toCanonical, type Json, type TableLike } from "./canonical.ts";
+import { sha256Hex } from "./digest.ts";
+import { isOp, type Op } from "./op.ts";
+
+/** What a vary runs: data rows × op variants × a parameter grid × trials, then scorers on each output. */
+export interface VarySpec {
+  /** The rows: an array of objects or an arquero table. */
+  readonly data: readonly Record<string, unknown>[] | TableLike;
+  /** The op variants: one op, a list, or a record naming each. */
+  readonly ops: Op | readonly Op[] | Readonly<Record<string, Op>>;
+  /** A grid of parameters; every combination runs. */
+  readonly params?: Readonly<Record<string, readonly unknown[]>>;
+  readonly trials?: number;
+  /** Scorer ops, called with ({...row, output}, params); a list or a record naming each. */
+  readonly scorers?: readonly Op[] | Readonly<Record<string, Op>>;
+  readonly concurrency?: number;
+  readonly retries?: number;
+  /** Dollars; when the plan's estimate is above it, the run waits for approval. */
+  readonly budget?: number;
+}
+
+/** A named op in a vary. */
+export interface Named {
+  readonly label: string;
+  readonly op: Op;
+}
+
+/** One leaf of the product: a variant on a row with one parameter combination, one trial. */
+export interface LeafSpec {
+  readonly index: number;
+  readonly variant: Named;
+  readonly params: Readonly<Record<string, Json>>;
+  readonly rowIndex: number;
+  readonly row: Readonly<Record<string, unknown>>;
+  readonly trial: number;
+  /** The call cache key, or an error when the inputs are not data. */
+  readonly key: string | null;
+  readonly keyError: string | null;
+}
+
+/** Call cache key: digest of the op version, the canonical inputs and the trial index. */
+export function callKey(version: string, inputs: unknown, trial: number): string {
+  return sha256Hex(canonicalJson(["call", version, inputs, trial]));
+}
+
+/** Normalizes a vary spec's ops or scorers into labelled ops; throws a clear error on anything else. */
+export function named(what: "ops" | "scorers", value: VarySpec["ops"] | VarySpec["scorers"] | undefined): Named[] {
+  if (value === undefined) return [];
+  const list: Named[] = isOp(value)
+    ? [{ label: value.opName, op: value }]
+    : Array.isArray(value)
+      ? value.map((op) => ({ label: isOp(op) ? op.opName : "", op }))
+      : Object.entries(value as Record<string, Op>).map(([label, op]) => ({ label, op }));
+  for (const n of list) if (!isOp(n.op)) throw new Error(`vary: every entry of ${what} must be an op made with op(name, fn); ${n.label || "an entry"} is not`);
+  // Two versions of one op get their version in the label so they stay apart.
+  const counts = new Map<string, number>();
+  for (const n of list) counts.set(n.label, (counts.get(n.label) ?? 0) + 1);
+  return list.map((n) => (counts.get(n.label)! > 1 ? { label: `${n.label}:${n.op.version.slice(0, 8)}`, op: n.op } : n));
+}
+
+/** The rows of the data as plain objects. */
+export function rowsOf(data: VarySpec["data"]): Record<string, unknown>[] {
+  if (isTable(data)) return data.objects();
+  if (Array.isArray(data)) return data.map((r, i) => {
+    if (!r || typeof r !== "object") throw new Error(`vary: data row ${i} is not an object`);
+    return r as Record<string, unknown>;
+  });
+  throw new Error("vary: data must be an array of objects or an arquero table");
+}
+
+/** Every combination of the parameter grid, in grid order; one empty combination when there is none. */
+export function grid(params: VarySpec["params"]): Record<string, Json>[] {
+  let combos: Record<string, Json>[] = [{}];
+  for (const [name, values] of Object.entries(params ?? {})) {
+    if (!Array.isArray(values) || values.length === 0) throw new Error(`vary: params.${name} must be a non-empty array`);
+    const canon = values.map((v, i) => toCanonical(v, `params.${name}[${i}]`));
+    combos = combos.flatMap((c) => canon.map((v) => ({ ...c, [name]: v })));
+  }
+  return combos;
+}
+
+/** Builds the leaves of the product: variant × params × row × trial, each with its cache key. */
+export function buildLeaves(spec: VarySpec): { leaves: LeafSpec[]; variants: Named[]; scorers: Named[]; rows: Record<string, unknown>[]; combos: Record<string, Json>[] } {
+  const variants = named("ops", spec.ops);
+  if (!variants.length) throw new Error("vary: needs at least one op");
+  const scorers = named("scorers", spec.scorers);
+  const rows = rowsOf(spec.data);
+  const combos = grid(spec.params);
+  const trials = spec.trials ?? 1;
+  if (!Number.isInteger(trials) || trials < 1) throw new Error(`vary: trials must be a positive integer, not ${trials}`);
+  const leaves: LeafSpec[] = [];
+  const rowDigests = rows.map((row, i) => {
+    try {
+      return { json: toCanonical(row, `data[${i}]`), error: null };
+    } catch (e) {
+      if (e instanceof NotDataError) return { json: null, error: e.message };
+      throw e;
+    }
+  });
+  for (const variant of variants) {
+    for (const params of combos) {
+      rows.forEach((row, rowIndex) => {
+        const rd = rowDigests[rowIndex]!;
+        for (let trial = 0; trial < trials; trial++) {
+          const key = rd.error ? null : callKey(variant.op.version, [rd.json, params], trial);
+          leaves.push({ index: leaves.length, variant, params, rowIndex, row, trial, key, keyError: rd.error });
+        }
+      });
+    }
+  }
+  return { leaves, variants, scorers, rows, combos };
+}

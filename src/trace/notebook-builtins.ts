@@ -1,0 +1,84 @@
+import type { CallCache } from "./call-cache.ts";
+import type { OpOptions, TracePlatform } from "./op.ts";
+import { createOp } from "./op.ts";
+import type { VarySpec } from "./leaves.ts";
+import type { VaryResult } from "./result.ts";
+import { Vary } from "./vary.ts";
+
+/** What a per-cell builtin knows about its cell run (the runtime's CellRun). */
+export interface CellRunInfo {
+  readonly key: string | null;
+  readonly signal: AbortSignal;
+}
+
+/** Options of the notebook's tracing: the cache, the default budget, and whether plans over budget run without asking. */
+export interface NotebookTraceOptions {
+  readonly platform: TracePlatform;
+  readonly cache: CallCache | null;
+  /** Dollars; a vary without its own budget uses this one. */
+  readonly defaultBudget?: number;
+  /** Run plans over budget without waiting (the CLI's --yes). */
+  readonly autoApprove?: boolean;
+  /** Minimum milliseconds between streamed snapshots of a running vary. */
+  readonly streamEveryMs?: number;
+}
+
+/**
+ * The trace layer's per-cell builtins for notebooks: `op`, whose version folds in the key of
+ * the cell defining it (so it covers every value that cell captures), and `vary`, which
+ * streams snapshots of a run: its plan, then partial results, then the final result.
+ */
+export function notebookBuiltins(options: NotebookTraceOptions) {
+  const op = createOp(options.platform);
+  const running = new Set<Promise<unknown>>();
+  const builtins = {
+    op: (run: CellRunInfo) =>
+      <A extends unknown[], R>(name: string, fn: (...args: A) => R, opOptions: OpOptions<A> = {}) =>
+        op(name, fn, { ...opOptions, context: opOptions.context ?? run.key ?? `unkeyed:${fn.toString()}` }),
+    vary: (run: CellRunInfo) => (spec: VarySpec) => streamVary(spec, run.signal, options, running),
+  };
+  return {
+    builtins,
+    /** Resolves when every vary started so far has finished (the headless runner waits on it). */
+    async settled(): Promise<void> {
+      while (running.size) await Promise.allSettled([...running]);
+    },
+  };
+}
+
+async function* streamVary(spec: VarySpec, signal: AbortSignal, options: NotebookTraceOptions, running: Set<Promise<unknown>>): AsyncGenerator<VaryResult> {
+  const vary = new Vary({ ...spec, ...(spec.budget === undefined && options.defaultBudget !== undefined ? { budget: options.defaultBudget } : {}) }, { cache: options.cache });
+  let finish!: () => void;
+  const whole = new Promise<void>((resolve) => (finish = resolve));
+  running.add(whole);
+  try {
+    const plan = await vary.plan();
+    if (plan.needsApproval && !options.autoApprove) {
+      let approve!: () => void;
+      const approved = new Promise<void>((resolve) => (approve = resolve));
+      yield vary.result().withPhase("awaiting-approval", approve);
+      await Promise.race([approved, new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }))]);
+    } else {
+      yield vary.result().withPhase("planned");
+    }
+    let latest: VaryResult | null = null;
+    let wake: (() => void) | null = null;
+    const done = vary.execute({ signal, onUpdate: (r) => ((latest = r), wake?.()) }).finally(() => wake?.());
+    let finished = false;
+    void done.then(() => (finished = true), () => (finished = true));
+    const every = options.streamEveryMs ?? 100;
+    while (!finished) {
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, every);
+      });
+      wake = null;
+      if (latest && !finished) yield (latest as VaryResult).withPhase("running");
+    }
+    const result = await done;
+    yield result.withPhase(signal.aborted ? "cancelled" : "done");
+  } finally {
+    running.delete(whole);
+    finish();
+  }
+}

@@ -1,0 +1,159 @@
+import { canonicalJson, NotDataError, toCanonical, type Json } from "./canonical.ts";
+import { addUsage, type Call, type CallError, type ModelUsage } from "./call.ts";
+import type { ContextCarrier } from "./context.ts";
+import { sha256Hex } from "./digest.ts";
+
+/** A call in progress: what nested calls and LLM clients add their usage and attributes to. */
+export class ActiveCall {
+  usage: { [model: string]: ModelUsage } = {};
+  cost: number | null = null;
+  attributes: { [key: string]: Json } = {};
+  constructor(readonly id: string, readonly traceId: string, readonly parentId: string | null) {}
+
+  /** Records token usage of one model (and its cost, when priced) on this call. */
+  addUsage(model: string, usage: Partial<ModelUsage>, cost: number | null): void {
+    this.usage = addUsage(this.usage, model, usage);
+    if (cost !== null) this.cost = (this.cost ?? 0) + cost;
+  }
+}
+
+/** What an op may say about a call before it runs, for the plan. */
+export interface Estimate {
+  readonly inputTokens?: number;
+  readonly outputTokens?: number;
+  readonly cost?: number;
+  readonly model?: string;
+}
+
+/** Where ops record calls, and the clock, ids and context carrier they use. */
+export interface TracePlatform {
+  /** Epoch milliseconds. */
+  readonly now: () => number;
+  readonly newId: () => string;
+  readonly context: ContextCarrier<ActiveCall>;
+  /** Receives every call when it ends (and when it starts, optionally). */
+  readonly sink: { started?(call: Call): void; ended(call: Call): void };
+}
+
+/** Options of an op: a version context (a notebook cell's key), extra captured values, an estimator. */
+export interface OpOptions<A extends unknown[]> {
+  /** Folded into the version: in a notebook, the key of the cell that defines the op. */
+  readonly context?: string;
+  /** Values the function uses that its source does not show; folded into the version. */
+  readonly captures?: Json;
+  /** Estimates tokens and cost of a call before it runs, for plans. */
+  readonly estimate?: (...args: A) => Estimate;
+  /** Whether a thrown error may succeed on retry (default: status 429/5xx or `retryable: true`). */
+  readonly retryable?: (error: unknown) => boolean;
+}
+
+/** How an invocation attaches to the trace and the cache. */
+export interface InvokeOptions {
+  /** An explicit parent (the vary engine passes the scored call); default: the current call. */
+  readonly parent?: ActiveCall | null;
+  readonly key?: string;
+  readonly attributes?: { readonly [key: string]: Json };
+  readonly signal?: AbortSignal;
+}
+
+/** A traced function. Calling it records a Call; `invoke` also returns the Call. */
+export interface Op<A extends unknown[] = any[], R = unknown> {
+  (...args: A): Promise<R>;
+  readonly opName: string;
+  /** Hex digest of the op's source, name and captured values. */
+  readonly version: string;
+  /** `name:version8`, the op's readable reference. */
+  readonly ref: string;
+  readonly options: OpOptions<A>;
+  /** Runs the op and returns its output together with the recorded call (never throws: errors are on the call). */
+  invoke(args: A, options?: InvokeOptions): Promise<{ call: Call; output: R | undefined }>;
+}
+
+const OP = Symbol.for("weft.op");
+
+/** Whether a value is an op. */
+export function isOp(value: unknown): value is Op {
+  return typeof value === "function" && (value as unknown as Record<symbol, unknown>)[OP] === true;
+}
+
+/** An op's version: digest of its name, source, context and captures. */
+export function opVersion(name: string, fn: (...args: never[]) => unknown, context?: string, captures?: Json): string {
+  return sha256Hex(canonicalJson(["op", name, fn.toString(), context ?? null, captures ?? null]));
+}
+
+/** Returns the `op(name, fn, options)` factory bound to a trace platform. */
+export function createOp(platform: TracePlatform) {
+  return function op<A extends unknown[], R>(name: string, fn: (...args: A) => R | Promise<R>, options: OpOptions<A> = {}): Op<A, Awaited<R>> {
+    if (typeof name !== "string" || !name) throw new Error("op needs a name: op(name, fn)");
+    if (typeof fn !== "function") throw new Error(`op ${name} needs a function: op(name, fn)`);
+    const version = opVersion(name, fn, options.context, options.captures);
+    const ref = `${name}:${version.slice(0, 8)}`;
+
+    async function run(args: A, opts: InvokeOptions = {}): Promise<{ call: Call; output: Awaited<R> | undefined; thrown: unknown }> {
+      const parent = opts.parent === undefined ? platform.context.get() ?? null : opts.parent;
+      const id = platform.newId();
+      const active = new ActiveCall(id, parent?.traceId ?? id, parent?.id ?? null);
+      if (opts.attributes) active.attributes = { ...opts.attributes };
+      const startedAt = platform.now();
+      const inputs = recordable(args);
+      const base = { id, traceId: active.traceId, parentId: active.parentId, op: ref, inputs, startedAt, ...(opts.key ? { key: opts.key } : {}) };
+      platform.sink.started?.({ ...base, output: null, error: null, endedAt: null, attributes: active.attributes, usage: {}, cost: null });
+      let output: Awaited<R> | undefined;
+      let error: CallError | null = null;
+      let thrown: unknown;
+      try {
+        if (opts.signal?.aborted) throw opts.signal.reason ?? new Error("aborted");
+        output = await platform.context.run(active, () => fn(...args));
+      } catch (e) {
+        thrown = e;
+        error = toCallError(e);
+      }
+      const call: Call = {
+        ...base,
+        output: error ? null : recordable(output),
+        error,
+        endedAt: platform.now(),
+        attributes: active.attributes,
+        usage: active.usage,
+        cost: active.cost,
+      };
+      // A child's usage and cost count towards its parent's.
+      if (parent) {
+        for (const [model, u] of Object.entries(active.usage)) parent.addUsage(model, u, null);
+        if (active.cost !== null) parent.cost = (parent.cost ?? 0) + active.cost;
+      }
+      platform.sink.ended(call);
+      return { call, output, thrown };
+    }
+
+    const invoke = async (args: A, opts: InvokeOptions = {}) => {
+      const { call, output } = await run(args, opts);
+      return { call, output };
+    };
+    const callable = async (...args: A): Promise<Awaited<R>> => {
+      const { call, output, thrown } = await run(args);
+      if (call.error) throw thrown;
+      return output as Awaited<R>;
+    };
+    return Object.assign(callable, { opName: name, version, ref, options, invoke, [OP]: true }) as unknown as Op<A, Awaited<R>>;
+  };
+}
+
+/** The JSON form of call inputs/outputs; values that are not data are recorded as a readable placeholder. */
+export function recordable(value: unknown): Json {
+  try {
+    return toCanonical(value);
+  } catch (error) {
+    if (!(error instanceof NotDataError)) throw error;
+    return { $: "unrecordable", v: error.message };
+  }
+}
+
+/** A thrown value as a CallError (message, stack, HTTP status when present). */
+export function toCallError(e: unknown): CallError {
+  if (e instanceof Error) {
+    const status = (e as { status?: unknown }).status;
+    return { message: e.message || e.name, ...(e.stack ? { stack: e.stack } : {}), ...(typeof status === "number" ? { status } : {}) };
+  }
+  return { message: String(e) };
+}

@@ -1,0 +1,250 @@
+import * as aq from "arquero";
+import type { Json } from "./canonical.ts";
+import { callRef, totalTokens, type Call, type CallRef } from "./call.ts";
+import type { buildLeaves, LeafSpec } from "./leaves.ts";
+import { summarize, type Summary } from "./stats.ts";
+
+/** A scorer's result on one leaf. */
+export interface ScoreResult {
+  readonly status: "cached" | "done" | "error";
+  readonly call: Call | null;
+  readonly value: unknown;
+  readonly error?: string;
+}
+
+/** One leaf's state: pending until its call finishes (or comes from the cache). */
+export interface LeafResult {
+  readonly spec: LeafSpec;
+  status: "pending" | "cached" | "done" | "error";
+  call: Call | null;
+  output: unknown;
+  error?: string;
+  scores: Record<string, ScoreResult>;
+}
+
+/** Cached and missing calls of one op or scorer, with its estimate when it declares one. */
+export interface PlanGroup {
+  readonly label: string;
+  readonly ref: string;
+  readonly role: "op" | "scorer";
+  total: number;
+  cached: number;
+  missing: number;
+  inputTokens: number;
+  outputTokens: number;
+  cost: number | null;
+}
+
+/** What a vary will do before it spends anything. */
+export interface Plan {
+  readonly leaves: number;
+  readonly cached: number;
+  readonly missing: number;
+  readonly groups: readonly PlanGroup[];
+  readonly estimatedCost: number | null;
+  readonly budget: number | null;
+  /** The estimate is above the budget: the run waits for an explicit approval. */
+  readonly needsApproval: boolean;
+}
+
+/** Counters of a run: leaves done, cache hits, errors, calls actually made, money spent. */
+export interface Progress {
+  total: number;
+  done: number;
+  cached: number;
+  errors: number;
+  opCalls: number;
+  scorerCalls: number;
+  scorerCached: number;
+  scorerErrors: number;
+  cost: number;
+}
+
+/** A node of the result tree: a dimension value, a row, a trial, or a call. */
+export interface TreeNode {
+  readonly label: string;
+  readonly kind: "dimension" | "row" | "trial" | "call";
+  readonly children: readonly TreeNode[];
+  readonly call?: Call;
+}
+
+/** Where a vary run stands: planned, waiting for approval of its cost, running, finished, or cancelled. */
+export type VaryPhase = "planned" | "awaiting-approval" | "running" | "done" | "cancelled";
+
+const RESULT = Symbol.for("weft.vary-result");
+
+/** Whether a value is a vary result. */
+export function isVaryResult(value: unknown): value is VaryResult {
+  return !!value && typeof value === "object" && (value as Record<symbol, unknown>)[RESULT] === true;
+}
+
+/** The (possibly partial) result of a vary: leaves, a tree, a flat table, rollups and drill-down. */
+export class VaryResult {
+  readonly [RESULT] = true;
+  constructor(
+    private readonly built: ReturnType<typeof buildLeaves>,
+    readonly leaves: readonly LeafResult[],
+    readonly progress: Readonly<Progress>,
+    readonly plan: Plan | null,
+    readonly phase: VaryPhase = "done",
+    /** Present while awaiting approval: starts the run. */
+    readonly approve?: () => void,
+  ) {}
+
+  /** The same result in another phase (the engine's snapshots as a run moves on). */
+  withPhase(phase: VaryPhase, approve?: () => void): VaryResult {
+    return new VaryResult(this.built, this.leaves, this.progress, this.plan, phase, approve);
+  }
+
+  /** The dimension columns: `op`, then each parameter name. */
+  dimensions(): string[] {
+    return ["op", ...Object.keys(this.built.combos[0] ?? {})];
+  }
+
+  /** Score column names, `score.NAME` (or `score.NAME.FIELD` for object-valued scorers). */
+  scoreColumns(): string[] {
+    const cols = new Set<string>();
+    for (const leaf of this.leaves) for (const [name, s] of Object.entries(leaf.scores)) for (const [col] of scoreEntries(name, s.value)) cols.add(col);
+    for (const s of this.built.scorers) if (![...cols].some((c) => c === `score.${s.label}` || c.startsWith(`score.${s.label}.`))) cols.add(`score.${s.label}`);
+    return [...cols];
+  }
+
+  /** One row per finished leaf: dimensions, row fields, trial, output, error, latency_ms, tokens, cost, score.*, call. */
+  table(): aq.ColumnTable {
+    const dims = this.dimensions().slice(1);
+    const reserved = new Set(["op", ...dims, "row", "trial", "output", "error", "status", "latency_ms", "tokens", "cost", "call"]);
+    const fieldNames = new Set<string>();
+    for (const r of this.built.rows) for (const k of Object.keys(r)) fieldNames.add(k);
+    const scoreCols = this.scoreColumns();
+    const cols: Record<string, unknown[]> = { op: [] };
+    for (const d of dims) cols[d] = [];
+    const fieldCol = (k: string) => (reserved.has(k) ? `row.${k}` : k);
+    for (const k of fieldNames) cols[fieldCol(k)] = [];
+    for (const c of ["row", "trial", "status", "output", "error", "latency_ms", "tokens", "cost", ...scoreCols, "call"]) cols[c] = [];
+    for (const leaf of this.leaves) {
+      if (leaf.status === "pending") continue;
+      const { spec, call } = leaf;
+      cols.op!.push(spec.variant.label);
+      for (const d of dims) cols[d]!.push(spec.params[d]);
+      for (const k of fieldNames) cols[fieldCol(k)]!.push(spec.row[k]);
+      cols.row!.push(spec.rowIndex);
+      cols.trial!.push(spec.trial);
+      cols.status!.push(leaf.status);
+      cols.output!.push(leaf.output);
+      cols.error!.push(call?.error?.message ?? leaf.error ?? null);
+      cols.latency_ms!.push(call && call.endedAt !== null ? call.endedAt - call.startedAt : null);
+      cols.tokens!.push(call ? totalTokens(call) : null);
+      cols.cost!.push(call?.cost ?? null);
+      const values = new Map<string, unknown>();
+      for (const [name, s] of Object.entries(leaf.scores)) for (const [col, v] of scoreEntries(name, s.value)) values.set(col, v);
+      for (const c of scoreCols) cols[c]!.push(values.has(c) ? values.get(c) : null);
+      cols.call!.push(call ? callRef(call) : null);
+    }
+    return aq.table(cols);
+  }
+
+  /** Mean, sem and 95% CI of each metric per group, plus `n` and the `calls` behind each group (for drill-down). */
+  rollup(by: readonly string[] = ["op"], metrics?: readonly string[]): aq.ColumnTable {
+    const table = this.table();
+    const names = metrics ?? this.scoreColumns();
+    const groups = new Map<string, { keys: unknown[]; rows: number[] }>();
+    const objects = table.objects() as Record<string, unknown>[];
+    objects.forEach((row, i) => {
+      const keys = by.map((b) => row[b]);
+      const id = JSON.stringify(keys);
+      if (!groups.has(id)) groups.set(id, { keys, rows: [] });
+      groups.get(id)!.rows.push(i);
+    });
+    const out: Record<string, unknown[]> = {};
+    for (const b of by) out[b] = [];
+    out.n = [];
+    for (const m of names) for (const s of ["mean", "sem", "ci_low", "ci_high"]) out[`${m}.${s}`] = [];
+    out.calls = [];
+    for (const { keys, rows } of groups.values()) {
+      by.forEach((b, i) => out[b]!.push(keys[i]));
+      out.n!.push(rows.length);
+      for (const m of names) {
+        const s: Summary = summarize(rows.map((r) => objects[r]![m]));
+        out[`${m}.mean`]!.push(s.mean);
+        out[`${m}.sem`]!.push(s.sem);
+        out[`${m}.ci_low`]!.push(s.ciLow);
+        out[`${m}.ci_high`]!.push(s.ciHigh);
+      }
+      out.calls!.push(rows.map((r) => objects[r]!.call).filter(Boolean));
+    }
+    return aq.table(out);
+  }
+
+  /** The calls behind the given refs (a table's `call` column, a plot mark's rows), scorer calls included. */
+  calls(refs: Iterable<CallRef | string | null | undefined>): Call[] {
+    const index = this.callIndex();
+    const out: Call[] = [];
+    for (const ref of refs) {
+      const call = ref ? index.get(ref) : undefined;
+      if (call) out.push(call);
+    }
+    return out;
+  }
+
+  /** Scorer calls made on the call with this ref. */
+  scorerCalls(ref: CallRef | string): Call[] {
+    const leaf = this.leaves.find((l) => l.call?.id === ref);
+    return leaf ? Object.values(leaf.scores).flatMap((s) => (s.call ? [s.call] : [])) : [];
+  }
+
+  /** The tree: op → each parameter → row → trial → call, scorer calls as children of the call they score. */
+  tree(): TreeNode[] {
+    const dims = this.dimensions();
+    const build = (leaves: readonly LeafResult[], depth: number): TreeNode[] => {
+      if (depth < dims.length) {
+        const d = dims[depth]!;
+        return groupBy(leaves, (l) => (d === "op" ? l.spec.variant.label : JSON.stringify(l.spec.params[d]))).map(([label, ls]) => ({
+          label: d === "op" ? label : `${d} = ${label}`,
+          kind: "dimension" as const,
+          children: build(ls, depth + 1),
+        }));
+      }
+      return groupBy(leaves, (l) => String(l.spec.rowIndex)).map(([row, ls]) => ({
+        label: `row ${row}`,
+        kind: "row" as const,
+        children: ls.map((l) => ({
+          label: `trial ${l.spec.trial}`,
+          kind: "trial" as const,
+          children: l.call
+            ? [{ label: l.call.op, kind: "call" as const, call: l.call, children: Object.values(l.scores).flatMap((s) => (s.call ? [{ label: s.call.op, kind: "call" as const, call: s.call, children: [] }] : [])) }]
+            : [],
+        })),
+      }));
+    };
+    return build(this.leaves.filter((l) => l.status !== "pending"), 0);
+  }
+
+  private callIndex(): Map<string, Call> {
+    const index = new Map<string, Call>();
+    for (const leaf of this.leaves) {
+      if (leaf.call) index.set(leaf.call.id, leaf.call);
+      for (const s of Object.values(leaf.scores)) if (s.call) index.set(s.call.id, s.call);
+    }
+    return index;
+  }
+}
+
+function groupBy<T>(items: readonly T[], key: (t: T) => string): [string, T[]][] {
+  const m = new Map<string, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    if (!m.has(k)) m.set(k, []);
+    m.get(k)!.push(it);
+  }
+  return [...m];
+}
+
+/** Score columns of one scorer value: a scalar is `score.NAME`; an object gives `score.NAME.FIELD` for its scalar fields. */
+function scoreEntries(name: string, value: unknown): [string, unknown][] {
+  if (value && typeof value === "object" && !Array.isArray(value)) {
+    return Object.entries(value as Record<string, Json>)
+      .filter(([, v]) => typeof v === "number" || typeof v === "boolean")
+      .map(([k, v]) => [`score.${name}.${k}`, v]);
+  }
+  return [[`score.${name}`, value]];
+}

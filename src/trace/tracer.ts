@@ -1,0 +1,50 @@
+import type { Call } from "./call.ts";
+import { syncCarrier, type ContextCarrier } from "./context.ts";
+import { createOp, type ActiveCall, type TracePlatform } from "./op.ts";
+
+/** Keeps the most recent calls in memory and notifies listeners; the sink every op reports to. */
+export class CallLog {
+  private readonly calls = new Map<string, Call>();
+  private readonly listeners = new Set<(call: Call) => void>();
+  constructor(private readonly capacity = 50_000) {}
+
+  /** Records a finished call, evicting the oldest beyond capacity. */
+  ended(call: Call): void {
+    this.calls.set(call.id, call);
+    if (this.calls.size > this.capacity) this.calls.delete(this.calls.keys().next().value!);
+    for (const l of this.listeners) l(call);
+  }
+
+  /** A call by id. */
+  get(id: string): Call | undefined {
+    return this.calls.get(id);
+  }
+
+  /** The calls whose parent is `id`, in start order. */
+  children(id: string): Call[] {
+    return [...this.calls.values()].filter((c) => c.parentId === id).sort((a, b) => a.startedAt - b.startedAt);
+  }
+
+  /** Every call of one trace, in start order. */
+  trace(traceId: string): Call[] {
+    return [...this.calls.values()].filter((c) => c.traceId === traceId).sort((a, b) => a.startedAt - b.startedAt);
+  }
+
+  /** Calls `listener` for every call that ends; returns the unsubscribe function. */
+  subscribe(listener: (call: Call) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+/** A trace platform with a call log; pass an AsyncLocalStorage-backed carrier in Node for exact nesting. */
+export function createTracing(options: { now?: () => number; newId?: () => string; context?: ContextCarrier<ActiveCall> } = {}) {
+  const log = new CallLog();
+  const platform: TracePlatform = {
+    now: options.now ?? (() => Date.now()),
+    newId: options.newId ?? (() => globalThis.crypto.randomUUID()),
+    context: options.context ?? syncCarrier<ActiveCall>(),
+    sink: log,
+  };
+  return { log, platform, op: createOp(platform) };
+}

@@ -1,0 +1,244 @@
+import pLimit from "p-limit";
+import { fromCanonical, NotDataError, toCanonical } from "./canonical.ts";
+import type { Call } from "./call.ts";
+import type { CallCache } from "./call-cache.ts";
+import { buildLeaves, callKey, type LeafSpec, type Named, type VarySpec } from "./leaves.ts";
+import { ActiveCall, type Op } from "./op.ts";
+import { VaryResult, type LeafResult, type Plan, type PlanGroup, type Progress, type ScoreResult } from "./result.ts";
+import { backoffMs, DEFAULT_RETRY, isRetryable, sleep as defaultSleep, type RetryPolicy } from "./retry.ts";
+
+/** What the engine needs besides the spec: the call cache and, for tests, time and randomness. */
+export interface VaryEnv {
+  readonly cache: CallCache | null;
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readonly random?: () => number;
+  /** Milliseconds between periodic cache flushes during a run. */
+  readonly flushEveryMs?: number;
+}
+
+/** Options of one execution. */
+export interface ExecuteOptions {
+  readonly signal?: AbortSignal;
+  /** Called after every leaf or scorer call settles, with the current (partial) result. */
+  readonly onUpdate?: (result: VaryResult) => void;
+}
+
+/**
+ * The vary engine: plans (what is cached, what is missing, what it may cost), then executes
+ * only the missing op and scorer calls, with a concurrency limit, retries with backoff and
+ * cancellation. Finished calls go to the call cache as they finish and are committed before
+ * `execute` resolves, also when it is cancelled or a call fails.
+ */
+export class Vary {
+  private readonly built: ReturnType<typeof buildLeaves>;
+  private readonly leaves: LeafResult[];
+  private readonly progress: Progress;
+  private loaded = false;
+  private planned: Plan | null = null;
+
+  constructor(private readonly spec: VarySpec, private readonly env: VaryEnv) {
+    this.built = buildLeaves(spec);
+    this.leaves = this.built.leaves.map((s) => ({ spec: s, status: "pending", call: null, output: undefined, scores: {} }));
+    this.progress = { total: this.leaves.length, done: 0, cached: 0, errors: 0, opCalls: 0, scorerCalls: 0, scorerCached: 0, scorerErrors: 0, cost: 0 };
+  }
+
+  /** Counts cached and missing calls per op and scorer, with estimates where ops declare them; one batched cache read. */
+  async plan(): Promise<Plan> {
+    if (this.planned) return this.planned;
+    await this.restore();
+    const groups = new Map<string, PlanGroup>();
+    const group = (n: Named, role: "op" | "scorer") => {
+      const id = `${role}:${n.label}`;
+      if (!groups.has(id)) groups.set(id, { label: n.label, ref: n.op.ref, role, total: 0, cached: 0, missing: 0, inputTokens: 0, outputTokens: 0, cost: null });
+      return groups.get(id)!;
+    };
+    for (const leaf of this.leaves) {
+      const g = group(leaf.spec.variant, "op");
+      g.total++;
+      if (leaf.status === "cached") g.cached++;
+      else {
+        g.missing++;
+        addEstimate(g, leaf.spec.variant.op, [leaf.spec.row, leaf.spec.params]);
+      }
+      for (const s of this.built.scorers) {
+        const sg = group(s, "scorer");
+        sg.total++;
+        if (leaf.scores[s.label]?.status === "cached") sg.cached++;
+        else {
+          sg.missing++;
+          addEstimate(sg, s.op, [{ ...leaf.spec.row, output: leaf.output }, leaf.spec.params]);
+        }
+      }
+    }
+    const list = [...groups.values()];
+    const costs = list.map((g) => g.cost).filter((c): c is number => c !== null);
+    const estimatedCost = costs.length ? costs.reduce((a, b) => a + b, 0) : null;
+    const cached = this.leaves.filter((l) => l.status === "cached").length;
+    this.planned = {
+      leaves: this.leaves.length,
+      cached,
+      missing: this.leaves.length - cached,
+      groups: list,
+      estimatedCost,
+      budget: this.spec.budget ?? null,
+      needsApproval: this.spec.budget !== undefined && estimatedCost !== null && estimatedCost > this.spec.budget,
+    };
+    return this.planned;
+  }
+
+  /** The current result (cached leaves after `plan`, everything after `execute`). */
+  result(): VaryResult {
+    return new VaryResult(this.built, this.leaves, { ...this.progress }, this.planned);
+  }
+
+  /** Runs every missing call; resolves with the result once every finished call is committed to the cache. */
+  async execute(options: ExecuteOptions = {}): Promise<VaryResult> {
+    await this.plan();
+    const { signal, onUpdate } = options;
+    const limit = pLimit(Math.max(1, this.spec.concurrency ?? 8));
+    const policy: RetryPolicy = { ...DEFAULT_RETRY, retries: this.spec.retries ?? DEFAULT_RETRY.retries };
+    const cache = this.env.cache;
+    const timer = cache ? setInterval(() => void cache.flush().catch(() => undefined), this.env.flushEveryMs ?? 1000) : null;
+    const update = () => onUpdate?.(this.result());
+    try {
+      const work = this.leaves.filter((l) => l.status !== "cached" || this.built.scorers.some((s) => l.scores[s.label]?.status !== "cached"));
+      await Promise.allSettled(
+        work.map((leaf) =>
+          limit(async () => {
+            if (signal?.aborted) return;
+            await this.runLeaf(leaf, policy, signal);
+            update();
+          }),
+        ),
+      );
+    } finally {
+      if (timer) clearInterval(timer);
+      if (cache) await cache.flush();
+    }
+    update();
+    return this.result();
+  }
+
+  /** Fills leaves and scores from the call cache: one batched load for every op and scorer version. */
+  private async restore(): Promise<void> {
+    if (this.loaded) return;
+    this.loaded = true;
+    const cache = this.env.cache;
+    if (!cache) return;
+    await cache.load([...this.built.variants, ...this.built.scorers].map((n) => n.op.version));
+    for (const leaf of this.leaves) {
+      const { key, variant } = leaf.spec;
+      const call = key ? cache.get(variant.op.version, key) : undefined;
+      if (!call) continue;
+      leaf.status = "cached";
+      leaf.call = call;
+      leaf.output = fromCanonical(call.output ?? null);
+      this.progress.done++;
+      this.progress.cached++;
+      this.restoreScores(leaf);
+    }
+  }
+
+  private restoreScores(leaf: LeafResult): void {
+    const cache = this.env.cache;
+    for (const s of this.built.scorers) {
+      const key = this.scoreKey(leaf, s);
+      const call = cache && key ? cache.get(s.op.version, key) : undefined;
+      if (call) {
+        leaf.scores[s.label] = { status: "cached", call, value: fromCanonical(call.output ?? null) };
+        this.progress.scorerCached++;
+      }
+    }
+  }
+
+  private scoreKey(leaf: LeafResult, s: Named): string | null {
+    try {
+      return callKey(s.op.version, [toCanonical({ ...leaf.spec.row, output: leaf.output }), leaf.spec.params], leaf.spec.trial);
+    } catch (e) {
+      if (e instanceof NotDataError) return null;
+      throw e;
+    }
+  }
+
+  private async runLeaf(leaf: LeafResult, policy: RetryPolicy, signal?: AbortSignal): Promise<void> {
+    const { spec } = leaf;
+    if (leaf.status !== "cached") {
+      if (spec.keyError) {
+        leaf.status = "error";
+        this.progress.errors++;
+        this.progress.done++;
+        leaf.call = null;
+        leaf.error = `inputs are not data: ${spec.keyError}`;
+        return;
+      }
+      const call = await this.attempt(spec.variant.op, [spec.row, spec.params], spec, spec.key!, null, policy, signal);
+      if (!call) return;
+      this.progress.opCalls++;
+      this.progress.done++;
+      leaf.call = call;
+      if (call.error) {
+        leaf.status = "error";
+        this.progress.errors++;
+        return;
+      }
+      leaf.status = "done";
+      leaf.output = fromCanonical(call.output ?? null);
+      this.remember(spec.variant.op, call);
+    }
+    const parent = new ActiveCall(leaf.call!.id, leaf.call!.traceId, leaf.call!.parentId);
+    for (const s of this.built.scorers) {
+      if (leaf.scores[s.label]?.status === "cached") continue;
+      const key = this.scoreKey(leaf, s);
+      if (!key) {
+        leaf.scores[s.label] = { status: "error", call: null, value: undefined, error: "the output is not data, so it cannot be scored and cached" };
+        this.progress.scorerErrors++;
+        continue;
+      }
+      const call = await this.attempt(s.op, [{ ...spec.row, output: leaf.output }, spec.params], spec, key, parent, policy, signal);
+      if (!call) return;
+      this.progress.scorerCalls++;
+      const score: ScoreResult = call.error
+        ? { status: "error", call, value: undefined, error: call.error.message }
+        : { status: "done", call, value: fromCanonical(call.output ?? null) };
+      if (call.error) this.progress.scorerErrors++;
+      else this.remember(s.op, call);
+      leaf.scores[s.label] = score;
+    }
+  }
+
+  /** Invokes an op, retrying retryable failures with backoff; null when cancelled before it could finish. */
+  private async attempt(op: Op, args: unknown[], spec: LeafSpec, key: string, parent: ActiveCall | null, policy: RetryPolicy, signal?: AbortSignal): Promise<Call | null> {
+    const sleep = this.env.sleep ?? defaultSleep;
+    for (let attempt = 1; ; attempt++) {
+      if (signal?.aborted) return null;
+      const { call } = await op.invoke(args, { key, parent, signal, attributes: { trial: spec.trial, attempt } });
+      if (call.cost) this.progress.cost += call.cost;
+      if (!call.error) return call;
+      if (signal?.aborted) return null;
+      const error = Object.assign(new Error(call.error.message), call.error);
+      if (attempt > policy.retries || !(op.options.retryable ?? isRetryable)(error)) return call;
+      try {
+        await sleep(backoffMs(attempt, policy, error, this.env.random), signal);
+      } catch {
+        return null;
+      }
+    }
+  }
+
+  private remember(op: Op, call: Call): void {
+    if (this.env.cache && call.output !== null && !isUnrecordable(call.output)) this.env.cache.add(op.version, call);
+  }
+}
+
+function isUnrecordable(json: unknown): boolean {
+  return !!json && typeof json === "object" && (json as { $?: unknown }).$ === "unrecordable";
+}
+
+function addEstimate(g: PlanGroup, op: Op, args: unknown[]): void {
+  const estimate = op.options.estimate;
+  if (!estimate) return;
+  const e = estimate(...args);
+  g.inputTokens += e.inputTokens ?? 0;
+  g.outputTokens += e.outputTokens ?? 0;
+  if (e.cost !== undefined) g.cost = (g.cost ?? 0) + e.cost;
+}

@@ -1,0 +1,188 @@
+import { describe, expect, test } from "vitest";
+import { Vary, type CallCache, type Op } from "../../src/trace/index.ts";
+import { callCache, tracing } from "./harness.ts";
+
+type Rows = Record<string, any>[];
+
+const rows = [
+  { text: "refund my order", label: "billing" },
+  { text: "app crashes on start", label: "bug" },
+  { text: "how do I export", label: "question" },
+];
+
+/** Ops that count their executions, so tests can assert exactly what ran. */
+function setup() {
+  const { op } = tracing();
+  const counts = new Map<string, number>();
+  // The wrapper's own source is the same for every op, so the wrapped function's source is a capture.
+  const counted = <A extends unknown[], R>(name: string, fn: (...a: A) => R) =>
+    op(
+      name,
+      (...a: A) => {
+        counts.set(name, (counts.get(name) ?? 0) + 1);
+        return fn(...a);
+      },
+      { captures: fn.toString() },
+    );
+  const count = (name: string) => counts.get(name) ?? 0;
+  return { op, counted, count, reset: () => counts.clear() };
+}
+
+async function run(spec: ConstructorParameters<typeof Vary>[0], cache: CallCache) {
+  return new Vary(spec, { cache, sleep: async () => {} }).execute();
+}
+
+describe("vary", () => {
+  test("the plan counts cached and missing leaves per op before anything runs", async () => {
+    const { counted, count } = setup();
+    const cache = await callCache();
+    const a = counted("a", ({ text }: { text: string }) => text.length);
+    const b = counted("b", ({ text }: { text: string }) => text.split(" ").length);
+    await run({ data: rows.slice(0, 2), ops: [a, b], trials: 2 }, cache);
+    const plan = await new Vary({ data: rows, ops: [a, b], trials: 2 }, { cache }).plan();
+    expect(plan.groups.map((g) => [g.label, g.role, g.total, g.cached, g.missing])).toEqual([
+      ["a", "op", 6, 4, 2],
+      ["b", "op", 6, 4, 2],
+    ]);
+    expect([plan.leaves, plan.cached, plan.missing]).toEqual([12, 8, 4]);
+    expect(count("a") + count("b")).toBe(8);
+  });
+
+  test("the plan sums the estimates of missing calls and asks for approval above the budget", async () => {
+    const { op } = tracing();
+    const cache = await callCache();
+    const priced = op("priced", ({ text }: { text: string }) => text, { estimate: ({ text }) => ({ inputTokens: text.length, outputTokens: 10, cost: 0.5 }) });
+    const plan = await new Vary({ data: rows, ops: priced, budget: 1 }, { cache }).plan();
+    expect(plan.groups[0]).toMatchObject({ missing: 3, inputTokens: 15 + 20 + 15, outputTokens: 30, cost: 1.5 });
+    expect([plan.estimatedCost, plan.needsApproval]).toEqual([1.5, true]);
+  });
+
+  test("different models on the same input: one leaf per parameter combination, each cached separately", async () => {
+    const { counted, count } = setup();
+    const cache = await callCache();
+    const answer = counted("answer", ({ text }: { text: string }, { model }: { model: string }) => `${model}:${text}`);
+    const r = await run({ data: rows, ops: answer, params: { model: ["m1", "m2"] } }, cache);
+    expect(count("answer")).toBe(6);
+    expect((r.table().objects() as Rows).map((o) => o.output)).toEqual(["m1:refund my order", "m1:app crashes on start", "m1:how do I export", "m2:refund my order", "m2:app crashes on start", "m2:how do I export"]);
+    await run({ data: rows, ops: answer, params: { model: ["m1", "m2", "m3"] } }, cache);
+    expect(count("answer")).toBe(9);
+  });
+
+  test("raising trials from 3 to 5 runs exactly 2 new trials per row", async () => {
+    const { counted, count, reset } = setup();
+    const cache = await callCache();
+    const sample = counted("sample", ({ text }: { text: string }) => text.length);
+    await run({ data: rows, ops: sample, trials: 3 }, cache);
+    expect(count("sample")).toBe(9);
+    reset();
+    const r = await run({ data: rows, ops: sample, trials: 5 }, cache);
+    expect(count("sample")).toBe(6);
+    expect(r.progress).toMatchObject({ total: 15, cached: 9, opCalls: 6 });
+    expect(r.leaves.filter((l) => l.status === "done").map((l) => [l.spec.rowIndex, l.spec.trial])).toEqual([[0, 3], [0, 4], [1, 3], [1, 4], [2, 3], [2, 4]]);
+  });
+
+  test("new rows in a batch compute only the new outputs", async () => {
+    const { counted, count, reset } = setup();
+    const cache = await callCache();
+    const f = counted("f", ({ text }: { text: string }) => text.length);
+    await run({ data: rows.slice(0, 2), ops: f }, cache);
+    reset();
+    await run({ data: rows, ops: f }, cache);
+    expect(count("f")).toBe(1);
+  });
+
+  test("editing one of two op variants re-runs only that variant's leaves", async () => {
+    const { counted, count, reset } = setup();
+    const cache = await callCache();
+    const v1 = counted("v1", ({ text }: { text: string }) => text.length);
+    const v2 = counted("v2", ({ text }: { text: string }) => text.length * 2);
+    await run({ data: rows, ops: { v1, v2 }, trials: 2 }, cache);
+    reset();
+    const v2edited = counted("v2", ({ text }: { text: string }) => text.length * 3);
+    const r = await run({ data: rows, ops: { v1, v2: v2edited }, trials: 2 }, cache);
+    expect([count("v1"), count("v2")]).toEqual([0, 6]);
+    expect((r.rollup(["op"], ["output"]).objects() as Rows).map((o) => [o.op, o.n])).toEqual([["v1", 6], ["v2", 6]]);
+  });
+
+  test("changing a scorer re-runs only scorer calls, and no op call", async () => {
+    const { counted, count, reset } = setup();
+    const cache = await callCache();
+    const classify = counted("classify", ({ text }: { text: string }) => (text.includes("refund") ? "billing" : "bug"));
+    const exact = counted("exact", ({ output, label }: { output: string; label: string }) => output === label);
+    const first = await run({ data: rows, ops: classify, scorers: [exact], trials: 2 }, cache);
+    expect([count("classify"), count("exact")]).toEqual([6, 6]);
+    reset();
+    const lenient = counted("exact", ({ output, label }: { output: string; label: string }) => output === label || label === "question");
+    const second = await run({ data: rows, ops: classify, scorers: [lenient], trials: 2 }, cache);
+    expect([count("classify"), count("exact")]).toEqual([0, 6]);
+    expect(second.progress).toMatchObject({ opCalls: 0, scorerCalls: 6, cached: 6 });
+    expect((first.rollup(["op"]).objects() as Rows)[0]!["score.exact.mean"]).toBeCloseTo(4 / 6);
+    expect((second.rollup(["op"]).objects() as Rows)[0]!["score.exact.mean"]).toBe(1);
+    reset();
+    // Summarizing differently (another grouping, another statistic) runs nothing at all.
+    const third = await run({ data: rows, ops: classify, scorers: [lenient], trials: 2 }, cache);
+    expect([count("classify"), count("exact"), third.progress.opCalls, third.progress.scorerCalls]).toEqual([0, 0, 0, 0]);
+    expect((third.rollup(["trial"]).objects() as Rows).map((o) => o.n)).toEqual([3, 3]);
+  });
+
+  test("retryable failures are retried with backoff; a leaf that keeps failing records its error and the rest go on", async () => {
+    const { op } = tracing();
+    const cache = await callCache();
+    const attempts = new Map<string, number>();
+    const flaky = op("flaky", ({ text }: { text: string }) => {
+      const n = (attempts.get(text) ?? 0) + 1;
+      attempts.set(text, n);
+      if (text.startsWith("app")) throw Object.assign(new Error("HTTP 500 from provider"), { status: 500 });
+      if (text.startsWith("refund") && n < 3) throw Object.assign(new Error("rate limited"), { status: 429 });
+      if (text.startsWith("how")) throw Object.assign(new Error("bad request"), { status: 400 });
+      return "ok";
+    });
+    const delays: number[] = [];
+    const r = await new Vary({ data: rows, ops: flaky, retries: 2, concurrency: 1 }, { cache, sleep: async (ms) => void delays.push(ms), random: () => 1 }).execute();
+    expect(Object.fromEntries(attempts)).toEqual({ "refund my order": 3, "app crashes on start": 3, "how do I export": 1 });
+    expect((r.table().objects() as Rows).map((o) => [o.status, o.error])).toEqual([
+      ["done", null],
+      ["error", "HTTP 500 from provider"],
+      ["error", "bad request"],
+    ]);
+    expect(delays).toEqual([250, 500, 250, 500]);
+    // Errors are not cached: the failed leaves run again next time, the good one does not.
+    const again = await new Vary({ data: rows, ops: flaky, retries: 0 }, { cache }).plan();
+    expect([again.cached, again.missing]).toEqual([1, 2]);
+  });
+
+  test("cancelling keeps every finished leaf in the cache", async () => {
+    const { op } = tracing();
+    const cache = await callCache();
+    const controller = new AbortController();
+    let started = 0;
+    const slow = op("slow", async ({ text }: { text: string }) => {
+      if (++started === 3) controller.abort(new Error("cell invalidated"));
+      await new Promise((r) => setTimeout(r, 5));
+      return text.length;
+    });
+    const data = Array.from({ length: 10 }, (_, i) => ({ text: "x".repeat(i) }));
+    const r = await new Vary({ data, ops: slow, concurrency: 1 }, { cache }).execute({ signal: controller.signal });
+    expect(r.progress.done).toBe(3);
+    const plan = await new Vary({ data, ops: slow }, { cache }).plan();
+    expect([plan.cached, plan.missing]).toEqual([3, 7]);
+  });
+
+  test("a 10,000-leaf vary looks up its cache in at most two batched reads", async () => {
+    const { op } = tracing();
+    const cache = await callCache();
+    const f = op("f", ({ i }: { i: number }) => i * 2);
+    const data = Array.from({ length: 2500 }, (_, i) => ({ i }));
+    await run({ data, ops: f, trials: 4 }, cache);
+    const fresh = new (cache.constructor as new (store: unknown) => CallCache)((cache as unknown as { store: unknown }).store);
+    const r = await new Vary({ data, ops: f, trials: 4 }, { cache: fresh }).execute();
+    expect([r.progress.cached, r.progress.opCalls, fresh.reads]).toEqual([10_000, 0, 2]);
+  });
+
+  test("inputs that are not data give each leaf a clear error", async () => {
+    const { op } = tracing();
+    const f = op("f", () => 1) as Op;
+    const r = await new Vary({ data: [{ fn: () => 1 }], ops: f }, { cache: await callCache() }).execute();
+    expect(r.leaves[0]!.error).toBe("inputs are not data: cannot digest a function at data[0].fn");
+  });
+});
