@@ -141,7 +141,7 @@ function idbStore(db: Db, state: ConnectionState, where: string): KvStore {
 
 const RANGE_MIN_KEYS = 32;
 
-// One `get` per key costs about 4x more than `getAll` per record in Chromium (10,000 keys:
+// One `get` per key costs about 3x more than `getAll` per record in Chromium (10,000 keys:
 // ~250 ms against ~85 ms). So when the keys cover most of their key range, read the whole
 // range with getAllKeys + getAll and pick the keys out; otherwise get each key. Both paths
 // run inside the caller's one transaction.

@@ -91,16 +91,6 @@ export function pendingMigrations(schema: Schema, from: number): Migration[] {
   return schema.migrations.filter((m) => m.version > from && m.version <= schema.version);
 }
 
-/** The object stores that exist once every migration up to `version` has run. */
-export function storesAt(schema: Schema, version = schema.version): Set<StoreName> {
-  const stores = new Set<StoreName>();
-  for (const m of pendingMigrations({ ...schema, version }, 0)) {
-    for (const s of m.create ?? []) stores.add(s);
-    for (const s of m.drop ?? []) stores.delete(s);
-  }
-  return stores;
-}
-
 /** The error for a store written by a newer Weft than the running one. */
 export function newerVersionError(where: string, found: number, supported: number): Error {
   return new Error(`${where} has schema version ${found}, newer than version ${supported} that this weft supports; open it with a newer weft, or delete it to start over`);

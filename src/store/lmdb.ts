@@ -116,11 +116,17 @@ async function migrate(root: RootDatabase, schema: Schema, where: string): Promi
     get: (store, key) => openStore(store).get(key),
     keys: (store) => [...openStore(store).getKeys()].sort(),
   });
+  // The plan was made outside the write lock; apply it only if no other process migrated meanwhile.
+  let raced = false;
   try {
-    root.transactionSync(() => apply(plan, before, openStore, dbs, meta));
+    root.transactionSync(() => {
+      raced = (meta.get("schema")?.version ?? 0) !== found.version;
+      if (!raced) apply(plan, before, openStore, dbs, meta);
+    });
   } catch (error) {
     throw lmdbWriteError(error, countWrites(plan), "migration", where);
   }
+  if (raced) throw new Error(`the ${where} was migrated by another process while this one was migrating it; open it again`);
   return new Map([...plan.stores].map((s) => [s, openStore(s)]));
 }
 
@@ -156,6 +162,7 @@ const MDB_MAP_FULL = -30792;
 
 /** Maps an LMDB write failure to a clear error; disk full shows up as ENOSPC, or as EIO from LMDB's page flush. */
 export function lmdbWriteError(error: unknown, count: number, store: StoreName | "migration", where: string): Error {
+  if (error instanceof NotJsonError) return error;
   const code = (error as { code?: unknown } | null)?.code;
   const message = messageOf(error);
   const target = store === "migration" ? `the migration of the ${where}` : `'${store}' in the ${where}`;
@@ -164,7 +171,6 @@ export function lmdbWriteError(error: unknown, count: number, store: StoreName |
   if (code === ENOSPC || code === "ENOSPC" || /no space left/i.test(message)) return new Error(`disk full while writing ${what} to ${target}; ${kept}`, { cause: error });
   if (code === EIO || code === "EIO") return new Error(`i/o error while writing ${what} to ${target} (is the disk full?); ${kept}`, { cause: error });
   if (code === MDB_MAP_FULL || /MDB_MAP_FULL/.test(message)) return new Error(`store map full while writing ${what} to ${target}; ${kept}`, { cause: error });
-  if (error instanceof NotJsonError) return error;
   return new Error(`failed writing ${what} to ${target}: ${message}; ${kept}`, { cause: error });
 }
 
