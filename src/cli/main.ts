@@ -2,7 +2,6 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { NotebookSyntaxError } from "../notebook/index.ts";
-import { cellCache } from "../store/index.ts";
 import { openLmdbStore } from "../store/node.ts";
 import { fmtNotebook } from "./fmt.ts";
 import { formatReport, runNotebook } from "./run.ts";
@@ -31,11 +30,13 @@ program
   .option("--json", "print one JSON document")
   .option("--no-cache", "do not read or write the cell cache")
   .option("--cache-dir <dir>", "cell cache folder", ".weft")
-  .option("--timeout <ms>", "how long to wait for cells to settle", "60000")
-  .action(async (file: string, opts: { json?: boolean; cache: boolean; cacheDir: string; timeout: string }) => {
+  .option("--timeout <ms>", "how long to wait for cells to settle", "600000")
+  .option("-y, --yes", "run vary plans whose estimate is over the budget")
+  .option("--budget <dollars>", "default budget of a vary without its own", "1")
+  .action(async (file: string, opts: { json?: boolean; cache: boolean; cacheDir: string; timeout: string; yes?: boolean; budget: string }) => {
     const store = opts.cache ? await openLmdbStore(path.resolve(opts.cacheDir)) : null;
     try {
-      const report = await runNotebook(file, { ...(store ? { cache: cellCache(store) } : {}), timeoutMs: Number(opts.timeout) });
+      const report = await runNotebook(file, { store, timeoutMs: Number(opts.timeout), yes: !!opts.yes, budget: Number(opts.budget) });
       console.log(opts.json ? JSON.stringify(report, null, 2) : formatReport(report));
       process.exitCode = report.ok ? 0 : 1;
     } finally {

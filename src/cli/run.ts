@@ -1,10 +1,12 @@
 import { readFile } from "node:fs/promises";
 import { defaultRegistry } from "../../cells/index.ts";
 import { compileCell, hasFlag, parse, type CellKindRegistry } from "../notebook/index.ts";
-import { NotebookRuntime, type CellCache, type CellState } from "../runtime/index.ts";
-import { inputValues } from "../stdlib/input.ts";
-import { standardLibrary } from "../stdlib/library.ts";
+import { NotebookRuntime, type CellState } from "../runtime/index.ts";
+import { notebookPlatform } from "../stdlib/platform.ts";
+import type { KvStore } from "../store/index.ts";
+import { isVaryResult, type VaryResult } from "../trace/index.ts";
 import type { Json } from "../trace/canonical.ts";
+import { asyncCarrier } from "./async-carrier.ts";
 import { installServerDom } from "./server-dom.ts";
 import { jsonValue, summarize } from "./summarize.ts";
 
@@ -20,6 +22,22 @@ export interface CellReport {
   ms: number | null;
   cached: boolean;
   runs: number;
+  /** For a cell defining a vary: its final counts. */
+  vary?: VarySummary;
+}
+
+/** The closing counts of one vary run. */
+export interface VarySummary {
+  name: string;
+  phase: string;
+  leaves: number;
+  computed: number;
+  cached: number;
+  errors: number;
+  scorerCalls: number;
+  cost: number;
+  estimatedCost: number | null;
+  budget: number | null;
 }
 
 /** The result of running a notebook headless. */
@@ -28,11 +46,14 @@ export interface RunReport {
   ok: boolean;
 }
 
-/** Options of a headless run: the cell cache, and how long to wait for cells to settle. */
+/** Options of a headless run: the store for the cell and call caches, the budget gate, and how long to wait. */
 export interface RunOptions {
-  readonly cache?: CellCache;
+  readonly store?: KvStore | null;
   readonly timeoutMs?: number;
   readonly registry?: CellKindRegistry;
+  /** Run vary plans over budget without asking (--yes). */
+  readonly yes?: boolean;
+  readonly budget?: number;
 }
 
 /** Runs a notebook file in Node with the editor's runtime and standard library; cells that never settle time out as errors. */
@@ -40,26 +61,42 @@ export async function runNotebook(file: string, options: RunOptions = {}): Promi
   const notebook = parse(await readFile(file, "utf8"));
   const document = installServerDom();
   const registry = options.registry ?? defaultRegistry();
-  const runtime = new NotebookRuntime({
-    builtins: standardLibrary(document),
-    now: () => performance.now(),
-    input: inputValues,
-    ...(options.cache ? { cache: options.cache } : {}),
+  const host = notebookPlatform({
+    document,
+    store: options.store ?? null,
+    context: asyncCarrier(),
+    autoApprove: !!options.yes,
+    ...(options.budget !== undefined ? { defaultBudget: options.budget } : {}),
     report: (message) => process.stderr.write(`weft: ${message}\n`),
   });
+  const runtime = new NotebookRuntime(host.platform);
   const cells = notebook.cells.filter((c) => registry.get(c.kind));
   runtime.sync(cells.map((c) => ({ id: c.id, kind: c.kind, source: c.source, nocache: hasFlag(c, "nocache"), compiled: compileCell(c, registry) })));
   const timeoutMs = options.timeoutMs ?? 60_000;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  // Cells settle, vary runs finish (streaming their snapshots), and what depends on them settles.
+  const quiet = async () => {
+    await runtime.idle();
+    await host.settled();
+    await runtime.idle();
+  };
   const timedOut = await Promise.race([
-    runtime.idle().then(() => false),
+    quiet().then(() => false),
     new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs))),
   ]);
   clearTimeout(timer);
   const report: CellReport[] = cells.map((c) => {
     const s = runtime.state(c.id)!;
     const settled = s.status !== "queued" && s.status !== "running";
-    const error = !settled && timedOut ? `did not settle within ${timeoutMs} ms` : s.error ? formatError(s.error) : null;
+    const varyName = s.names.find((n) => isVaryResult(s.exports[n]));
+    const vary = varyName ? varySummary(varyName, s.exports[varyName] as VaryResult) : undefined;
+    const error = !settled && timedOut
+      ? `did not settle within ${timeoutMs} ms`
+      : s.error
+        ? formatError(s.error)
+        : vary?.phase === "awaiting-approval"
+          ? `not run: the plan's estimate ${money(vary.estimatedCost ?? 0)} is over the budget ${money(vary.budget ?? 0)}; run again with --yes to spend it`
+          : null;
     return {
       id: c.id,
       kind: c.kind,
@@ -71,6 +108,7 @@ export async function runNotebook(file: string, options: RunOptions = {}): Promi
       ms: s.ms === null ? null : Math.round(s.ms * 1000) / 1000,
       cached: s.status === "cached",
       runs: s.runs,
+      ...(vary ? { vary } : {}),
     };
   });
   runtime.dispose();
@@ -80,6 +118,15 @@ export async function runNotebook(file: string, options: RunOptions = {}): Promi
 /** What a cell shows: its expression value, or an object of its declarations' current values. */
 function shown(s: CellState): unknown {
   return s.autodisplay || !s.names.length ? s.value : s.exports;
+}
+
+function varySummary(name: string, r: VaryResult): VarySummary {
+  const p = r.progress;
+  return { name, phase: r.phase, leaves: p.total, computed: p.opCalls, cached: p.cached, errors: p.errors + p.scorerErrors, scorerCalls: p.scorerCalls, cost: p.cost, estimatedCost: r.plan?.estimatedCost ?? null, budget: r.plan?.budget ?? null };
+}
+
+function money(x: number): string {
+  return `$${x.toFixed(4)}`;
 }
 
 function formatError(e: { message: string; line?: number; column?: number }): string {
@@ -93,6 +140,10 @@ export function formatReport(report: RunReport): string {
     const head = `${mark[c.status] ?? "?"} ${c.id.padEnd(5)} ${c.kind.padEnd(3)} ${c.status.padEnd(9)} ${c.ms === null ? "" : `${c.ms.toFixed(1)} ms`}`.padEnd(40);
     return `${head} ${c.error ? `error: ${c.error}` : c.names.length ? c.summary : `= ${c.summary}`}`;
   });
+  for (const c of report.cells) {
+    const v = c.vary;
+    if (v) lines.push(`vary ${v.name}: ${v.leaves} leaves · ${v.computed} computed · ${v.cached} cached · ${v.errors} errors · ${v.scorerCalls} scorer calls · cost ${money(v.cost)}${v.phase === "done" ? "" : ` (${v.phase})`}`);
+  }
   const count = (s: string) => report.cells.filter((c) => c.status === s).length;
   lines.push(`${report.cells.length} cells: ${count("fulfilled")} ran, ${count("cached")} cached, ${report.cells.filter((c) => c.error).length} errors`);
   return lines.join("\n");

@@ -71,8 +71,12 @@ export interface Schema {
 
 /** Weft's own schema; append a migration here when an object store is added or reshaped. */
 export const WEFT_SCHEMA: Schema = {
-  version: 1,
-  migrations: [{ version: 1, create: ["cells"] }],
+  version: 2,
+  migrations: [
+    { version: 1, create: ["cells"] },
+    // The trace layer: recorded calls, content-addressed objects, and the chunked call cache.
+    { version: 2, create: ["calls", "objects", "callcache"] },
+  ],
 };
 
 /** Checks that migrations are in strictly increasing order and within the schema version. */

@@ -24,6 +24,15 @@ type TypedName = keyof typeof TYPED;
 
 /** Encodes plain data (JSON values, Dates, Maps, Sets, typed arrays, bigints, arquero tables) as tagged JSON; throws NotDataError otherwise. */
 export function toCanonical(value: unknown, path = ""): Json {
+  return encode(value, path, new Set());
+}
+
+/** Defines an own enumerable key, so "__proto__" is a key like any other, not the prototype. */
+function setKey(out: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function encode(value: unknown, path: string, ancestors: Set<object>): Json {
   switch (typeof value) {
     case "string":
     case "boolean":
@@ -41,24 +50,36 @@ export function toCanonical(value: unknown, path = ""): Json {
       throw new NotDataError(`a ${typeof value}`, path);
   }
   if (value === null) return null;
-  if (Array.isArray(value)) return value.map((v, i) => toCanonical(v, `${path}[${i}]`));
+  if (ancestors.has(value)) throw new NotDataError("a cycle", path);
+  ancestors.add(value);
+  try {
+    return encodeObject(value, path, ancestors);
+  } finally {
+    ancestors.delete(value);
+  }
+}
+
+function encodeObject(value: object, path: string, ancestors: Set<object>): Json {
+  const sub = (v: unknown, p: string) => encode(v, p, ancestors);
+  // Array.from visits holes as undefined, so [, 1] and [null, 1] differ.
+  if (Array.isArray(value)) return Array.from(value, (v, i) => sub(v, `${path}[${i}]`));
   if (value instanceof Date) return { $: "date", v: Number.isNaN(value.getTime()) ? "invalid" : value.toISOString() };
-  if (value instanceof Map) return { $: "map", v: [...value].map(([k, v], i) => [toCanonical(k, `${path}<key ${i}>`), toCanonical(v, `${path}<${String(k)}>`)]) };
-  if (value instanceof Set) return { $: "set", v: [...value].map((v, i) => toCanonical(v, `${path}<${i}>`)) };
+  if (value instanceof Map) return { $: "map", v: [...value].map(([k, v], i) => [sub(k, `${path}<key ${i}>`), sub(v, `${path}<${String(k)}>`)]) };
+  if (value instanceof Set) return { $: "set", v: [...value].map((v, i) => sub(v, `${path}<${i}>`)) };
   if (ArrayBuffer.isView(value)) {
     const name = value.constructor.name as TypedName;
-    if (!(name in TYPED)) throw new NotDataError(`a ${value.constructor.name}`, path);
-    return { $: name, v: Array.from(value as unknown as ArrayLike<number | bigint>, (x) => (typeof x === "bigint" ? x.toString() : toCanonical(x))) };
+    if (!(name in TYPED)) throw new NotDataError(`an instance of ${value.constructor.name}`, path);
+    return { $: name, v: Array.from(value as unknown as ArrayLike<number | bigint>, (x) => (typeof x === "bigint" ? x.toString() : sub(x, path))) };
   }
   if (isTable(value)) {
     const columns: { [name: string]: Json } = {};
-    for (const name of value.columnNames()) columns[name] = toCanonical(value.array(name) ? Array.from(value.array(name) as ArrayLike<unknown>) : [], `${path}.${name}`);
+    for (const name of value.columnNames()) setKey(columns, name, sub(value.array(name) ? Array.from(value.array(name) as ArrayLike<unknown>) : [], path ? `${path}.${name}` : name));
     return { $: "table", v: columns };
   }
   const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) throw new NotDataError(`a ${proto?.constructor?.name ?? "class instance"}`, path);
+  if (proto !== Object.prototype && proto !== null) throw new NotDataError(`an instance of ${proto?.constructor?.name || "a class"}`, path);
   const out: { [key: string]: Json } = {};
-  for (const key of Object.keys(value).sort()) out[key] = toCanonical((value as Record<string, unknown>)[key], path ? `${path}.${key}` : key);
+  for (const key of Object.keys(value).sort()) setKey(out, key, sub((value as Record<string, unknown>)[key], path ? `${path}.${key}` : key));
   return "$" in out ? { $: "object", v: out } : out;
 }
 
@@ -68,9 +89,7 @@ export function fromCanonical(json: Json): unknown {
   if (Array.isArray(json)) return json.map(fromCanonical);
   const tag = json.$;
   if (typeof tag !== "string") {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(json)) out[key] = fromCanonical(json[key]!);
-    return out;
+    return decodeObject(json);
   }
   const v = json.v as Json;
   switch (tag) {
@@ -98,7 +117,7 @@ export function fromCanonical(json: Json): unknown {
 
 function decodeObject(v: { [key: string]: Json }): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(v)) out[key] = fromCanonical(v[key]!);
+  for (const key of Object.keys(v)) setKey(out, key, fromCanonical(v[key]!));
   return out;
 }
 

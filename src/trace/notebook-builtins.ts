@@ -46,24 +46,37 @@ export function notebookBuiltins(options: NotebookTraceOptions) {
   };
 }
 
+/** Marks a run as running until the returned release function is called. */
+function track(running: Set<Promise<unknown>>): () => void {
+  let release!: () => void;
+  const p = new Promise<void>((resolve) => (release = resolve));
+  running.add(p);
+  return () => {
+    running.delete(p);
+    release();
+  };
+}
+
 async function* streamVary(spec: VarySpec, signal: AbortSignal, options: NotebookTraceOptions, running: Set<Promise<unknown>>): AsyncGenerator<VaryResult> {
   const vary = new Vary({ ...spec, ...(spec.budget === undefined && options.defaultBudget !== undefined ? { budget: options.defaultBudget } : {}) }, { cache: options.cache });
-  let finish!: () => void;
-  const whole = new Promise<void>((resolve) => (finish = resolve));
-  running.add(whole);
+  let release = track(running);
   try {
     const plan = await vary.plan();
     if (plan.needsApproval && !options.autoApprove) {
       let approve!: () => void;
       const approved = new Promise<void>((resolve) => (approve = resolve));
+      // A run waiting for a click is not running: settled() does not wait for it.
+      release();
       yield vary.result().withPhase("awaiting-approval", approve);
       await Promise.race([approved, new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }))]);
+      release = track(running);
     } else {
       yield vary.result().withPhase("planned");
     }
     let latest: VaryResult | null = null;
     let wake: (() => void) | null = null;
-    const done = vary.execute({ signal, onUpdate: (r) => ((latest = r), wake?.()) }).finally(() => wake?.());
+    // Snapshots are throttled: at most one per `every` ms, plus the final one.
+    const done = vary.execute({ signal, onUpdate: (r) => (latest = r) }).finally(() => wake?.());
     let finished = false;
     void done.then(() => (finished = true), () => (finished = true));
     const every = options.streamEveryMs ?? 100;
@@ -73,12 +86,15 @@ async function* streamVary(spec: VarySpec, signal: AbortSignal, options: Noteboo
         setTimeout(resolve, every);
       });
       wake = null;
-      if (latest && !finished) yield (latest as VaryResult).withPhase("running");
+      if (latest && !finished) {
+        const snapshot: VaryResult = latest;
+        latest = null;
+        yield snapshot.withPhase("running");
+      }
     }
     const result = await done;
     yield result.withPhase(signal.aborted ? "cancelled" : "done");
   } finally {
-    running.delete(whole);
-    finish();
+    release();
   }
 }

@@ -1,7 +1,13 @@
 import { Inspector } from "@observablehq/inspector";
 import type { CellState } from "../runtime/index.ts";
 import { isTable } from "../trace/canonical.ts";
+import { isVaryResult } from "../trace/result.ts";
 import { renderTable } from "./table-view.ts";
+import { WeftVaryView } from "./vary-view.ts";
+
+// Vary views are kept per output container and name, so a streaming vary updates its view
+// in place (open tree nodes stay open) instead of being rebuilt on every snapshot.
+const varyViews = new WeakMap<HTMLElement, Map<string, WeftVaryView>>();
 
 /**
  * Renders a cell's state into `container`: its error with line:column, its displayed
@@ -20,15 +26,25 @@ export function renderOutput(container: HTMLElement, state: CellState | undefine
     div.textContent = e.line !== undefined ? `${e.message} (${e.line}:${e.column ?? 0})` : e.message;
     container.append(div);
   }
-  for (const value of state.displays) container.append(show(value));
+  const show = (value: unknown, name?: string) => container.append(showValue(container, value, name));
+  for (const value of state.displays) show(value);
   if (hidden || state.status === "error" || state.displays.length) return;
   if (state.status !== "fulfilled" && state.status !== "cached") return;
-  if (state.autodisplay) container.append(show(state.value));
-  else for (const name of state.names) if (name in state.exports) container.append(show(state.exports[name], name));
+  if (state.autodisplay) show(state.value);
+  else for (const name of state.names) if (name in state.exports) show(state.exports[name], name);
 }
 
-function show(value: unknown, name?: string): Node {
+function showValue(container: HTMLElement, value: unknown, name?: string): Node {
   if (value instanceof Node && !name) return value;
+  if (isVaryResult(value)) {
+    const views = varyViews.get(container) ?? new Map<string, WeftVaryView>();
+    varyViews.set(container, views);
+    const key = name ?? "";
+    let view = views.get(key);
+    if (!view) views.set(key, (view = document.createElement("weft-vary-view") as WeftVaryView));
+    view.result = value;
+    return view;
+  }
   const node = document.createElement("div");
   if (isTable(value)) {
     if (name) node.append(label(name));

@@ -1,12 +1,12 @@
 import "weft:inspector.css";
 import "./styles.css";
 import { defaultRegistry } from "../../cells/index.ts";
-import { standardLibrary } from "../stdlib/library.ts";
-import { inputValues } from "../stdlib/input.ts";
-import { cellCache, openIdbStore } from "../store/index.ts";
+import { notebookPlatform } from "../stdlib/platform.ts";
+import { openIdbStore } from "../store/index.ts";
 import { HttpNotebookApi } from "./api.ts";
 import type { WeftApp } from "./app.ts";
 import "./app.ts";
+import "./vary-view.ts";
 
 // The browser host: wires the real platform (document, IndexedDB, clock) into the editor.
 const app = document.querySelector<WeftApp>("weft-app")!;
@@ -16,13 +16,13 @@ const store = await openIdbStore("weft").catch((error: Error) => {
 });
 app.api = new HttpNotebookApi();
 app.registry = defaultRegistry();
-app.platform = {
-  builtins: standardLibrary(document),
-  now: () => performance.now(),
-  input: inputValues,
-  ...(store ? { cache: cellCache(store) } : {}),
+const host = notebookPlatform({
+  document,
+  store,
+  defaultBudget: Number(localStorage.getItem("weft.budget") ?? 1),
   report: (message) => console.warn(message),
-};
+});
+app.platform = host.platform;
 (window as unknown as { weft: unknown }).weft = app;
 await app.start();
 addEventListener("popstate", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { openIdbStore, type Entry } from "../../src/store/index.ts";
+import { openIdbStore, WEFT_SCHEMA, type Entry } from "../../src/store/index.ts";
 import { storeContract } from "../store/contract.ts";
 
 // Real IndexedDB in Chromium. Each browser run starts from a fresh profile, and each test
@@ -41,7 +41,7 @@ describe("idb store in Chromium", () => {
     await first.close();
     const reloaded = await openIdbStore(name);
     const values = await reloaded.getMany("cells", entries.map(([k]) => k));
-    expect({ version: reloaded.version, values }).toEqual({ version: 1, values: entries.map(([, v]) => v) });
+    expect({ version: reloaded.version, values }).toEqual({ version: WEFT_SCHEMA.version, values: entries.map(([, v]) => v) });
     await reloaded.close();
   });
 

@@ -17,5 +17,5 @@ export function tracing(context?: ContextCarrier<ActiveCall>) {
 
 /** A fresh call cache on an in-memory store. */
 export async function callCache(): Promise<CallCache> {
-  return new CallCache(await openMemoryStore({ schema: { version: 1, migrations: [{ version: 1, create: ["cells", "callcache"] }] } }));
+  return new CallCache(await openMemoryStore());
 }

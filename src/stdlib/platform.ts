@@ -1,0 +1,41 @@
+import type { RuntimePlatform } from "../runtime/index.ts";
+import { cellCache, type KvStore } from "../store/index.ts";
+import { CallCache, createTracing, type ActiveCall, type ContextCarrier } from "../trace/index.ts";
+import { notebookBuiltins } from "../trace/notebook-builtins.ts";
+import { inputValues } from "./input.ts";
+import { standardLibrary } from "./library.ts";
+
+/** What a host provides to run notebooks: a document, a store (or none), and its own clock and carrier. */
+export interface HostOptions {
+  readonly document: Document;
+  readonly store: KvStore | null;
+  readonly context?: ContextCarrier<ActiveCall>;
+  readonly defaultBudget?: number;
+  readonly autoApprove?: boolean;
+  readonly report?: (message: string) => void;
+}
+
+/**
+ * Assembles the runtime platform every host uses (the editor, `weft run`, reports): the
+ * standard library, the cell cache and call cache on the host's store, and the per-cell
+ * `op` and `vary` builtins. Returns the call log and a promise for all vary runs to finish.
+ */
+export function notebookPlatform(options: HostOptions) {
+  const tracing = createTracing(options.context ? { context: options.context } : {});
+  const calls = options.store ? new CallCache(options.store) : null;
+  const trace = notebookBuiltins({
+    platform: tracing.platform,
+    cache: calls,
+    ...(options.defaultBudget !== undefined ? { defaultBudget: options.defaultBudget } : {}),
+    ...(options.autoApprove !== undefined ? { autoApprove: options.autoApprove } : {}),
+  });
+  const platform: RuntimePlatform = {
+    builtins: standardLibrary(options.document),
+    cellBuiltins: trace.builtins,
+    now: () => performance.now(),
+    input: inputValues,
+    ...(options.store ? { cache: cellCache(options.store) } : {}),
+    ...(options.report ? { report: options.report } : {}),
+  };
+  return { platform, log: tracing.log, calls, settled: trace.settled };
+}

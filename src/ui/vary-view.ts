@@ -1,0 +1,87 @@
+import { LitElement, html, nothing, type TemplateResult } from "lit";
+import type { Call, TreeNode, VaryResult } from "../trace/index.ts";
+
+/**
+ * A vary's output: its plan (cached and missing calls per op, estimated cost against the
+ * budget, and a Run button when approval is needed), a progress bar while it runs, and the
+ * result tree, browsable down to one call with its inputs, output, error, timing and scorers.
+ */
+export class WeftVaryView extends LitElement {
+  static override properties = { result: { attribute: false } };
+  declare result: VaryResult;
+
+  protected override createRenderRoot(): HTMLElement {
+    return this;
+  }
+
+  protected override render() {
+    const r = this.result;
+    if (!r) return nothing;
+    const plan = r.plan;
+    const p = r.progress;
+    const pct = p.total ? Math.round((p.done / p.total) * 100) : 100;
+    return html`
+      <div class="vary" data-testid="vary" data-phase=${r.phase}>
+        <div class="vary-head">
+          <span class="vary-phase phase-${r.phase}">${r.phase.replace("-", " ")}</span>
+          ${plan
+            ? html`<span data-testid="vary-plan">${plan.leaves} leaves · ${plan.cached} cached · ${plan.missing} to run${plan.estimatedCost !== null ? html` · est. ${money(plan.estimatedCost)}` : nothing}${plan.budget !== null ? html` (budget ${money(plan.budget)})` : nothing}</span>`
+            : nothing}
+          ${r.approve ? html`<button class="vary-run" @click=${() => r.approve!()}>Run (${plan ? money(plan.estimatedCost ?? 0) : ""})</button>` : nothing}
+        </div>
+        <div class="vary-progress" role="progressbar" aria-valuemin="0" aria-valuemax=${p.total} aria-valuenow=${p.done}>
+          <div class="bar" style="width:${pct}%"></div>
+        </div>
+        <div class="vary-counts" data-testid="vary-counts">
+          ${p.done}/${p.total} done · ${p.cached} cache hits · ${p.opCalls} op calls · ${p.scorerCalls} scorer calls (${p.scorerCached} cached) · ${p.errors + p.scorerErrors} errors · spent ${money(p.cost)}
+        </div>
+        ${plan && plan.groups.length
+          ? html`<table class="vary-plan">
+              <thead><tr><th>op</th><th>role</th><th>calls</th><th>cached</th><th>missing</th><th>est. tokens</th><th>est. cost</th></tr></thead>
+              <tbody>${plan.groups.map((g) => html`<tr><td title=${g.ref}>${g.label}</td><td>${g.role}</td><td>${g.total}</td><td>${g.cached}</td><td>${g.missing}</td><td>${g.inputTokens + g.outputTokens || ""}</td><td>${g.cost === null ? "" : money(g.cost)}</td></tr>`)}</tbody>
+            </table>`
+          : nothing}
+        <details class="vary-tree">
+          <summary>results</summary>
+          ${r.tree().map((n) => node(n))}
+        </details>
+      </div>
+    `;
+  }
+}
+
+function node(n: TreeNode): TemplateResult {
+  if (n.kind === "call" && n.call) return callView(n.call, n.children);
+  return html`<details class="tree-node tree-${n.kind}"><summary>${n.label}</summary>${n.children.map((c) => node(c))}</details>`;
+}
+
+function callView(call: Call, children: readonly TreeNode[]): TemplateResult {
+  const ms = call.endedAt !== null ? call.endedAt - call.startedAt : null;
+  return html`<details class="tree-node tree-call" data-call=${call.id}>
+    <summary><code>${call.op}</code> ${call.error ? html`<span class="status-error">error</span>` : html`→ <code>${preview(call.output)}</code>`} ${ms !== null ? html`<span class="muted">${ms} ms</span>` : nothing}</summary>
+    <dl class="call-detail">
+      <dt>inputs</dt><dd><pre>${json(call.inputs)}</pre></dd>
+      ${call.error ? html`<dt>error</dt><dd><pre class="weft-error">${call.error.message}${call.error.stack ? `\n${call.error.stack}` : ""}</pre></dd>` : html`<dt>output</dt><dd><pre>${json(call.output)}</pre></dd>`}
+      <dt>timing</dt><dd>${new Date(call.startedAt).toISOString()}${ms !== null ? ` · ${ms} ms` : ""}</dd>
+      ${Object.keys(call.usage).length ? html`<dt>usage</dt><dd><pre>${json(call.usage)}</pre></dd>` : nothing}
+      ${call.cost !== null ? html`<dt>cost</dt><dd>${money(call.cost)}</dd>` : nothing}
+      <dt>ids</dt><dd class="muted">call ${call.id} · trace ${call.traceId}${call.parentId ? ` · parent ${call.parentId}` : ""}</dd>
+    </dl>
+    ${children.length ? html`<div class="call-children">${children.map((c) => node(c))}</div>` : nothing}
+  </details>`;
+}
+
+function json(value: unknown): string {
+  return JSON.stringify(value, null, 2);
+}
+
+function preview(value: unknown): string {
+  const s = JSON.stringify(value) ?? "undefined";
+  return s.length > 60 ? `${s.slice(0, 59)}…` : s;
+}
+
+function money(x: number): string {
+  return `$${x < 0.01 && x > 0 ? x.toFixed(4) : x.toFixed(2)}`;
+}
+
+customElements.define("weft-vary-view", WeftVaryView);
