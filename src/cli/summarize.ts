@@ -1,4 +1,6 @@
 import { isData, toCanonical, type Json } from "../trace/canonical.ts";
+import { isOp } from "../trace/op.ts";
+import { isVaryResult } from "../trace/result.ts";
 
 /** The JSON form of a value when it is plain data, else null. */
 export function jsonValue(value: unknown): Json | null {
@@ -9,6 +11,8 @@ export function jsonValue(value: unknown): Json | null {
 export function summarize(value: unknown, max = 80): string {
   let text: string;
   if (value === undefined) text = "undefined";
+  else if (isOp(value)) text = `op ${value.ref}`;
+  else if (isVaryResult(value)) text = `vary ${value.phase}: ${value.progress.done}/${value.progress.total} leaves`;
   else if (typeof value === "function") text = `ƒ ${(value as { name?: string }).name || "(anonymous)"}`;
   else if (isElement(value)) {
     const tag = value.tagName.toLowerCase();

@@ -7,9 +7,17 @@ import { canonicalJson } from "../trace/canonical.ts";
 // an op) by the key of the cell that defined it, recursively. Builtins by their name.
 const contentDigests = new WeakMap<object, Digest | null>();
 
-/** The content digest of a data value, memoized per object; null when it is not data. */
+/**
+ * A value that is not plain data but knows a digest of its content (a vary result: the
+ * digest of its leaves' keys and calls) implements this method; it is used as its digest.
+ */
+export const CONTENT_DIGEST = Symbol.for("weft.contentDigest");
+
+/** The content digest of a data value (or of a value implementing CONTENT_DIGEST), memoized per object; null when it has none. */
 export function contentDigest(value: unknown): Digest | null {
   if (value !== null && typeof value === "object") {
+    const own = (value as { [CONTENT_DIGEST]?: () => string })[CONTENT_DIGEST];
+    if (typeof own === "function") return own.call(value) as Digest;
     if (contentDigests.has(value)) return contentDigests.get(value)!;
     const d = tryDigest(value);
     contentDigests.set(value, d);

@@ -292,7 +292,8 @@ export class NotebookRuntime {
       }
       const d = contentDigest(args[i]);
       if (d) digests.push(d);
-      else if (owner?.key) digests.push(`${owner.key}:${name}`);
+      // A generator's values change while its cell's key does not, so they have no path key.
+      else if (owner?.key && !isGenerator((owner.state.value as Record<string, unknown> | undefined)?.[name])) digests.push(`${owner.key}:${name}`);
       else return null;
     }
     return cellKey(cell.kind, cell.source, names, digests);

@@ -135,6 +135,7 @@ export function createOp(platform: TracePlatform) {
       if (call.error) throw thrown;
       return output as Awaited<R>;
     };
+    Object.defineProperty(callable, "name", { value: ref });
     return Object.assign(callable, { opName: name, version, ref, options, invoke, [OP]: true }) as unknown as Op<A, Awaited<R>>;
   };
 }

@@ -3,6 +3,7 @@ import type { Json } from "./canonical.ts";
 import { callRef, totalTokens, type Call, type CallRef } from "./call.ts";
 import type { buildLeaves, LeafSpec } from "./leaves.ts";
 import { summarize, type Summary } from "./stats.ts";
+import { sha256Hex } from "./digest.ts";
 
 /** A scorer's result on one leaf. */
 export interface ScoreResult {
@@ -90,6 +91,15 @@ export class VaryResult {
     /** Present while awaiting approval: starts the run. */
     readonly approve?: () => void,
   ) {}
+
+  /** A digest of the result's content: every leaf's key and the calls behind it, whether run now or cached (the runtime's CONTENT_DIGEST protocol). */
+  [Symbol.for("weft.contentDigest")](): string {
+    const parts: string[] = [];
+    for (const l of this.leaves) {
+      parts.push(`${l.spec.key}|${l.call?.id ?? l.error ?? ""}|${Object.entries(l.scores).map(([k, s]) => `${k}=${s.call?.id ?? s.error ?? ""}`).join(",")}`);
+    }
+    return sha256Hex(parts.join("\n"));
+  }
 
   /** The same result in another phase (the engine's snapshots as a run moves on). */
   withPhase(phase: VaryPhase, approve?: () => void): VaryResult {

@@ -70,7 +70,7 @@ export class Vary {
         }
       }
     }
-    const list = [...groups.values()];
+    const list = [...groups.values()].sort((a, b) => (a.role === b.role ? 0 : a.role === "op" ? -1 : 1));
     const costs = list.map((g) => g.cost).filter((c): c is number => c !== null);
     const estimatedCost = costs.length ? costs.reduce((a, b) => a + b, 0) : null;
     const cached = this.leaves.filter((l) => l.status === "cached").length;

@@ -2,6 +2,7 @@ import { Inspector } from "@observablehq/inspector";
 import type { CellState } from "../runtime/index.ts";
 import { isTable } from "../trace/canonical.ts";
 import { isVaryResult } from "../trace/result.ts";
+import { isOp } from "../trace/op.ts";
 import { renderTable } from "./table-view.ts";
 import { WeftVaryView } from "./vary-view.ts";
 
@@ -46,7 +47,12 @@ function showValue(container: HTMLElement, value: unknown, name?: string): Node 
     return view;
   }
   const node = document.createElement("div");
-  if (isTable(value)) {
+  if (isOp(value)) {
+    if (name) node.append(label(name));
+    const code = document.createElement("code");
+    code.textContent = `op ${value.ref}`;
+    node.append(code);
+  } else if (isTable(value)) {
     if (name) node.append(label(name));
     node.append(renderTable(value));
   } else {
