@@ -8,6 +8,8 @@ export class ActiveCall {
   usage: { [model: string]: ModelUsage } = {};
   cost: number | null = null;
   attributes: { [key: string]: Json } = {};
+  /** Aborts when the run this call belongs to is cancelled; LLM clients pass it to their HTTP requests. */
+  signal: AbortSignal | undefined;
   constructor(readonly id: string, readonly traceId: string, readonly parentId: string | null) {}
 
   /** Records token usage of one model (and its cost, when priced) on this call. */
@@ -94,6 +96,7 @@ export function createOp(platform: TracePlatform) {
       const id = platform.newId();
       const active = new ActiveCall(id, parent?.traceId ?? id, parent?.id ?? null);
       if (opts.attributes) active.attributes = { ...opts.attributes };
+      active.signal = opts.signal ?? parent?.signal;
       const startedAt = platform.now();
       const inputs = recordable(args);
       const base = { id, traceId: active.traceId, parentId: active.parentId, op: ref, inputs, startedAt, ...(opts.key ? { key: opts.key } : {}) };
