@@ -4,6 +4,7 @@ import { Command } from "commander";
 import { NotebookSyntaxError } from "../notebook/index.ts";
 import { openLmdbStore } from "../store/node.ts";
 import { fmtNotebook } from "./fmt.ts";
+import { loadProviders } from "../server/provider-config.ts";
 import { formatReport, runNotebook } from "./run.ts";
 
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -36,7 +37,8 @@ program
   .action(async (file: string, opts: { json?: boolean; cache: boolean; cacheDir: string; timeout: string; yes?: boolean; budget: string }) => {
     const store = opts.cache ? await openLmdbStore(path.resolve(opts.cacheDir)) : null;
     try {
-      const report = await runNotebook(file, { store, timeoutMs: Number(opts.timeout), yes: !!opts.yes, budget: Number(opts.budget) });
+      const providers = await loadProviders(process.env);
+      const report = await runNotebook(file, { store, providers, timeoutMs: Number(opts.timeout), yes: !!opts.yes, budget: Number(opts.budget) });
       console.log(opts.json ? JSON.stringify(report, null, 2) : formatReport(report));
       process.exitCode = report.ok ? 0 : 1;
     } finally {

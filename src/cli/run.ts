@@ -7,6 +7,7 @@ import type { KvStore } from "../store/index.ts";
 import { isVaryResult, type VaryResult } from "../trace/index.ts";
 import type { Json } from "../trace/canonical.ts";
 import { asyncCarrier } from "./async-carrier.ts";
+import type { ProviderConfig } from "../llm/index.ts";
 import { installServerDom } from "./server-dom.ts";
 import { jsonValue, summarize } from "./summarize.ts";
 
@@ -54,6 +55,7 @@ export interface RunOptions {
   /** Run vary plans over budget without asking (--yes). */
   readonly yes?: boolean;
   readonly budget?: number;
+  readonly providers?: readonly ProviderConfig[];
 }
 
 /** Runs a notebook file in Node with the editor's runtime and standard library; cells that never settle time out as errors. */
@@ -65,6 +67,7 @@ export async function runNotebook(file: string, options: RunOptions = {}): Promi
     document,
     store: options.store ?? null,
     context: asyncCarrier(),
+    providers: options.providers ?? [],
     autoApprove: !!options.yes,
     ...(options.budget !== undefined ? { defaultBudget: options.budget } : {}),
     report: (message) => process.stderr.write(`weft: ${message}\n`),

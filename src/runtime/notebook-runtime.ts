@@ -268,6 +268,9 @@ export class NotebookRuntime {
         const invalidated = (args[invalidationIndex] as Promise<void>).then(() => {
           throw new Error("cancelled");
         });
+        // Its rejection matters only to the race below; when the run ends first (or throws
+        // before the race), the later invalidation must not surface as an unhandled rejection.
+        invalidated.catch(() => undefined);
         const value = await Promise.race([fn(...callArgs), invalidated]);
         this.lastMs.set(entry, this.platform.now() - t0);
         if (cacheable && key && entry.version === version && !isGenerator(value) && isCacheable(value)) this.store(entry, key, value);

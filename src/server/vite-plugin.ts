@@ -3,14 +3,30 @@ import type { Plugin } from "vite";
 import { NotebookFiles, versionOf } from "./notebook-files.ts";
 import { notebooksApi } from "./notebooks-api.ts";
 import { readFile } from "node:fs/promises";
+import type { ProviderConfig } from "../llm/index.ts";
+import { llmProxy } from "./llm-proxy.ts";
 
-/** The Weft dev-server plugin: the notebook files API, plus a push when a notebook changes on disk. */
-export function weftServer(options: { notebooksDir: string }): Plugin {
+/** The Weft dev-server plugin: the notebook files API, the LLM proxy, and a push when a notebook changes on disk. */
+export function weftServer(options: { notebooksDir: string; providers: () => Promise<ProviderConfig[]> }): Plugin {
   const files = new NotebookFiles(options.notebooksDir);
   return {
     name: "weft-server",
     configureServer(server) {
       server.middlewares.use(notebooksApi(files));
+      // Providers are read once, at start; the proxy answers 503 until they are known.
+      let proxy: ReturnType<typeof llmProxy> | null = null;
+      const ready = options.providers().then(
+        (providers) => (proxy = llmProxy(providers)),
+        (error: Error) => server.config.logger.error(`weft: ${error.message}`),
+      );
+      server.middlewares.use((req, res, next) => {
+        if (!req.url?.startsWith("/api/llm/")) return next();
+        void ready.then(() => {
+          if (proxy) return void proxy(req, res, next);
+          res.writeHead(503, { "content-type": "application/json" });
+          res.end(JSON.stringify({ error: "LLM providers could not be loaded; see the server log" }));
+        });
+      });
       const dir = path.resolve(options.notebooksDir);
       server.watcher.add(dir);
       const notify = async (file: string) => {

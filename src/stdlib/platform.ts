@@ -1,3 +1,4 @@
+import { createLlm, type ProviderConfig } from "../llm/index.ts";
 import type { RuntimePlatform } from "../runtime/index.ts";
 import { cellCache, type KvStore } from "../store/index.ts";
 import { CallCache, createTracing, type ActiveCall, type ContextCarrier } from "../trace/index.ts";
@@ -13,12 +14,15 @@ export interface HostOptions {
   readonly defaultBudget?: number;
   readonly autoApprove?: boolean;
   readonly report?: (message: string) => void;
+  /** LLM providers for `llm` (in the browser: proxied through weft serve, without keys). */
+  readonly providers?: readonly ProviderConfig[];
 }
 
 /**
  * Assembles the runtime platform every host uses (the editor, `weft run`, reports): the
  * standard library, the cell cache and call cache on the host's store, and the per-cell
- * `op` and `vary` builtins. Returns the call log and a promise for all vary runs to finish.
+ * `op` and `vary` builtins, and `llm` on the host's providers. Returns the call log and a
+ * promise for all vary runs to finish.
  */
 export function notebookPlatform(options: HostOptions) {
   const tracing = createTracing(options.context ? { context: options.context } : {});
@@ -29,13 +33,14 @@ export function notebookPlatform(options: HostOptions) {
     ...(options.defaultBudget !== undefined ? { defaultBudget: options.defaultBudget } : {}),
     ...(options.autoApprove !== undefined ? { autoApprove: options.autoApprove } : {}),
   });
+  const llm = createLlm({ providers: options.providers ?? [], op: tracing.op, context: tracing.platform.context });
   const platform: RuntimePlatform = {
-    builtins: standardLibrary(options.document),
+    builtins: { ...standardLibrary(options.document), llm },
     cellBuiltins: trace.builtins,
     now: () => performance.now(),
     input: inputValues,
     ...(options.store ? { cache: cellCache(options.store) } : {}),
     ...(options.report ? { report: options.report } : {}),
   };
-  return { platform, log: tracing.log, calls, settled: trace.settled };
+  return { platform, log: tracing.log, calls, llm, settled: trace.settled };
 }

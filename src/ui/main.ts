@@ -5,6 +5,7 @@ import { notebookPlatform } from "../stdlib/platform.ts";
 import { openIdbStore } from "../store/index.ts";
 import { HttpNotebookApi } from "./api.ts";
 import type { WeftApp } from "./app.ts";
+import { browserProviders } from "./providers.ts";
 import "./app.ts";
 import "./vary-view.ts";
 
@@ -17,6 +18,7 @@ const store = await openIdbStore("weft").catch((error: Error) => {
 app.api = new HttpNotebookApi();
 app.registry = defaultRegistry();
 const host = notebookPlatform({
+  providers: await browserProviders(),
   document,
   store,
   defaultBudget: Number(localStorage.getItem("weft.budget") ?? 1),

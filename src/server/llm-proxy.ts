@@ -1,0 +1,71 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Readable } from "node:stream";
+import type { ProviderConfig } from "../llm/index.ts";
+import { sendError, sendJson } from "./http.ts";
+import { HttpError } from "./notebook-files.ts";
+
+/** Largest request body forwarded to a provider. */
+export const MAX_LLM_BODY = 4 * 1024 * 1024;
+
+const ALLOWED = new Set(["chat/completions", "embeddings", "models"]);
+
+/**
+ * The LLM proxy of `weft serve`, as connect-style middleware: the browser calls
+ * /api/llm/NAME/v1/(chat/completions|embeddings|models) and the server forwards to that
+ * configured provider, adding its key (which never reaches the browser). Only configured
+ * providers and those three endpoints are forwarded: it is not an open relay. GET
+ * /api/llm/providers lists names and models, never keys or addresses.
+ */
+export function llmProxy(providers: readonly ProviderConfig[], fetchImpl: typeof fetch = fetch) {
+  const byName = new Map(providers.map((p) => [p.name, p]));
+  return async (req: IncomingMessage, res: ServerResponse, next: () => void): Promise<void> => {
+    const pathname = (req.url ?? "/").split("?")[0]!;
+    if (!pathname.startsWith("/api/llm/")) return next();
+    try {
+      if (pathname === "/api/llm/providers") {
+        return sendJson(res, 200, { providers: providers.map((p) => ({ name: p.name, models: p.models ?? [], defaultModel: p.defaultModel ?? null, concurrency: p.concurrency ?? null, rpm: p.rpm ?? null, tpm: p.tpm ?? null })) });
+      }
+      const match = /^\/api\/llm\/([^/]+)\/v1\/(.+)$/.exec(pathname);
+      if (!match) throw new HttpError(404, `no such LLM route: ${pathname}`);
+      const [, name, rest] = match;
+      const provider = byName.get(decodeURIComponent(name!));
+      if (!provider) throw new HttpError(404, `no provider named '${decodeURIComponent(name!)}' is configured`);
+      if (!ALLOWED.has(rest!)) throw new HttpError(404, `the proxy only forwards chat/completions, embeddings and models, not ${rest}`);
+      const body = req.method === "GET" || req.method === "HEAD" ? undefined : await readRaw(req, MAX_LLM_BODY);
+      const upstream = new AbortController();
+      res.on("close", () => {
+        if (!res.writableEnded) upstream.abort(new Error("the browser closed the request"));
+      });
+      const headers: Record<string, string> = { "content-type": String(req.headers["content-type"] ?? "application/json"), accept: String(req.headers.accept ?? "*/*") };
+      if (provider.apiKey) headers.authorization = `Bearer ${provider.apiKey}`;
+      let answer: Response;
+      try {
+        answer = await fetchImpl(`${provider.baseURL}/${rest}`, { method: req.method ?? "GET", headers, ...(body ? { body: new Uint8Array(body) } : {}), signal: upstream.signal });
+      } catch (error) {
+        if (upstream.signal.aborted) return;
+        throw new HttpError(502, `provider '${provider.name}' could not be reached: ${(error as Error).message}`);
+      }
+      const out: Record<string, string> = { "cache-control": "no-store" };
+      for (const h of ["content-type", "retry-after", "x-request-id"]) {
+        const v = answer.headers.get(h);
+        if (v) out[h] = v;
+      }
+      res.writeHead(answer.status, out);
+      if (!answer.body) return void res.end();
+      Readable.fromWeb(answer.body as never).on("error", () => res.destroy()).pipe(res);
+    } catch (error) {
+      sendError(res, error);
+    }
+  };
+}
+
+async function readRaw(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new HttpError(413, `request body over ${limit} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
