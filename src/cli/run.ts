@@ -37,6 +37,7 @@ export interface VarySummary {
   errors: number;
   scorerCalls: number;
   cost: number;
+  costByModel: Record<string, number>;
   estimatedCost: number | null;
   budget: number | null;
 }
@@ -125,7 +126,7 @@ function shown(s: CellState): unknown {
 
 function varySummary(name: string, r: VaryResult): VarySummary {
   const p = r.progress;
-  return { name, phase: r.phase, leaves: p.total, computed: p.opCalls, cached: p.cached, errors: p.errors + p.scorerErrors, scorerCalls: p.scorerCalls, cost: p.cost, estimatedCost: r.plan?.estimatedCost ?? null, budget: r.plan?.budget ?? null };
+  return { name, phase: r.phase, leaves: p.total, computed: p.opCalls, cached: p.cached, errors: p.errors + p.scorerErrors, scorerCalls: p.scorerCalls, cost: p.cost, costByModel: p.costByModel, estimatedCost: r.plan?.estimatedCost ?? null, budget: r.plan?.budget ?? null };
 }
 
 function money(x: number): string {
@@ -145,7 +146,7 @@ export function formatReport(report: RunReport): string {
   });
   for (const c of report.cells) {
     const v = c.vary;
-    if (v) lines.push(`vary ${v.name}: ${v.leaves} leaves · ${v.computed} computed · ${v.cached} cached · ${v.errors} errors · ${v.scorerCalls} scorer calls · cost ${money(v.cost)}${v.phase === "done" ? "" : ` (${v.phase})`}`);
+    if (v) lines.push(`vary ${v.name}: ${v.leaves} leaves · ${v.computed} computed · ${v.cached} cached · ${v.errors} errors · ${v.scorerCalls} scorer calls · cost ${money(v.cost)}${Object.keys(v.costByModel).length ? ` (${Object.entries(v.costByModel).map(([m, c]) => `${m} ${money(c)}`).join(", ")})` : ""}${v.phase === "done" ? "" : ` (${v.phase})`}`);
   }
   const count = (s: string) => report.cells.filter((c) => c.status === s).length;
   lines.push(`${report.cells.length} cells: ${count("fulfilled")} ran, ${count("cached")} cached, ${report.cells.filter((c) => c.error).length} errors`);

@@ -5,6 +5,8 @@ export interface ModelUsage {
   readonly requests: number;
   readonly inputTokens: number;
   readonly outputTokens: number;
+  /** Dollars spent on this model, when its price is known. */
+  readonly cost?: number;
 }
 
 /** An error recorded on a call: message and stack, plus the HTTP status when a provider failed. */
@@ -56,8 +58,9 @@ export function totalTokens(call: Pick<Call, "usage">): number {
 /** Adds usage of one model to a usage map, returning a new map. */
 export function addUsage(usage: { readonly [model: string]: ModelUsage }, model: string, add: Partial<ModelUsage>): { [model: string]: ModelUsage } {
   const prev = usage[model] ?? { requests: 0, inputTokens: 0, outputTokens: 0 };
+  const cost = prev.cost === undefined && add.cost === undefined ? undefined : (prev.cost ?? 0) + (add.cost ?? 0);
   return {
     ...usage,
-    [model]: { requests: prev.requests + (add.requests ?? 0), inputTokens: prev.inputTokens + (add.inputTokens ?? 0), outputTokens: prev.outputTokens + (add.outputTokens ?? 0) },
+    [model]: { requests: prev.requests + (add.requests ?? 0), inputTokens: prev.inputTokens + (add.inputTokens ?? 0), outputTokens: prev.outputTokens + (add.outputTokens ?? 0), ...(cost !== undefined ? { cost } : {}) },
   };
 }

@@ -14,7 +14,7 @@ export class ActiveCall {
 
   /** Records token usage of one model (and its cost, when priced) on this call. */
   addUsage(model: string, usage: Partial<ModelUsage>, cost: number | null): void {
-    this.usage = addUsage(this.usage, model, usage);
+    this.usage = addUsage(this.usage, model, cost === null ? usage : { ...usage, cost });
     if (cost !== null) this.cost = (this.cost ?? 0) + cost;
   }
 }

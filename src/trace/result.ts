@@ -59,6 +59,8 @@ export interface Progress {
   scorerCached: number;
   scorerErrors: number;
   cost: number;
+  /** Dollars spent per model, over every call made in this run. */
+  costByModel: Record<string, number>;
 }
 
 /** A node of the result tree: a dimension value, a row, a trial, or a call. */

@@ -39,7 +39,7 @@ export class Vary {
   constructor(private readonly spec: VarySpec, private readonly env: VaryEnv) {
     this.built = buildLeaves(spec);
     this.leaves = this.built.leaves.map((s) => ({ spec: s, status: "pending", call: null, output: undefined, scores: {} }));
-    this.progress = { total: this.leaves.length, done: 0, cached: 0, errors: 0, opCalls: 0, scorerCalls: 0, scorerCached: 0, scorerErrors: 0, cost: 0 };
+    this.progress = { total: this.leaves.length, done: 0, cached: 0, errors: 0, opCalls: 0, scorerCalls: 0, scorerCached: 0, scorerErrors: 0, cost: 0, costByModel: {} };
   }
 
   /** Counts cached and missing calls per op and scorer, with estimates where ops declare them; one batched cache read. */
@@ -88,7 +88,7 @@ export class Vary {
 
   /** The current result (cached leaves after `plan`, everything after `execute`). */
   result(): VaryResult {
-    return new VaryResult(this.built, this.leaves, { ...this.progress }, this.planned);
+    return new VaryResult(this.built, this.leaves, { ...this.progress, costByModel: { ...this.progress.costByModel } }, this.planned);
   }
 
   /** Runs every missing call; resolves with the result once every finished call is committed to the cache. */
@@ -213,6 +213,7 @@ export class Vary {
       if (signal?.aborted) return null;
       const { call } = await op.invoke(args, { key, parent, signal, attributes: { trial: spec.trial, attempt } });
       if (call.cost) this.progress.cost += call.cost;
+      for (const [model, u] of Object.entries(call.usage)) if (u.cost) this.progress.costByModel[model] = (this.progress.costByModel[model] ?? 0) + u.cost;
       if (!call.error) return call;
       if (signal?.aborted) return null;
       const error = Object.assign(new Error(call.error.message), call.error);

@@ -33,7 +33,7 @@ export class WeftVaryView extends LitElement {
           <div class="bar" style="width:${pct}%"></div>
         </div>
         <div class="vary-counts" data-testid="vary-counts">
-          ${p.done}/${p.total} done · ${p.cached} cache hits · ${p.opCalls} op calls · ${p.scorerCalls} scorer calls (${p.scorerCached} cached) · ${p.errors + p.scorerErrors} errors · spent ${money(p.cost)}
+          ${p.done}/${p.total} done · ${p.cached} cache hits · ${p.opCalls} op calls · ${p.scorerCalls} scorer calls (${p.scorerCached} cached) · ${p.errors + p.scorerErrors} errors · spent ${money(p.cost)}${Object.keys(p.costByModel).length ? ` (${Object.entries(p.costByModel).map(([m, c]) => `${m} ${money(c)}`).join(", ")})` : ""}
         </div>
         ${plan && plan.groups.length
           ? html`<table class="vary-plan">

@@ -46,7 +46,7 @@ describe("op", () => {
       ["call-2", "call-1", "llm"],
       ["call-3", "call-1", "llm"],
     ]);
-    expect(log.get("call-1")!.usage).toEqual({ m1: { requests: 2, inputTokens: 6, outputTokens: 4 } });
+    expect(log.get("call-1")!.usage).toEqual({ m1: { requests: 2, inputTokens: 6, outputTokens: 4, cost: expect.closeTo(0.02, 12) } });
     expect(log.get("call-1")!.cost).toBeCloseTo(0.02);
   });
 
