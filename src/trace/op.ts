@@ -47,6 +47,10 @@ export interface OpOptions<A extends unknown[]> {
   readonly estimate?: (...args: A) => Estimate;
   /** Whether a thrown error may succeed on retry (default: status 429/5xx or `retryable: true`). */
   readonly retryable?: (error: unknown) => boolean;
+  /** For scorers: the row columns the scorer reads; a row without one is an error naming the row and column. */
+  readonly columns?: readonly string[];
+  /** For scorers: facts of the scored call added to the scorer's input (cached calls keep theirs, so keys stay stable). */
+  readonly callFacts?: readonly ("latency_ms" | "cost" | "tokens")[];
 }
 
 /** How an invocation attaches to the trace and the cache. */
