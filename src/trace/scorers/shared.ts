@@ -1,0 +1,107 @@
+import type { ChatRequest, ChatResult, EmbedRequest } from "../../llm/index.ts";
+import type { Json } from "../canonical.ts";
+import type { createOp, Estimate, Op, OpOptions } from "../op.ts";
+
+/** The `op(name, fn, options)` factory scorers are made with. */
+export type OpFactory = ReturnType<typeof createOp>;
+
+/** The part of the notebook's `llm` (src/llm createLlm) that scorers use. */
+export interface ScorerLlm {
+  chat(request: ChatRequest): Promise<Pick<ChatResult, "content">>;
+  embed(request: EmbedRequest): Promise<number[][]>;
+  estimateChat(request: ChatRequest): Estimate;
+}
+
+/** What the vary engine passes a scorer: the row's columns, the output, and the call facts it asked for. */
+export type ScorerInput = Readonly<Record<string, unknown>>;
+
+/** A scorer: an op called as `scorer({...row, output, ...callFacts}, params)`. */
+export type Scorer<R> = Op<[ScorerInput, unknown?], R>;
+
+/** The op factory and optional llm every scorer factory is bound to. */
+export interface ScorerContext {
+  readonly op: OpFactory;
+  readonly llm?: ScorerLlm | undefined;
+}
+
+/** How a scorer is declared: its name, the options that make its version, and what it reads. */
+export interface ScorerDecl {
+  readonly name: string;
+  /** Every option that changes the score; folded into the op's version. */
+  readonly options: { readonly [key: string]: Json };
+  /** The factory and helpers the scorer calls: their sources are folded into the version, so editing one re-scores. */
+  readonly helpers?: readonly ((...args: never[]) => unknown)[];
+  readonly columns?: readonly string[];
+  readonly callFacts?: OpOptions<[ScorerInput, unknown?]>["callFacts"];
+  readonly estimate?: (input: ScorerInput) => Estimate;
+}
+
+/** Makes a scorer op whose version covers its options and helper sources. */
+export function makeScorer<R>(ctx: ScorerContext, decl: ScorerDecl, fn: (input: ScorerInput) => R | Promise<R>): Scorer<Awaited<R>> {
+  const captures: Json = { scorer: decl.name, options: decl.options, body: fn.toString(), helpers: (decl.helpers ?? []).map((h) => h.toString()) };
+  const options: OpOptions<[ScorerInput, unknown?]> = {
+    captures,
+    ...(decl.columns?.length ? { columns: decl.columns } : {}),
+    ...(decl.callFacts?.length ? { callFacts: decl.callFacts } : {}),
+    ...(decl.estimate ? { estimate: decl.estimate } : {}),
+  };
+  const name = decl.name;
+  return ctx.op(name, (input: ScorerInput, _params?: unknown) => fn(checkInput(name, input)), options);
+}
+
+function checkInput(name: string, input: unknown): ScorerInput {
+  if (input === null || typeof input !== "object" || Array.isArray(input)) {
+    throw new Error(`${name}: expected the scorer input {...row, output}, got ${input === null ? "null" : Array.isArray(input) ? "an array" : typeof input}`);
+  }
+  return input as ScorerInput;
+}
+
+/** A row column's value; throws naming the scorer and column when the row lacks it or it is null. */
+export function readColumn(name: string, input: ScorerInput, column: string): unknown {
+  if (!(column in input)) throw new Error(`${name}: the row has no column '${column}'`);
+  const value = input[column];
+  if (value === null || value === undefined) throw new Error(`${name}: column '${column}' is empty`);
+  return value;
+}
+
+/** The scored output; throws when the input carries none. */
+export function readOutput(name: string, input: ScorerInput): unknown {
+  if (!("output" in input)) throw new Error(`${name}: the input has no output`);
+  return input.output;
+}
+
+/** Checks a column-name option at creation. */
+export function columnOption(name: string, option: string, value: unknown): string {
+  if (typeof value !== "string" || !value) throw new Error(`${name}: ${option} must name a row column, got ${JSON.stringify(value) ?? String(value)}`);
+  return value;
+}
+
+/** Checks a non-negative finite number option at creation. */
+export function amountOption(name: string, option: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) throw new Error(`${name}: ${option} must be a finite number >= 0, got ${String(value)}`);
+  return value;
+}
+
+/**
+ * A value as text for comparison, NFC-normalized: strings as they are, numbers, booleans and
+ * bigints as `String(v)`, null and undefined as "" (an empty answer), other data as JSON.
+ */
+export function asText(value: unknown): string {
+  switch (typeof value) {
+    case "string":
+      return value.normalize("NFC");
+    case "number":
+    case "boolean":
+    case "bigint":
+      return String(value);
+    case "undefined":
+      return "";
+    default:
+      return value === null ? "" : (JSON.stringify(value) ?? String(value)).normalize("NFC");
+  }
+}
+
+/** Lower-cased word tokens: runs of letters, digits and combining marks (whitespace and punctuation split). */
+export function words(text: string): string[] {
+  return text.normalize("NFC").toLowerCase().match(/[\p{L}\p{N}\p{M}]+/gu) ?? [];
+}
