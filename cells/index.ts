@@ -2,13 +2,14 @@
 import { Registry } from "./registry.ts";
 import { js } from "./js.ts";
 import { md } from "./md.ts";
+import { plot } from "./plot.ts";
 import { ts } from "./ts.ts";
 import { vary } from "./vary.ts";
 
 export { Registry } from "./registry.ts";
-export { js, md, ts, vary };
+export { js, md, plot, ts, vary };
 
 /** A registry with every built-in kind. */
 export function defaultRegistry(): Registry {
-  return new Registry([js, ts, md, vary]);
+  return new Registry([js, ts, md, vary, plot]);
 }

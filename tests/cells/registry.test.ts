@@ -2,13 +2,14 @@ import { describe, expect, it } from "vitest";
 import { Registry, defaultRegistry, js } from "../../cells/index.ts";
 
 describe("cell kind registry", () => {
-  it("the default registry holds js, ts, md and vary, in that order, with their editor languages", () => {
+  it("the default registry holds js, ts, md, vary and plot, in that order, with their editor languages", () => {
     const registry = defaultRegistry();
     expect(registry.kinds().map((k) => [k, registry.get(k)?.language])).toEqual([
       ["js", "javascript"],
       ["ts", "typescript"],
       ["md", "markdown"],
       ["vary", "text"],
+      ["plot", "text"],
     ]);
   });
 
