@@ -1,4 +1,6 @@
 import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { NotebookFiles } from "../server/notebook-files.ts";
 import { defaultRegistry } from "../../cells/index.ts";
 import { compileCell, hasFlag, parse, type CellKindRegistry } from "../notebook/index.ts";
 import { NotebookRuntime, type CellState } from "../runtime/index.ts";
@@ -69,6 +71,7 @@ export async function runNotebook(file: string, options: RunOptions = {}): Promi
     store: options.store ?? null,
     context: asyncCarrier(),
     providers: options.providers ?? [],
+    readText: (name) => new NotebookFiles(path.dirname(path.resolve(file))).readData(name),
     autoApprove: !!options.yes,
     ...(options.budget !== undefined ? { defaultBudget: options.budget } : {}),
     report: (message) => process.stderr.write(`weft: ${message}\n`),

@@ -1,6 +1,7 @@
 import { isData, toCanonical, type Json } from "../trace/canonical.ts";
 import { isOp } from "../trace/op.ts";
 import { isVaryResult } from "../trace/result.ts";
+import { isCompareValue, isLeaderboardValue } from "../stdlib/evals.ts";
 
 /** The JSON form of a value when it is plain data, else null. */
 export function jsonValue(value: unknown): Json | null {
@@ -13,6 +14,10 @@ export function summarize(value: unknown, max = 80): string {
   if (value === undefined) text = "undefined";
   else if (isOp(value)) text = `op ${value.ref}`;
   else if (isVaryResult(value)) text = `vary ${value.phase}: ${value.progress.done}/${value.progress.total} leaves`;
+  else if (isCompareValue(value)) {
+    const c = value.comparison;
+    text = `compare ${String(c.a)} vs ${String(c.b)}: ${c.metrics.map((m) => `${m.metric} ${m.a.toFixed(3)} → ${m.b.toFixed(3)} (p ${m.test.p.toPrecision(2)})`).join("; ")}`;
+  } else if (isLeaderboardValue(value)) text = `leaderboard: ${value.entries.map((e) => `${e.rank}. ${Object.values(e.group).join(" · ")}`).join(", ")}`;
   else if (typeof value === "function") text = `ƒ ${(value as { name?: string }).name || "(anonymous)"}`;
   else if (isElement(value)) {
     const tag = value.tagName.toLowerCase();

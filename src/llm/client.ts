@@ -148,7 +148,7 @@ export function createLlm(options: LlmOptions) {
         return { content, model, provider, inputTokens, outputTokens, cost, finishReason: res.choices[0]?.finish_reason ?? null };
       }),
     );
-  });
+  }, { source: "weft:llm.chat@1" });
 
   const embedOp = options.op("llm.embed", async (request: EmbedRequest): Promise<number[][]> => {
     const active = options.context.get();
@@ -168,7 +168,7 @@ export function createLlm(options: LlmOptions) {
       for (const d of [...res.data].sort((a, b) => a.index - b.index)) out.push(d.embedding);
     }
     return out;
-  });
+  }, { source: "weft:llm.embed@1" });
 
   /** Streams a chat answer: yields the text so far as tokens arrive; the finished call is traced like `chat`. */
   async function* stream(request: ChatRequest): AsyncGenerator<string> {
@@ -205,7 +205,7 @@ export function createLlm(options: LlmOptions) {
           return { content: text, model, provider, inputTokens, outputTokens, cost, finishReason: finish };
         }),
       );
-    });
+    }, { source: "weft:llm.stream@1" });
     const done = run(request).then(
       (r) => ((finished = true), wake?.(), r),
       (e) => ((failure = e), (finished = true), wake?.(), null),

@@ -2,6 +2,9 @@ import { createHash, randomBytes } from "node:crypto";
 import { lstat, mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 
+/** File endings `readData` serves. */
+export const DATA_EXTENSIONS = [".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".txt"] as const;
+
 /** An error with the HTTP status it should be answered with. */
 export class HttpError extends Error {
   constructor(readonly status: number, message: string) {
@@ -88,14 +91,25 @@ export class NotebookFiles {
     return { name, text, version: versionOf(text) };
   }
 
-  /** Maps a notebook name to its absolute path, refusing anything that could leave the root. */
-  async resolve(name: string): Promise<string> {
+  /** Reads a data file (.jsonl, .json, .csv, .tsv, .txt) under the root, with the same confinement as notebooks. */
+  async readData(name: string): Promise<string> {
+    const file = await this.resolve(name, DATA_EXTENSIONS);
+    try {
+      return await readFile(file, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new HttpError(404, `no such data file: ${name}`);
+      throw error;
+    }
+  }
+
+  /** Maps a notebook (or data file) name to its absolute path, refusing anything that could leave the root. */
+  async resolve(name: string, extensions: readonly string[] = [".md"]): Promise<string> {
     if (typeof name !== "string" || name === "") throw new HttpError(400, "missing notebook name");
     if (name.includes("\0") || name.includes("\\")) throw new HttpError(400, `invalid notebook name: ${JSON.stringify(name)}`);
     if (path.isAbsolute(name) || /^[a-zA-Z]:/.test(name)) throw new HttpError(403, `absolute paths are not allowed: ${name}`);
     const parts = name.split("/");
     if (parts.some((p) => p === ".." || p === "." || p === "" || p.startsWith("."))) throw new HttpError(403, `path leaves the notebooks folder: ${name}`);
-    if (!name.endsWith(".md")) throw new HttpError(400, `notebooks are .md files: ${name}`);
+    if (!extensions.some((e) => name.endsWith(e))) throw new HttpError(400, extensions.length === 1 ? `notebooks are .md files: ${name}` : `not a data file (${extensions.join(", ")}): ${name}`);
     const root = await realpath(this.root);
     const file = path.join(root, ...parts);
     // Every existing component must resolve inside the root: a symlink out of it is refused.

@@ -8,12 +8,30 @@ export const MAX_NOTEBOOK_BYTES = 8 * 1024 * 1024;
 /**
  * The notebook files API, as connect-style middleware under /api/notebooks:
  * GET / lists, GET /NAME reads {name, text, version}, PUT /NAME with {text, baseVersion}
- * writes atomically or answers 409 when the file changed on disk.
+ * writes atomically or answers 409 when the file changed on disk. GET /api/files/NAME serves
+ * a data file (.jsonl, .json, .csv, …) under the same folder, for `dataset.load`.
  */
 export function notebooksApi(files: NotebookFiles) {
   return async (req: IncomingMessage, res: ServerResponse, next: () => void): Promise<void> => {
     // The raw path, not a URL-normalized one: "/api/notebooks/../x" must be refused, not rerouted.
     const pathname = (req.url ?? "/").split("?")[0]!;
+    if (pathname.startsWith("/api/files/")) {
+      try {
+        if (req.method !== "GET") throw new HttpError(405, `${req.method} not allowed on a data file`);
+        const raw = pathname.slice("/api/files/".length);
+        let name: string;
+        try {
+          name = decodeURIComponent(raw);
+        } catch {
+          throw new HttpError(400, `invalid file name encoding: ${raw}`);
+        }
+        const text = await files.readData(name);
+        res.writeHead(200, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" });
+        return void res.end(text);
+      } catch (error) {
+        return sendError(res, error);
+      }
+    }
     const prefix = "/api/notebooks";
     if (pathname !== prefix && !pathname.startsWith(prefix + "/")) return next();
     try {

@@ -3,6 +3,8 @@ import * as Inputs from "@observablehq/inputs";
 import * as aq from "arquero";
 import { html, svg } from "htl";
 import { createMd } from "./md.ts";
+import { createCharts } from "./charts.ts";
+import { compare, leaderboard } from "./evals.ts";
 
 /**
  * The notebook standard library: the names every cell can use. It needs a document
@@ -13,5 +15,5 @@ export function standardLibrary(document: Document): Record<string, unknown> {
   // Plot is given the document explicitly (as its createContext allows), so charts also
   // render on a server-side document where there is no global window.
   const plot = (options: Plot.PlotOptions = {}) => Plot.plot({ document, ...options });
-  return { Plot: { ...Plot, plot }, Inputs, aq, html, svg, md: createMd(document) };
+  return { Plot: { ...Plot, plot }, Inputs, aq, html, svg, md: createMd(document), charts: createCharts(document), compare, leaderboard };
 }

@@ -1,7 +1,7 @@
 import { createLlm, type ProviderConfig } from "../llm/index.ts";
 import type { RuntimePlatform } from "../runtime/index.ts";
 import { cellCache, type KvStore } from "../store/index.ts";
-import { CallCache, createTracing, type ActiveCall, type ContextCarrier } from "../trace/index.ts";
+import { CallCache, createScorers, createTracing, type ActiveCall, type ContextCarrier } from "../trace/index.ts";
 import { notebookBuiltins } from "../trace/notebook-builtins.ts";
 import { inputValues } from "./input.ts";
 import { standardLibrary } from "./library.ts";
@@ -16,6 +16,8 @@ export interface HostOptions {
   readonly report?: (message: string) => void;
   /** LLM providers for `llm` (in the browser: proxied through weft serve, without keys). */
   readonly providers?: readonly ProviderConfig[];
+  /** Reads a data file next to the notebook, for `dataset.load`. */
+  readonly readText?: (path: string) => Promise<string>;
 }
 
 /**
@@ -32,10 +34,11 @@ export function notebookPlatform(options: HostOptions) {
     cache: calls,
     ...(options.defaultBudget !== undefined ? { defaultBudget: options.defaultBudget } : {}),
     ...(options.autoApprove !== undefined ? { autoApprove: options.autoApprove } : {}),
+    ...(options.readText ? { readText: options.readText } : {}),
   });
   const llm = createLlm({ providers: options.providers ?? [], op: tracing.op, context: tracing.platform.context });
   const platform: RuntimePlatform = {
-    builtins: { ...standardLibrary(options.document), llm },
+    builtins: { ...standardLibrary(options.document), llm, dataset: trace.dataset, scorers: createScorers({ op: tracing.op, llm }) },
     cellBuiltins: trace.builtins,
     now: () => performance.now(),
     input: inputValues,

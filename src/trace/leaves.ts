@@ -1,11 +1,12 @@
 import { canonicalJson, isTable, NotDataError, toCanonical, type Json, type TableLike } from "./canonical.ts";
 import { sha256Hex } from "./digest.ts";
+import { isDataset, type Dataset } from "./dataset.ts";
 import { isOp, type Op } from "./op.ts";
 
 /** What a vary runs: data rows × op variants × a parameter grid × trials, then scorers on each output. */
 export interface VarySpec {
   /** The rows: an array of objects or an arquero table. */
-  readonly data: readonly Record<string, unknown>[] | TableLike;
+  readonly data: readonly Record<string, unknown>[] | TableLike | Dataset;
   /** The op variants: one op, a list, or a record naming each. */
   readonly ops: Op | readonly Op[] | Readonly<Record<string, Op>>;
   /** A grid of parameters; every combination runs. */
@@ -17,6 +18,8 @@ export interface VarySpec {
   readonly retries?: number;
   /** Dollars; when the plan's estimate is above it, the run waits for approval. */
   readonly budget?: number;
+  /** An evaluation's summary: a pure function of the result table (default: means with 95% CIs per variant). */
+  readonly summary?: (table: import("arquero").ColumnTable) => unknown;
 }
 
 /** A named op in a vary. */
@@ -60,12 +63,13 @@ export function named(what: "ops" | "scorers", value: VarySpec["ops"] | VarySpec
 
 /** The rows of the data as plain objects. */
 export function rowsOf(data: VarySpec["data"]): Record<string, unknown>[] {
+  if (isDataset(data)) return [...data.rows];
   if (isTable(data)) return data.objects();
   if (Array.isArray(data)) return data.map((r, i) => {
     if (!r || typeof r !== "object") throw new Error(`vary: data row ${i} is not an object`);
     return r as Record<string, unknown>;
   });
-  throw new Error("vary: data must be an array of objects or an arquero table");
+  throw new Error("vary: data must be an array of objects, an arquero table or a dataset");
 }
 
 /** Every combination of the parameter grid, in grid order; one empty combination when there is none. */
@@ -80,7 +84,7 @@ export function grid(params: VarySpec["params"]): Record<string, Json>[] {
 }
 
 /** Builds the leaves of the product: variant × params × row × trial, each with its cache key. */
-export function buildLeaves(spec: VarySpec): { leaves: LeafSpec[]; variants: Named[]; scorers: Named[]; rows: Record<string, unknown>[]; combos: Record<string, Json>[] } {
+export function buildLeaves(spec: VarySpec): { spec: VarySpec; leaves: LeafSpec[]; variants: Named[]; scorers: Named[]; rows: Record<string, unknown>[]; combos: Record<string, Json>[] } {
   const variants = named("ops", spec.ops);
   if (!variants.length) throw new Error("vary: needs at least one op");
   const scorers = named("scorers", spec.scorers);
@@ -108,5 +112,5 @@ export function buildLeaves(spec: VarySpec): { leaves: LeafSpec[]; variants: Nam
       });
     }
   }
-  return { leaves, variants, scorers, rows, combos };
+  return { spec, leaves, variants, scorers, rows, combos };
 }

@@ -4,6 +4,8 @@ import { createOp } from "./op.ts";
 import type { VarySpec } from "./leaves.ts";
 import type { VaryResult } from "./result.ts";
 import { Vary } from "./vary.ts";
+import { dataset, isDataset, parseDataset, requireColumns } from "./dataset.ts";
+import { named } from "./leaves.ts";
 
 /** What a per-cell builtin knows about its cell run (the runtime's CellRun). */
 export interface CellRunInfo {
@@ -21,6 +23,13 @@ export interface NotebookTraceOptions {
   readonly autoApprove?: boolean;
   /** Minimum milliseconds between streamed snapshots of a running vary. */
   readonly streamEveryMs?: number;
+  /** Reads a data file next to the notebook (the host confines it to the notebooks folder). */
+  readonly readText?: (path: string) => Promise<string>;
+}
+
+/** An evaluation: a vary over a dataset with scorers, plus an optional summary of its table. */
+export interface EvaluateSpec extends Omit<VarySpec, "data"> {
+  readonly dataset: VarySpec["data"];
 }
 
 /**
@@ -36,9 +45,24 @@ export function notebookBuiltins(options: NotebookTraceOptions) {
       <A extends unknown[], R>(name: string, fn: (...args: A) => R, opOptions: OpOptions<A> = {}) =>
         op(name, fn, { ...opOptions, context: opOptions.context ?? run.key ?? `unkeyed:${fn.toString()}` }),
     vary: (run: CellRunInfo) => (spec: VarySpec) => streamVary(spec, run.signal, options, running),
+    evaluate: (run: CellRunInfo) => (spec: EvaluateSpec) => {
+      const { dataset: data, ...rest } = spec;
+      if (!spec.scorers || (Array.isArray(spec.scorers) ? spec.scorers.length === 0 : Object.keys(spec.scorers).length === 0)) throw new Error("evaluate: needs at least one scorer");
+      if (isDataset(data)) for (const s of named("scorers", spec.scorers)) requireColumns(data, s.op.options.columns ?? [], `scorer ${s.label}`);
+      return streamVary({ ...rest, data }, run.signal, options, running);
+    },
   };
+  const datasetBuiltin = Object.assign((name: string, rows: Parameters<typeof dataset>[1]) => dataset(name, rows), {
+    /** Loads a .jsonl, .json or .csv file next to the notebook as a dataset. */
+    load: async (path: string) => {
+      if (!options.readText) throw new Error("dataset.load: this host cannot read files");
+      return parseDataset(path, await options.readText(path));
+    },
+  });
   return {
     builtins,
+    /** `dataset(name, rows)` and `dataset.load(path)`: the same in every cell, so a plain builtin. */
+    dataset: datasetBuiltin,
     /** Resolves when every vary started so far has finished (the headless runner waits on it). */
     async settled(): Promise<void> {
       while (running.size) await Promise.allSettled([...running]);

@@ -43,6 +43,11 @@ export interface OpOptions<A extends unknown[]> {
   readonly context?: string;
   /** Values the function uses that its source does not show; folded into the version. */
   readonly captures?: Json;
+  /**
+   * Digested instead of the function's text: library ops set a stable identifier, because
+   * their compiled text differs between the browser bundle and Node, and caches should match.
+   */
+  readonly source?: string;
   /** Estimates tokens and cost of a call before it runs, for plans. */
   readonly estimate?: (...args: A) => Estimate;
   /** Whether a thrown error may succeed on retry (default: status 429/5xx or `retryable: true`). */
@@ -83,8 +88,8 @@ export function isOp(value: unknown): value is Op {
 }
 
 /** An op's version: digest of its name, source, context and captures. */
-export function opVersion(name: string, fn: (...args: never[]) => unknown, context?: string, captures?: Json): string {
-  return sha256Hex(canonicalJson(["op", name, fn.toString(), context ?? null, captures ?? null]));
+export function opVersion(name: string, fn: (...args: never[]) => unknown, context?: string, captures?: Json, source?: string): string {
+  return sha256Hex(canonicalJson(["op", name, source ?? fn.toString(), context ?? null, captures ?? null]));
 }
 
 /** Returns the `op(name, fn, options)` factory bound to a trace platform. */
@@ -92,7 +97,7 @@ export function createOp(platform: TracePlatform) {
   return function op<A extends unknown[], R>(name: string, fn: (...args: A) => R | Promise<R>, options: OpOptions<A> = {}): Op<A, Awaited<R>> {
     if (typeof name !== "string" || !name) throw new Error("op needs a name: op(name, fn)");
     if (typeof fn !== "function") throw new Error(`op ${name} needs a function: op(name, fn)`);
-    const version = opVersion(name, fn, options.context, options.captures);
+    const version = opVersion(name, fn, options.context, options.captures, options.source);
     const ref = `${name}:${version.slice(0, 8)}`;
 
     async function run(args: A, opts: InvokeOptions = {}): Promise<{ call: Call; output: Awaited<R> | undefined; thrown: unknown }> {

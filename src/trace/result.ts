@@ -3,6 +3,7 @@ import type { Json } from "./canonical.ts";
 import { callRef, totalTokens, type Call, type CallRef } from "./call.ts";
 import type { buildLeaves, LeafSpec } from "./leaves.ts";
 import { summarize, type Summary } from "./stats.ts";
+import { defaultSummary, perRow } from "./summary.ts";
 import { sha256Hex } from "./digest.ts";
 
 /** A scorer's result on one leaf. */
@@ -185,6 +186,26 @@ export class VaryResult {
       out.calls!.push(rows.map((r) => objects[r]!.call).filter(Boolean));
     }
     return aq.table(out);
+  }
+
+  /**
+   * The evaluation's summary, computed from the table and running nothing: the spec's own
+   * summary function when it has one, else the mean (true fraction for booleans), sem and
+   * 95% CI of every score per variant (op and parameters).
+   */
+  summary(): unknown {
+    const custom = this.built.spec.summary;
+    return custom ? custom(this.table()) : defaultSummary(this.table().objects() as Record<string, unknown>[], this.dimensions());
+  }
+
+  /** Per variant and row: trials, each score's mean/min/max over trials, and whether the row is flaky. */
+  perRow(): aq.ColumnTable {
+    return perRow(this.table().objects() as Record<string, unknown>[], this.dimensions());
+  }
+
+  /** The rows that passed in some trials and failed in others, per variant. */
+  flaky(): aq.ColumnTable {
+    return this.perRow().filter((d: { flaky: boolean }) => d.flaky);
   }
 
   /** The calls behind the given refs (a table's `call` column, a plot mark's rows), scorer calls included. */

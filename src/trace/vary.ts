@@ -1,6 +1,6 @@
 import pLimit from "p-limit";
 import { fromCanonical, NotDataError, toCanonical } from "./canonical.ts";
-import type { Call } from "./call.ts";
+import { totalTokens, type Call } from "./call.ts";
 import type { CallCache } from "./call-cache.ts";
 import { buildLeaves, callKey, type LeafSpec, type Named, type VarySpec } from "./leaves.ts";
 import { ActiveCall, type Op } from "./op.ts";
@@ -66,7 +66,7 @@ export class Vary {
         if (leaf.scores[s.label]?.status === "cached") sg.cached++;
         else {
           sg.missing++;
-          addEstimate(sg, s.op, [{ ...leaf.spec.row, output: leaf.output }, leaf.spec.params]);
+          addEstimate(sg, s.op, [scorerInput(leaf, s.op), leaf.spec.params]);
         }
       }
     }
@@ -153,7 +153,7 @@ export class Vary {
 
   private scoreKey(leaf: LeafResult, s: Named): string | null {
     try {
-      return callKey(s.op.version, [toCanonical({ ...leaf.spec.row, output: leaf.output }), leaf.spec.params], leaf.spec.trial);
+      return callKey(s.op.version, [toCanonical(scorerInput(leaf, s.op)), leaf.spec.params], leaf.spec.trial);
     } catch (e) {
       if (e instanceof NotDataError) return null;
       throw e;
@@ -188,13 +188,19 @@ export class Vary {
     const parent = new ActiveCall(leaf.call!.id, leaf.call!.traceId, leaf.call!.parentId);
     for (const s of this.built.scorers) {
       if (leaf.scores[s.label]?.status === "cached") continue;
+      const missing = (s.op.options.columns ?? []).find((c) => !(c in spec.row));
+      if (missing !== undefined) {
+        leaf.scores[s.label] = { status: "error", call: null, value: undefined, error: `row ${spec.rowIndex} has no column '${missing}' (needed by scorer ${s.label})` };
+        this.progress.scorerErrors++;
+        continue;
+      }
       const key = this.scoreKey(leaf, s);
       if (!key) {
         leaf.scores[s.label] = { status: "error", call: null, value: undefined, error: "the output is not data, so it cannot be scored and cached" };
         this.progress.scorerErrors++;
         continue;
       }
-      const call = await this.attempt(s.op, [{ ...spec.row, output: leaf.output }, spec.params], spec, key, parent, policy, signal);
+      const call = await this.attempt(s.op, [scorerInput(leaf, s.op), spec.params], spec, key, parent, policy, signal);
       if (!call) return;
       this.progress.scorerCalls++;
       const score: ScoreResult = call.error
@@ -227,8 +233,20 @@ export class Vary {
   }
 
   private remember(op: Op, call: Call): void {
-    if (this.env.cache && call.output !== null && !isUnrecordable(call.output)) this.env.cache.add(op.version, call);
+    if (this.env.cache && !call.error && !isUnrecordable(call.output)) this.env.cache.add(op.version, call);
   }
+}
+
+/** What a scorer receives: the row's columns, the output, and the scored call's facts it asked for. */
+function scorerInput(leaf: LeafResult, scorer: Op): Record<string, unknown> {
+  const input: Record<string, unknown> = { ...leaf.spec.row, output: leaf.output };
+  const call = leaf.call;
+  for (const fact of scorer.options.callFacts ?? []) {
+    if (fact === "latency_ms") input.latency_ms = call && call.endedAt !== null ? call.endedAt - call.startedAt : null;
+    if (fact === "cost") input.cost = call?.cost ?? null;
+    if (fact === "tokens") input.tokens = call ? totalTokens(call) : null;
+  }
+  return input;
 }
 
 function isUnrecordable(json: unknown): boolean {

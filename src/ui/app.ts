@@ -4,6 +4,10 @@ import type { RuntimePlatform } from "../runtime/index.ts";
 import type { HttpNotebookApi } from "./api.ts";
 import { NotebookSession } from "./session.ts";
 import "./notebook-view.ts";
+import "./drill-panel.ts";
+import { DRILL_EVENT, type DrillDetail } from "../stdlib/charts.ts";
+import type { WeftDrillPanel } from "./drill-panel.ts";
+import type { Call } from "../trace/index.ts";
 
 /** The editor shell: the notebook list and the open notebook (named by `?nb=` in the URL). */
 export class WeftApp extends LitElement {
@@ -18,6 +22,18 @@ export class WeftApp extends LitElement {
   api!: HttpNotebookApi;
   platform!: RuntimePlatform;
   registry!: CellKindRegistry;
+  /** Children of a call in this session's call log, for the drill-down trace tree. */
+  callChildren: (id: string) => Call[] = () => [];
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.addEventListener(DRILL_EVENT, (e) => {
+      const panel = this.querySelector<WeftDrillPanel>("weft-drill-panel");
+      if (!panel) return;
+      panel.callChildren = this.callChildren;
+      panel.detail = (e as CustomEvent<DrillDetail>).detail;
+    });
+  }
 
   constructor() {
     super();
@@ -89,6 +105,7 @@ export class WeftApp extends LitElement {
         ${this.error ? html`<div class="banner error" role="alert">${this.error}</div>` : nothing}
         ${this.session ? html`<weft-notebook .session=${this.session} .registry=${this.registry}></weft-notebook>` : nothing}
       </section>
+      <weft-drill-panel></weft-drill-panel>
     `;
   }
 }

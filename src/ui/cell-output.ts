@@ -5,6 +5,10 @@ import { isVaryResult } from "../trace/result.ts";
 import { isOp } from "../trace/op.ts";
 import { renderTable } from "./table-view.ts";
 import { WeftVaryView } from "./vary-view.ts";
+import { isCompareValue, isLeaderboardValue } from "../stdlib/evals.ts";
+import type { WeftCompareView } from "./compare-view.ts";
+import type { WeftLeaderboardView } from "./leaderboard-view.ts";
+import "./leaderboard-view.ts";
 
 // Vary views are kept per output container and name, so a streaming vary updates its view
 // in place (open tree nodes stay open) instead of being rebuilt on every snapshot.
@@ -45,6 +49,14 @@ function showValue(container: HTMLElement, value: unknown, name?: string): Node 
     if (!view) views.set(key, (view = document.createElement("weft-vary-view") as WeftVaryView));
     view.result = value;
     return view;
+  }
+  if (isCompareValue(value) || isLeaderboardValue(value)) {
+    const view = document.createElement(isCompareValue(value) ? "weft-compare-view" : "weft-leaderboard-view") as WeftCompareView & WeftLeaderboardView;
+    view.value = value as never;
+    if (!name) return view;
+    const wrap = document.createElement("div");
+    wrap.append(label(name), view);
+    return wrap;
   }
   const node = document.createElement("div");
   if (isOp(value)) {

@@ -19,12 +19,18 @@ app.api = new HttpNotebookApi();
 app.registry = defaultRegistry();
 const host = notebookPlatform({
   providers: await browserProviders(),
+  readText: async (path) => {
+    const res = await fetch(`/api/files/${path.split("/").map(encodeURIComponent).join("/")}`);
+    if (!res.ok) throw new Error(((await res.json().catch(() => ({}))) as { error?: string }).error ?? `cannot read ${path}: HTTP ${res.status}`);
+    return res.text();
+  },
   document,
   store,
   defaultBudget: Number(localStorage.getItem("weft.budget") ?? 1),
   report: (message) => console.warn(message),
 });
 app.platform = host.platform;
+app.callChildren = (id) => host.log.children(id);
 (window as unknown as { weft: unknown }).weft = app;
 await app.start();
 addEventListener("popstate", () => {

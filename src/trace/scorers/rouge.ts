@@ -14,7 +14,7 @@ export function rougeL(ctx: ScorerContext, options: RougeOptions = {}): Scorer<n
   const name = "rouge_l";
   const expected = columnOption(name, "expected", options.expected ?? "expected");
   return makeScorer(ctx, { name, options: { expected }, columns: [expected], helpers: [rougeL, asText, words, rougeLScore, lcsLength] }, (input) => {
-    return rougeLScore(asText(readOutput(name, input)), asText(readColumn(name, input, expected)));
+    return rougeLScore(asText(readOutput(name, input)), asText(readColumn(name, input, expected, "")));
   });
 }
 

@@ -38,9 +38,13 @@ export interface ScorerDecl {
 
 /** Makes a scorer op whose version covers its options and helper sources. */
 export function makeScorer<R>(ctx: ScorerContext, decl: ScorerDecl, fn: (input: ScorerInput) => R | Promise<R>): Scorer<Awaited<R>> {
-  const captures: Json = { scorer: decl.name, options: decl.options, body: fn.toString(), helpers: (decl.helpers ?? []).map((h) => h.toString()) };
+  // The version digests a stable library identifier and the options, not compiled source
+  // text (which differs between the browser bundle and Node): bump SCORERS_VERSION when a
+  // built-in scorer's behaviour changes.
+  const captures: Json = { scorer: decl.name, options: decl.options };
   const options: OpOptions<[ScorerInput, unknown?]> = {
     captures,
+    source: `weft:scorer/${decl.name}@${SCORERS_VERSION}`,
     ...(decl.columns?.length ? { columns: decl.columns } : {}),
     ...(decl.callFacts?.length ? { callFacts: decl.callFacts } : {}),
     ...(decl.estimate ? { estimate: decl.estimate } : {}),
@@ -56,11 +60,21 @@ function checkInput(name: string, input: unknown): ScorerInput {
   return input as ScorerInput;
 }
 
-/** A row column's value; throws naming the scorer and column when the row lacks it or it is null. */
-export function readColumn(name: string, input: ScorerInput, column: string): unknown {
+/** The version of the built-in scorers' behaviour, folded into every built-in scorer's version. */
+export const SCORERS_VERSION = 1;
+
+/**
+ * A row column's value; throws naming the scorer and column when the row lacks it. A null
+ * value throws too, unless `emptyAs` gives what it stands for (text scorers read it as "":
+ * "no answer expected").
+ */
+export function readColumn(name: string, input: ScorerInput, column: string, emptyAs?: unknown): unknown {
   if (!(column in input)) throw new Error(`${name}: the row has no column '${column}'`);
   const value = input[column];
-  if (value === null || value === undefined) throw new Error(`${name}: column '${column}' is empty`);
+  if (value === null || value === undefined) {
+    if (emptyAs !== undefined) return emptyAs;
+    throw new Error(`${name}: column '${column}' is empty`);
+  }
   return value;
 }
 

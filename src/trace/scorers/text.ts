@@ -19,7 +19,7 @@ export function exactMatch(ctx: ScorerContext, options: ExactMatchOptions = {}):
     return caseSensitive ? t : t.toLowerCase();
   };
   return makeScorer(ctx, { name, options: { expected, caseSensitive, trim }, columns: [expected], helpers: [exactMatch, asText] }, (input) => {
-    return norm(asText(readOutput(name, input))) === norm(asText(readColumn(name, input, expected)));
+    return norm(asText(readOutput(name, input))) === norm(asText(readColumn(name, input, expected, "")));
   });
 }
 
@@ -36,7 +36,7 @@ export function contains(ctx: ScorerContext, options: ContainsOptions = {}): Sco
   const caseSensitive = options.caseSensitive ?? false;
   const norm = (text: string) => (caseSensitive ? text : text.toLowerCase());
   return makeScorer(ctx, { name, options: { expected, caseSensitive }, columns: [expected], helpers: [contains, asText] }, (input) => {
-    return norm(asText(readOutput(name, input))).includes(norm(asText(readColumn(name, input, expected))));
+    return norm(asText(readOutput(name, input))).includes(norm(asText(readColumn(name, input, expected, ""))));
   });
 }
 
@@ -73,7 +73,7 @@ export function levenshtein(ctx: ScorerContext, options: LevenshteinOptions = {}
   const name = "levenshtein";
   const expected = columnOption(name, "expected", options.expected ?? "expected");
   return makeScorer(ctx, { name, options: { expected }, columns: [expected], helpers: [levenshtein, asText, similarity, toCodeUnits] }, (input) => {
-    return similarity(asText(readOutput(name, input)), asText(readColumn(name, input, expected)));
+    return similarity(asText(readOutput(name, input)), asText(readColumn(name, input, expected, "")));
   });
 }
 

@@ -33,13 +33,14 @@ describe("text scorers", () => {
     expect(await scoreAll(exactMatch({ caseSensitive: false, trim: false }), [["paris", "Paris"], [" Paris", "Paris"]])).toEqual([true, false]);
   });
 
-  test("exactMatch reads the column its expected option names, and fails specifically when it is missing or empty", async () => {
+  test("exactMatch reads the column its expected option names, and fails specifically when it is missing", async () => {
     const { exactMatch } = scorers();
     const s = exactMatch({ expected: "answer" });
     expect(s.options.columns).toEqual(["answer"]);
     expect(await s({ output: "4", answer: "4" })).toBe(true);
     await expect(s({ output: "4", expected: "4" })).rejects.toThrow("exact_match: the row has no column 'answer'");
-    await expect(s({ output: "4", answer: null })).rejects.toThrow("exact_match: column 'answer' is empty");
+    // An empty expected value means "no answer expected": only an empty output matches it.
+    expect([await s({ output: "4", answer: null }), await s({ output: null, answer: null }), await s({ output: "", answer: null })]).toEqual([false, true, true]);
     await expect(s({ answer: "4" })).rejects.toThrow("exact_match: the input has no output");
     await expect(s("4" as never)).rejects.toThrow("exact_match: expected the scorer input {...row, output}, got string");
     expect(() => exactMatch({ expected: "" })).toThrow('exact_match: expected must name a row column, got ""');

@@ -1,0 +1,102 @@
+import * as aq from "arquero";
+import { isTable, toCanonical, type TableLike } from "./canonical.ts";
+import { canonicalJson } from "./canonical.ts";
+import { sha256Hex } from "./digest.ts";
+
+const DATASET = Symbol.for("weft.dataset");
+
+/** A versioned, content-addressed set of rows: each row has its own digest, the version digests them all. */
+export interface Dataset {
+  readonly [DATASET]: true;
+  readonly name: string;
+  /** Digest of the row digests, in order: any change to any row is a new version. */
+  readonly version: string;
+  readonly rows: readonly Record<string, unknown>[];
+  /** Per-row content digests; a row that did not change keeps its digest (and its cached calls). */
+  readonly digests: readonly string[];
+  /** The source line of each row, for files (1-based), for error messages. */
+  readonly lines: readonly number[] | null;
+  /** Every column name, in first-seen order. */
+  columns(): string[];
+  /** The rows as an arquero table. */
+  table(): aq.ColumnTable;
+  /** A new version with more rows appended (existing rows keep their digests). */
+  add(rows: readonly Record<string, unknown>[]): Dataset;
+}
+
+/** Whether a value is a Dataset. */
+export function isDataset(value: unknown): value is Dataset {
+  return !!value && typeof value === "object" && (value as Record<symbol, unknown>)[DATASET] === true;
+}
+
+/** Makes a dataset from an array of objects or an arquero table; rows must be plain data. */
+export function dataset(name: string, source: readonly Record<string, unknown>[] | TableLike, lines: readonly number[] | null = null): Dataset {
+  const rows = isTable(source) ? source.objects() : [...source];
+  const digests = rows.map((row, i) => {
+    if (!row || typeof row !== "object" || Array.isArray(row)) throw new Error(`dataset ${name}: ${where(i, lines)} is not an object`);
+    return sha256Hex(canonicalJson(toCanonical(row, `${name}[${i}]`)));
+  });
+  const version = sha256Hex(canonicalJson(["dataset", digests]));
+  const ds: Dataset = {
+    [DATASET]: true,
+    name,
+    version,
+    rows,
+    digests,
+    lines,
+    columns: () => [...new Set(rows.flatMap((r) => Object.keys(r)))],
+    table: () => aq.from(rows),
+    add: (more) => dataset(name, [...rows, ...more], lines ? [...lines, ...more.map(() => 0)] : null),
+  };
+  // The runtime digests a dataset by its version, so cells reading it cache by content.
+  Object.defineProperty(ds, Symbol.for("weft.contentDigest"), { value: () => version });
+  return ds;
+}
+
+function where(i: number, lines: readonly number[] | null): string {
+  const line = lines?.[i];
+  return line ? `line ${line}` : `row ${i}`;
+}
+
+/** Parses a dataset file by its extension: .jsonl (one object per line), .json (an array) or .csv. */
+export function parseDataset(name: string, text: string): Dataset {
+  if (name.endsWith(".jsonl") || name.endsWith(".ndjson")) return parseJsonl(name, text);
+  if (name.endsWith(".json")) {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw new Error(`dataset ${name}: not valid JSON: ${(error as Error).message}`);
+    }
+    if (!Array.isArray(value)) throw new Error(`dataset ${name}: a .json dataset must be an array of objects`);
+    return dataset(name, value as Record<string, unknown>[]);
+  }
+  if (name.endsWith(".csv")) return dataset(name, aq.fromCSV(text) as unknown as TableLike);
+  throw new Error(`dataset ${name}: unknown format; use .jsonl, .json or .csv`);
+}
+
+/** Parses JSON Lines; a malformed line is an error naming its line number. Blank lines are skipped. */
+export function parseJsonl(name: string, text: string): Dataset {
+  const rows: Record<string, unknown>[] = [];
+  const lines: number[] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (line.trim() === "") return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      throw new Error(`dataset ${name}: line ${i + 1} is not valid JSON: ${(error as Error).message}`);
+    }
+    if (!value || typeof value !== "object" || Array.isArray(value)) throw new Error(`dataset ${name}: line ${i + 1} is not a JSON object`);
+    rows.push(value as Record<string, unknown>);
+    lines.push(i + 1);
+  });
+  return dataset(name, rows, lines);
+}
+
+/** Checks that every row has the columns; the error names the first row (line) and column missing. */
+export function requireColumns(ds: Dataset, columns: readonly string[], who: string): void {
+  ds.rows.forEach((row, i) => {
+    for (const c of columns) if (!(c in row)) throw new Error(`dataset ${ds.name}: ${where(i, ds.lines)} has no column '${c}' (needed by ${who})`);
+  });
+}
