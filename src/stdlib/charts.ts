@@ -106,7 +106,7 @@ export function createCharts(document: Document) {
         x: { label: keys.length > 1 ? options.color! : x },
         ...(keys.length > 1 ? { fx: { label: x } } : {}),
         color: { legend: keys.length > 1 },
-        marks: [main, Plot.ruleX(groups, { ...fx, y1: "lo", y2: "hi", stroke: "#222", strokeWidth: 1.5 }), Plot.ruleY([0])],
+        marks: [main, Plot.ruleX(groups, { ...fx, y1: "lo", y2: "hi", stroke: "#222", strokeWidth: 1.5, className: "weft-ci" }), Plot.ruleY([0])],
       },
       options.title,
     );
@@ -137,8 +137,8 @@ export function createCharts(document: Document) {
         y: { label: options.y },
         color: { legend: true },
         marks: [
-          Plot.ruleY(points, { y: "y", x1: "x1", x2: "x2", stroke: "by", strokeOpacity: 0.5 }),
-          Plot.ruleX(points, { x: "x", y1: "y1", y2: "y2", stroke: "by", strokeOpacity: 0.5 }),
+          Plot.ruleY(points, { y: "y", x1: "x1", x2: "x2", stroke: "by", strokeOpacity: 0.5, className: "weft-trial-range" }),
+          Plot.ruleX(points, { x: "x", y1: "y1", y2: "y2", stroke: "by", strokeOpacity: 0.5, className: "weft-trial-range" }),
           Plot.dot(points, { x: "x", y: "y", fill: "by", r: 4, tip: true, title: (d: { by: string; row: unknown; x: number; y: number }) => `${d.by}, row ${d.row}: ${options.x} ${d.x.toFixed(3)}, ${options.y} ${d.y.toFixed(3)}`, render: clickable(drill) }),
         ],
       },

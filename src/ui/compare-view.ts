@@ -10,11 +10,11 @@ import type { CompareValue } from "../stdlib/evals.ts";
 export class WeftCompareView extends LitElement {
   static override properties = { value: { attribute: false }, filter: { state: true } };
   declare value: CompareValue;
-  declare filter: CompareFilter;
+  declare filter: CompareFilter | "changed";
 
   constructor() {
     super();
-    this.filter = "all";
+    this.filter = "changed";
   }
 
   protected override createRenderRoot(): HTMLElement {
@@ -26,7 +26,11 @@ export class WeftCompareView extends LitElement {
     if (!c) return nothing;
     const label = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
     const examples = c.examples.filter((e) =>
-      this.filter === "regressions" ? e.regressed.length > 0 : this.filter === "improvements" ? e.improved.length > 0 : this.filter === "flaky" ? e.flaky.a.length + e.flaky.b.length > 0 : true,
+      this.filter === "regressions" ? e.regressed.length > 0
+      : this.filter === "improvements" ? e.improved.length > 0
+      : this.filter === "changed" ? e.regressed.length + e.improved.length > 0
+      : this.filter === "flaky" ? e.flaky.a.length + e.flaky.b.length > 0
+      : true,
     );
     const shown = examples.slice(0, 50);
     return html`<div class="compare" data-testid="compare">
@@ -47,7 +51,7 @@ export class WeftCompareView extends LitElement {
         </tbody>
       </table>
       <div class="compare-filters" role="group" aria-label="filter examples">
-        ${(["all", "regressions", "improvements", "flaky"] as const).map(
+        ${(["changed", "regressions", "improvements", "flaky", "all"] as const).map(
           (f) => html`<button aria-pressed=${this.filter === f} @click=${() => (this.filter = f)}>${f}</button>`,
         )}
         <span class="muted" data-testid="compare-count">${examples.length} examples</span>

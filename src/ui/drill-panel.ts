@@ -42,7 +42,8 @@ export class WeftDrillPanel extends LitElement {
   private call(c: Call, d: DrillDetail): TemplateResult {
     const ms = c.endedAt !== null ? c.endedAt - c.startedAt : null;
     const scorers = d.source?.scorerCalls(c.id) ?? [];
-    const nested = this.callChildren(c.id);
+    const scored = new Set(scorers.map((s) => s.id));
+    const nested = this.callChildren(c.id).filter((n) => !scored.has(n.id));
     return html`<details open>
       <summary><code>${c.op}</code> ${c.error ? html`<span class="status-error">error</span>` : nothing} <span class="muted">${ms ?? "?"} ms${c.cost ? ` · $${c.cost.toFixed(5)}` : ""}</span></summary>
       <dl class="call-detail">

@@ -59,6 +59,6 @@ describe("plot cells render the real charts (golden)", () => {
     const ops = [...new Set(rows.map((r) => r.op))];
     expect(figure.querySelectorAll("[data-drill]").length).toBe(ops.length);
     expect(figure.querySelectorAll('g[aria-label="bar"] rect[data-drill]').length).toBe(ops.length);
-    expect(figure.querySelectorAll('g[aria-label="rule"][stroke="#222"] line').length).toBe(ops.length);
+    expect(figure.querySelectorAll('g.weft-ci line').length).toBe(ops.length);
   });
 });
