@@ -30,7 +30,9 @@ test("the LLM demo runs through the weft serve proxy against the loopback server
 
   // Every LLM request from the browser went to the proxy, with no key.
   const llmRequests = requests.filter((r) => r.includes("/api/llm/openai/v1/chat/completions"));
-  expect(llmRequests.length).toBe(48);
+  // 48 vary calls and the streaming cell's answer.
+  expect(llmRequests.length).toBe(49);
+  await expect(page.locator("weft-cell").filter({ hasText: "llm.stream(" }).getByTestId("output")).toContainText("says");
   expect(requests.filter((r) => r.includes("127.0.0.1:5175"))).toEqual([]);
 
   // Grep everything written or shown: the page, IndexedDB, the notebooks, the server log.
