@@ -61,6 +61,28 @@ program
     }
   });
 
+program
+  .command("import")
+  .description("convert an Observable Notebook Kit HTML notebook into a Weft notebook")
+  .argument("<html>", "Kit notebook (.html)")
+  .argument("[md]", "Weft notebook to write", "")
+  .action(async (html: string, md: string) => {
+    const { importKit } = await import("./kit.ts");
+    const out = md || html.replace(/\.html?$/, "") + ".md";
+    console.log(`imported ${await importKit(html, out)} cells into ${out}`);
+  });
+
+program
+  .command("export")
+  .description("convert a Weft notebook into an Observable Notebook Kit HTML notebook")
+  .argument("<md>", "Weft notebook (.md)")
+  .argument("[html]", "Kit notebook to write", "")
+  .action(async (md: string, html: string) => {
+    const { exportKit } = await import("./kit.ts");
+    const out = html || md.replace(/\.md$/, "") + ".html";
+    console.log(`exported ${await exportKit(md, out)} cells to ${out}`);
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

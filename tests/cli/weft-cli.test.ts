@@ -85,3 +85,15 @@ describe("weft fmt", () => {
     expect((await weft(["fmt", "--check", file], dir)).code).toBe(0);
   }, 60_000);
 });
+
+describe("weft export and import", () => {
+  test("a notebook exported to Notebook Kit HTML and imported back is the same file", async () => {
+    const { dir } = await scratch("");
+    const html = path.join(dir, "demo.html");
+    const back = path.join(dir, "demo.md");
+    expect((await weft(["export", path.resolve("notebooks/demo.md"), html], dir)).stdout).toBe(`exported 11 cells to ${html}\n`);
+    expect(await readFile(html, "utf8")).toContain('<script type="module" id="2">');
+    expect((await weft(["import", html, back], dir)).code).toBe(0);
+    expect(await readFile(back, "utf8")).toBe(await readFile(path.resolve("notebooks/demo.md"), "utf8"));
+  }, 60_000);
+});

@@ -1,0 +1,24 @@
+import { readFile, rename, writeFile } from "node:fs/promises";
+import { DOMParser, parseHTML } from "linkedom";
+import { exportKitHtml, importKitHtml, parse, serialize } from "../notebook/index.ts";
+
+/** Converts an Observable Notebook Kit HTML notebook into a Weft Markdown notebook (written atomically). */
+export async function importKit(htmlFile: string, mdFile: string): Promise<number> {
+  const notebook = importKitHtml(await readFile(htmlFile, "utf8"), { parser: new DOMParser() as unknown as globalThis.DOMParser });
+  await atomicWrite(mdFile, serialize(notebook));
+  return notebook.cells.length;
+}
+
+/** Converts a Weft Markdown notebook into an Observable Notebook Kit HTML notebook (written atomically). */
+export async function exportKit(mdFile: string, htmlFile: string): Promise<number> {
+  const notebook = parse(await readFile(mdFile, "utf8"));
+  const { document } = parseHTML("<!doctype html><html><head></head><body></body></html>");
+  await atomicWrite(htmlFile, exportKitHtml(notebook, { document: document as unknown as Document }));
+  return notebook.cells.length;
+}
+
+async function atomicWrite(file: string, text: string): Promise<void> {
+  const temp = `${file}.weft-tmp`;
+  await writeFile(temp, text, "utf8");
+  await rename(temp, file);
+}
