@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HttpError } from "./notebook-files.ts";
 
-/** Reads a request body as JSON, refusing bodies over `limit` bytes with 413 and bad JSON with 400. */
-export async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+/** Reads a request body, refusing bodies over `limit` bytes with 413. */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -10,8 +10,14 @@ export async function readJson(req: IncomingMessage, limit: number): Promise<unk
     if (size > limit) throw new HttpError(413, `request body over ${limit} bytes`);
     chunks.push(chunk as Buffer);
   }
+  return Buffer.concat(chunks);
+}
+
+/** Reads a request body as JSON, refusing bodies over `limit` bytes with 413 and bad JSON with 400. */
+export async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+  const body = await readBody(req, limit);
   try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    return JSON.parse(body.toString("utf8"));
   } catch (error) {
     throw new HttpError(400, `request body is not valid JSON: ${(error as Error).message}`);
   }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import type { ProviderConfig } from "../llm/index.ts";
-import { sendError, sendJson } from "./http.ts";
+import { readBody, sendError, sendJson } from "./http.ts";
 import { HttpError } from "./notebook-files.ts";
 
 /** Largest request body forwarded to a provider. */
@@ -31,7 +31,7 @@ export function llmProxy(providers: readonly ProviderConfig[], fetchImpl: typeof
       const provider = byName.get(decodeURIComponent(name!));
       if (!provider) throw new HttpError(404, `no provider named '${decodeURIComponent(name!)}' is configured`);
       if (!ALLOWED.has(rest!)) throw new HttpError(404, `the proxy only forwards chat/completions, embeddings and models, not ${rest}`);
-      const body = req.method === "GET" || req.method === "HEAD" ? undefined : await readRaw(req, MAX_LLM_BODY);
+      const body = req.method === "GET" || req.method === "HEAD" ? undefined : await readBody(req, MAX_LLM_BODY);
       const upstream = new AbortController();
       res.on("close", () => {
         if (!res.writableEnded) upstream.abort(new Error("the browser closed the request"));
@@ -57,15 +57,4 @@ export function llmProxy(providers: readonly ProviderConfig[], fetchImpl: typeof
       sendError(res, error);
     }
   };
-}
-
-async function readRaw(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new HttpError(413, `request body over ${limit} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
