@@ -1,5 +1,6 @@
-import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
-import type { CellKind, Compiled } from "../src/notebook/index.ts";
+import { isAlias, isMap, isScalar, type Document } from "yaml";
+import type { CellKind } from "../src/notebook/index.ts";
+import { CellError, compileSpec, identifier, offsetOf, shown, suggest } from "./yaml-spec.ts";
 
 const KEYS = ["data", "chart", "x", "y", "color", "by", "interval", "bins", "title", "width", "height", "name"] as const;
 type Key = (typeof KEYS)[number];
@@ -17,12 +18,6 @@ const SHAPE: Record<Chart, { takes: readonly Option[]; needs: readonly Option[] 
   lines: { takes: ["x", "y", "color", "interval"], needs: ["x"] },
 };
 const BUILTIN = "charts";
-const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
-const RESERVED = new Set(
-  ("await break case catch class const continue debugger default delete do else enum export extends false finally for " +
-    "function if implements import in instanceof interface let new null package private protected public return static " +
-    "super switch this throw true try typeof var void while with yield arguments eval undefined NaN Infinity").split(" "),
-);
 
 /** A plot cell after validation: identifiers checked, every option a plain string or number. */
 interface PlotCell {
@@ -32,35 +27,17 @@ interface PlotCell {
   options: Partial<Record<"x" | "y" | "color" | "by" | "interval" | "title", string> & Record<"bins" | "width" | "height", number>>;
 }
 
-/** A mistake in the cell's source at an offset; thrown inside this file only and turned into a located CompileError. */
-class CellError extends Error {
-  constructor(message: string, readonly offset: number) {
-    super(`plot: ${message}`);
-  }
-}
-
 /** Plot cells: a YAML chart spec over a notebook value, compiled to a call of the `charts` builtin. */
 export const plot: CellKind = {
   kind: "plot",
   language: "text",
   compile(cell) {
-    const lines = new LineCounter();
-    const doc = parseDocument(cell.source, { lineCounter: lines, prettyErrors: false });
-    const locate = (message: string, offset: number): Compiled => {
-      const { line, col } = lines.linePos(offset);
-      return { type: "error", error: { message, line: Math.max(line, 1), column: Math.max(col - 1, 0) } };
-    };
-    const problem = doc.errors[0] ?? doc.warnings[0];
-    if (problem) return locate(`plot: ${problem.message.charAt(0).toLowerCase()}${problem.message.slice(1)}`, problem.pos[0]);
-    try {
+    return compileSpec("plot", cell.source, (doc) => {
       const spec = read(doc);
       const inputs = [BUILTIN, spec.data];
       const definition = { body: body(spec, inputs), inputs, outputs: spec.name ? [spec.name] : [], autodisplay: !spec.name };
       return { type: "definition", definition };
-    } catch (error) {
-      if (error instanceof CellError) return locate(error.message, error.offset);
-      throw error;
-    }
+    });
   },
 };
 
@@ -83,7 +60,7 @@ function read(doc: Document): PlotCell {
     switch (key) {
       case "data":
       case "name":
-        cell[key] = identifier(value, key, valueAt);
+        cell[key] = identifier(value, key, valueAt, BUILTIN);
         break;
       case "chart":
         cell.chart = chart(value, valueAt);
@@ -139,50 +116,6 @@ function chart(node: unknown, at: number): Chart {
   if (typeof value === "string" && (CHARTS as readonly string[]).includes(value)) return value as Chart;
   const list = "bars, dots, scatter, histogram, box or lines";
   throw new CellError(typeof value === "string" || typeof value === "number" ? `unknown chart ${shown(node)}; use ${list}` : `chart must be one of ${list}, got ${shown(node)}`, at);
-}
-
-/** "(did you mean 'color'?)" for a near miss, else the list of keys. */
-function suggest(key: string, keys: readonly string[]): string {
-  const [near] = keys.map((k) => [k, distance(k, key.toLowerCase())] as const)
-    .filter(([, d]) => d <= 2)
-    .sort((a, b) => a[1] - b[1])
-    .map(([k]) => k);
-  return near ? `(did you mean '${near}'?)` : `(expected one of ${keys.join(", ")})`;
-}
-
-/** Levenshtein edit distance. */
-function distance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    row = next;
-  }
-  return row[b.length]!;
-}
-
-function offsetOf(node: unknown, fallback: number): number {
-  return isNode(node) && node.range ? node.range[0] : fallback;
-}
-
-/** How a node reads in a message: a scalar's text in quotes, or what sort of node it is. */
-function shown(node: unknown): string {
-  if (isScalar(node)) {
-    const text = typeof node.value === "string" ? node.value : node.source || (node.value === null ? "" : String(node.value));
-    return text === "" ? "nothing" : `'${text}'`;
-  }
-  return isSeq(node) ? "a list" : isMap(node) ? "a mapping" : "nothing";
-}
-
-/** A notebook identifier: a JS name that is not a reserved word nor the `charts` builtin itself. */
-function identifier(node: unknown, what: string, at: number): string {
-  const value = isScalar(node) ? node.value : undefined;
-  if (typeof value !== "string" || !IDENTIFIER.test(value) || RESERVED.has(value)) {
-    const reserved = typeof value === "string" && RESERVED.has(value) ? " (a reserved word)" : "";
-    throw new CellError(`${what} must be an identifier, got ${shown(node)}${reserved}`, at);
-  }
-  if (value === BUILTIN) throw new CellError(`${what} cannot be '${BUILTIN}', the builtin this cell calls`, at);
-  return value;
 }
 
 /** A column name or title: non-empty text; a bare number keeps its source text (`x: 2024` names column "2024"). */

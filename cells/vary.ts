@@ -1,14 +1,10 @@
-import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
-import type { CellKind, Compiled } from "../src/notebook/index.ts";
+import { isAlias, isMap, isNode, isScalar, isSeq, type Document } from "yaml";
+import type { CellKind } from "../src/notebook/index.ts";
+import { CellError, compileSpec, identifier, offsetOf, shown, suggest } from "./yaml-spec.ts";
 
 const KEYS = ["name", "data", "ops", "params", "trials", "scorers", "budget", "concurrency", "retries"] as const;
 type Key = (typeof KEYS)[number];
-const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
-const RESERVED = new Set(
-  ("await break case catch class const continue debugger default delete do else enum export extends false finally for " +
-    "function if implements import in instanceof interface let new null package private protected public return static " +
-    "super switch this throw true try typeof var void while with yield arguments eval undefined NaN Infinity").split(" "),
-);
+const BUILTIN = "vary";
 
 /** A literal value the cell embeds: what JSON can say, nothing else. */
 type Literal = null | boolean | number | string | Literal[] | { [key: string]: Literal };
@@ -32,34 +28,16 @@ interface VaryCell {
   retries?: number;
 }
 
-/** A mistake in the cell's source at an offset; thrown inside this file only and turned into a located CompileError. */
-class CellError extends Error {
-  constructor(message: string, readonly offset: number) {
-    super(`vary: ${message}`);
-  }
-}
-
 /** Vary cells: a YAML spec of data × ops × params × trials with scorers, compiled to a call of the `vary` builtin. */
 export const vary: CellKind = {
   kind: "vary",
   language: "text",
   compile(cell) {
-    const lines = new LineCounter();
-    const doc = parseDocument(cell.source, { lineCounter: lines, prettyErrors: false });
-    const locate = (message: string, offset: number): Compiled => {
-      const { line, col } = lines.linePos(offset);
-      return { type: "error", error: { message, line: Math.max(line, 1), column: Math.max(col - 1, 0) } };
-    };
-    const problem = doc.errors[0] ?? doc.warnings[0];
-    if (problem) return locate(`vary: ${problem.message.charAt(0).toLowerCase()}${problem.message.slice(1)}`, problem.pos[0]);
-    try {
+    return compileSpec("vary", cell.source, (doc) => {
       const spec = read(doc);
       const inputs = [...new Set(["vary", spec.data, ...spec.ops.map((o) => o.ident), ...(spec.scorers ?? []).map((s) => s.ident)])];
       return { type: "definition", definition: { body: body(spec, inputs), inputs, outputs: [spec.name], autodisplay: false } };
-    } catch (error) {
-      if (error instanceof CellError) return locate(error.message, error.offset);
-      throw error;
-    }
+    });
   },
 };
 
@@ -74,16 +52,16 @@ function read(doc: Document): VaryCell {
     const key = isScalar(pair.key) ? pair.key.value : undefined;
     const at = offsetOf(pair.key, start);
     if (typeof key !== "string") throw new CellError(`keys must be names, got ${shown(pair.key)}`, at);
-    if (!isKey(key)) throw new CellError(`unknown key '${key}' ${suggest(key)}`, at);
+    if (!isKey(key)) throw new CellError(`unknown key '${key}' ${suggest(key, KEYS)}`, at);
     const value = isAlias(pair.value) ? pair.value.resolve(doc) : pair.value;
     const valueAt = offsetOf(value, at);
     switch (key) {
       case "name":
         nameAt = valueAt;
-        cell.name = identifier(value, key, valueAt);
+        cell.name = identifier(value, key, valueAt, BUILTIN);
         break;
       case "data":
-        cell.data = identifier(value, key, valueAt);
+        cell.data = identifier(value, key, valueAt, BUILTIN);
         break;
       case "ops":
       case "scorers":
@@ -123,62 +101,18 @@ function isKey(key: string): key is Key {
   return (KEYS as readonly string[]).includes(key);
 }
 
-/** "(did you mean 'trials'?)" for a near miss, else the list of keys. */
-function suggest(key: string): string {
-  const [near] = KEYS.map((k) => [k, distance(k, key.toLowerCase())] as const)
-    .filter(([, d]) => d <= 2)
-    .sort((a, b) => a[1] - b[1])
-    .map(([k]) => k);
-  return near ? `(did you mean '${near}'?)` : `(expected one of ${KEYS.join(", ")})`;
-}
-
-/** Levenshtein edit distance. */
-function distance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    row = next;
-  }
-  return row[b.length]!;
-}
-
-function offsetOf(node: unknown, fallback: number): number {
-  return isNode(node) && node.range ? node.range[0] : fallback;
-}
-
-/** How a node reads in a message: a scalar's text in quotes, or what sort of node it is. */
-function shown(node: unknown): string {
-  if (isScalar(node)) {
-    const text = typeof node.value === "string" ? node.value : node.source || (node.value === null ? "" : String(node.value));
-    return text === "" ? "nothing" : `'${text}'`;
-  }
-  return isSeq(node) ? "a list" : isMap(node) ? "a mapping" : "nothing";
-}
-
-/** A notebook identifier: a JS name that is not a reserved word nor the `vary` builtin itself. */
-function identifier(node: unknown, what: string, at: number): string {
-  const value = isScalar(node) ? node.value : undefined;
-  if (typeof value !== "string" || !IDENTIFIER.test(value) || RESERVED.has(value)) {
-    const reserved = typeof value === "string" && RESERVED.has(value) ? " (a reserved word)" : "";
-    throw new CellError(`${what} must be an identifier, got ${shown(node)}${reserved}`, at);
-  }
-  if (value === "vary") throw new CellError(`${what} cannot be 'vary', the builtin this cell calls`, at);
-  return value;
-}
-
 /** Ops or scorers: one identifier, a list of identifiers (labelled by themselves) or a map of label to identifier. */
 function labelled(doc: Document, node: unknown, what: "ops" | "scorers", at: number): Labelled[] {
   const deref = (n: unknown) => (isAlias(n) ? n.resolve(doc) : n);
   if (isScalar(node)) {
-    const ident = identifier(node, what, at);
+    const ident = identifier(node, what, at, BUILTIN);
     return [{ label: ident, ident }];
   }
   if (isSeq(node)) {
     const list: Labelled[] = [];
     node.items.forEach((item, i) => {
       const n = deref(item);
-      const ident = identifier(n, `${what}[${i}]`, offsetOf(item, at));
+      const ident = identifier(n, `${what}[${i}]`, offsetOf(item, at), BUILTIN);
       if (list.some((l) => l.ident === ident)) throw new CellError(`${what}[${i}] repeats '${ident}'`, offsetOf(item, at));
       list.push({ label: ident, ident });
     });
@@ -192,7 +126,7 @@ function labelled(doc: Document, node: unknown, what: "ops" | "scorers", at: num
         throw new CellError(`${what} labels must be non-empty names, got ${shown(pair.key)}`, keyAt);
       }
       const value = deref(pair.value);
-      return { label: String(label), ident: identifier(value, `${what}.${label}`, offsetOf(value, keyAt)) };
+      return { label: String(label), ident: identifier(value, `${what}.${label}`, offsetOf(value, keyAt), BUILTIN) };
     });
   }
   throw new CellError(`${what} must be a list of identifiers or a map of label to identifier`, at);
