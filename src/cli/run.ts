@@ -119,6 +119,7 @@ export async function runNotebook(file: string, options: RunOptions = {}): Promi
     };
   });
   runtime.dispose();
+  await host.objects?.flush();
   return { cells: report, ok: report.every((c) => c.error === null) };
 }
 

@@ -1,6 +1,7 @@
 import { createLlm, type ProviderConfig } from "../llm/index.ts";
 import type { RuntimePlatform } from "../runtime/index.ts";
 import { cellCache, type KvStore } from "../store/index.ts";
+import { ObjectStore } from "../trace/object-store.ts";
 import { CallCache, createScorers, createTracing, type ActiveCall, type ContextCarrier } from "../trace/index.ts";
 import { notebookBuiltins } from "../trace/notebook-builtins.ts";
 import { inputValues } from "./input.ts";
@@ -29,12 +30,14 @@ export interface HostOptions {
 export function notebookPlatform(options: HostOptions) {
   const tracing = createTracing(options.context ? { context: options.context } : {});
   const calls = options.store ? new CallCache(options.store) : null;
+  const objects = options.store ? new ObjectStore(options.store, options.report) : null;
   const trace = notebookBuiltins({
     platform: tracing.platform,
     cache: calls,
     ...(options.defaultBudget !== undefined ? { defaultBudget: options.defaultBudget } : {}),
     ...(options.autoApprove !== undefined ? { autoApprove: options.autoApprove } : {}),
     ...(options.readText ? { readText: options.readText } : {}),
+    objects,
   });
   const llm = createLlm({ providers: options.providers ?? [], op: tracing.op, context: tracing.platform.context });
   const platform: RuntimePlatform = {
@@ -45,5 +48,5 @@ export function notebookPlatform(options: HostOptions) {
     ...(options.store ? { cache: cellCache(options.store) } : {}),
     ...(options.report ? { report: options.report } : {}),
   };
-  return { platform, log: tracing.log, calls, llm, settled: trace.settled };
+  return { platform, log: tracing.log, calls, objects, llm, settled: trace.settled };
 }

@@ -31,7 +31,7 @@ export function isDataset(value: unknown): value is Dataset {
 
 /** Makes a dataset from an array of objects or an arquero table; rows must be plain data. */
 export function dataset(name: string, source: readonly Record<string, unknown>[] | TableLike, lines: readonly number[] | null = null): Dataset {
-  const rows = isTable(source) ? source.objects() : [...source];
+  const rows = isTable(source) ? (source.objects() as Record<string, unknown>[]) : [...source];
   const digests = rows.map((row, i) => {
     if (!row || typeof row !== "object" || Array.isArray(row)) throw new Error(`dataset ${name}: ${where(i, lines)} is not an object`);
     return sha256Hex(canonicalJson(toCanonical(row, `${name}[${i}]`)));
@@ -71,7 +71,7 @@ export function parseDataset(name: string, text: string): Dataset {
     if (!Array.isArray(value)) throw new Error(`dataset ${name}: a .json dataset must be an array of objects`);
     return dataset(name, value as Record<string, unknown>[]);
   }
-  if (name.endsWith(".csv")) return dataset(name, aq.fromCSV(text) as unknown as TableLike);
+  if (name.endsWith(".csv")) return dataset(name, aq.fromCSV(text).objects() as Record<string, unknown>[]);
   throw new Error(`dataset ${name}: unknown format; use .jsonl, .json or .csv`);
 }
 

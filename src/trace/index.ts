@@ -18,3 +18,4 @@ export { wordDiff, type WordDiffPart, type WordDiffKind } from "./word-diff.ts";
 export { dataset, isDataset, parseDataset, parseJsonl, requireColumns, type Dataset } from "./dataset.ts";
 export { defaultSummary, perRow, scoreColumns } from "./summary.ts";
 export { createScorers, parseJudgeAnswer, rougeLScore, hashingEmbedding, cosineSimilarity, type Scorers, type Scorer, type ScorerInput, type ScorerLlm, type JudgeOptions, type JudgeResult, type SchemaResult } from "./scorers/index.ts";
+export { ObjectStore } from "./object-store.ts";

@@ -64,7 +64,7 @@ export function named(what: "ops" | "scorers", value: VarySpec["ops"] | VarySpec
 /** The rows of the data as plain objects. */
 export function rowsOf(data: VarySpec["data"]): Record<string, unknown>[] {
   if (isDataset(data)) return [...data.rows];
-  if (isTable(data)) return data.objects();
+  if (isTable(data)) return data.objects() as Record<string, unknown>[];
   if (Array.isArray(data)) return data.map((r, i) => {
     if (!r || typeof r !== "object") throw new Error(`vary: data row ${i} is not an object`);
     return r as Record<string, unknown>;

@@ -6,6 +6,8 @@ import type { VaryResult } from "./result.ts";
 import { Vary } from "./vary.ts";
 import { dataset, isDataset, parseDataset, requireColumns } from "./dataset.ts";
 import { named } from "./leaves.ts";
+import type { ObjectStore } from "./object-store.ts";
+import { toCanonical } from "./canonical.ts";
 
 /** What a per-cell builtin knows about its cell run (the runtime's CellRun). */
 export interface CellRunInfo {
@@ -25,6 +27,8 @@ export interface NotebookTraceOptions {
   readonly streamEveryMs?: number;
   /** Reads a data file next to the notebook (the host confines it to the notebooks folder). */
   readonly readText?: (path: string) => Promise<string>;
+  /** Where op sources and datasets are kept by version, when the host has a store. */
+  readonly objects?: ObjectStore | null;
 }
 
 /** An evaluation: a vary over a dataset with scorers, plus an optional summary of its table. */
@@ -42,13 +46,19 @@ export function notebookBuiltins(options: NotebookTraceOptions) {
   const running = new Set<Promise<unknown>>();
   const builtins = {
     op: (run: CellRunInfo) =>
-      <A extends unknown[], R>(name: string, fn: (...args: A) => R, opOptions: OpOptions<A> = {}) =>
-        op(name, fn, { ...opOptions, context: opOptions.context ?? run.key ?? `unkeyed:${fn.toString()}` }),
+      <A extends unknown[], R>(name: string, fn: (...args: A) => R, opOptions: OpOptions<A> = {}) => {
+        const made = op(name, fn, { ...opOptions, context: opOptions.context ?? run.key ?? `unkeyed:${fn.toString()}` });
+        options.objects?.put("op", made.version, { name, source: fn.toString(), context: run.key });
+        return made;
+      },
     vary: (run: CellRunInfo) => (spec: VarySpec) => streamVary(spec, run.signal, options, running),
     evaluate: (run: CellRunInfo) => (spec: EvaluateSpec) => {
       const { dataset: data, ...rest } = spec;
       if (!spec.scorers || (Array.isArray(spec.scorers) ? spec.scorers.length === 0 : Object.keys(spec.scorers).length === 0)) throw new Error("evaluate: needs at least one scorer");
-      if (isDataset(data)) for (const s of named("scorers", spec.scorers)) requireColumns(data, s.op.options.columns ?? [], `scorer ${s.label}`);
+      if (isDataset(data)) {
+        for (const s of named("scorers", spec.scorers)) requireColumns(data, s.op.options.columns ?? [], `scorer ${s.label}`);
+        options.objects?.put("dataset", data.version, { name: data.name, rows: toCanonical(data.rows) });
+      }
       return streamVary({ ...rest, data }, run.signal, options, running);
     },
   };

@@ -12,7 +12,7 @@ export function renderTable(table: TableLike, limit = 10): HTMLElement {
     head.append(th);
   }
   const body = el.createTBody();
-  for (const row of table.objects({ limit })) {
+  for (const row of table.objects({ limit }) as Record<string, unknown>[]) {
     const tr = body.insertRow();
     for (const name of table.columnNames()) tr.insertCell().textContent = format(row[name]);
   }

@@ -1,0 +1,43 @@
+import type { Json, KvStore } from "../store/kv.ts";
+
+/**
+ * Content-addressed objects next to the calls: op sources by version and datasets by
+ * version, so a call's op ref or a result's dataset can be looked up later. Writes are
+ * queued and committed together in one transaction; a digest already written is skipped.
+ */
+export class ObjectStore {
+  private readonly queued = new Map<string, Json>();
+  private readonly written = new Set<string>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly store: KvStore, private readonly report: (message: string) => void = () => {}) {}
+
+  /** Queues `value` under `kind/digest` (written soon, once). */
+  put(kind: "op" | "dataset", digest: string, value: Json): void {
+    const key = `${kind}/${digest}`;
+    if (this.written.has(key) || this.queued.has(key)) return;
+    this.queued.set(key, value);
+    this.timer ??= setTimeout(() => void this.flush().catch((e: Error) => this.report(`objects not saved: ${e.message}`)), 50);
+  }
+
+  /** The object under `kind/digest`, if stored. */
+  async get(kind: "op" | "dataset", digest: string): Promise<Json | undefined> {
+    return this.queued.get(`${kind}/${digest}`) ?? (await this.store.get("objects", `${kind}/${digest}`));
+  }
+
+  /** Writes everything queued in one transaction. */
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (!this.queued.size) return;
+    const entries = [...this.queued];
+    this.queued.clear();
+    try {
+      await this.store.putMany("objects", entries);
+      for (const [key] of entries) this.written.add(key);
+    } catch (error) {
+      for (const [key, value] of entries) this.queued.set(key, value);
+      throw error;
+    }
+  }
+}
