@@ -2,6 +2,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 import { weftServer } from "./src/server/vite-plugin.ts";
+import { loadProviders } from "./src/server/provider-config.ts";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 
@@ -9,7 +10,7 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 export default defineConfig({
   root,
   publicDir: "public",
-  plugins: [weftServer({ notebooksDir: process.env.WEFT_NOTEBOOKS ?? path.join(root, "notebooks") })],
+  plugins: [weftServer({ notebooksDir: process.env.WEFT_NOTEBOOKS ?? path.join(root, "notebooks"), providers: () => loadProviders(process.env) })],
   resolve: {
     alias: {
       typescript: path.join(root, "src/ui/typescript-stub.ts"),
