@@ -8,5 +8,12 @@ const stale = !existsSync(marker) || statSync("package-lock.json").mtimeMs > sta
 if (stale) {
   console.log("weft: installing npm dependencies…");
   process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = "1";
-  execSync("npm ci --prefer-offline --no-audit --no-fund", { stdio: "inherit" });
+  try {
+    execSync("npm ci --prefer-offline --no-audit --no-fund", { stdio: "inherit" });
+  } catch {
+    // npm ci refuses a lockfile that lacks optional packages for other platforms (some are
+    // not in the registry this machine reaches); npm install takes the same lockfile as is.
+    console.log("weft: npm ci refused the lockfile; installing with npm install instead");
+    execSync("npm install --prefer-offline --no-audit --no-fund", { stdio: "inherit" });
+  }
 }
