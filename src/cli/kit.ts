@@ -1,6 +1,7 @@
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { DOMParser, parseHTML } from "linkedom";
-import { exportKitHtml, importKitHtml, parse, serialize } from "../notebook/index.ts";
+import { parse, serialize } from "../notebook/index.ts";
+import { exportKitHtml, importKitHtml } from "../notebook/kit.ts";
 
 /** Converts an Observable Notebook Kit HTML notebook into a Weft Markdown notebook (written atomically). */
 export async function importKit(htmlFile: string, mdFile: string): Promise<number> {

@@ -2,10 +2,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { NotebookSyntaxError } from "../notebook/index.ts";
-import { openLmdbStore } from "../store/node.ts";
 import { fmtNotebook } from "./fmt.ts";
-import { loadProviders } from "../server/provider-config.ts";
-import { formatReport, runNotebook } from "./run.ts";
 
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const program = new Command("weft").description("A reactive notebook for building, evaluating and watching LLM pipelines.");
@@ -35,6 +32,8 @@ program
   .option("-y, --yes", "run vary plans whose estimate is over the budget")
   .option("--budget <dollars>", "default budget of a vary without its own", "1")
   .action(async (file: string, opts: { json?: boolean; cache: boolean; cacheDir: string; timeout: string; yes?: boolean; budget: string }) => {
+    // Loaded here, not at start-up: fmt, import and export need none of the runtime.
+    const [{ formatReport, runNotebook }, { loadProviders }, { openLmdbStore }] = await Promise.all([import("./run.ts"), import("../server/provider-config.ts"), import("../store/node.ts")]);
     const store = opts.cache ? await openLmdbStore(path.resolve(opts.cacheDir)) : null;
     try {
       const providers = await loadProviders(process.env);

@@ -1,7 +1,8 @@
 import { deserialize, serialize as kitSerialize } from "@observablehq/notebook-kit";
 import { parseHTML } from "linkedom";
 import { describe, expect, it } from "vitest";
-import { NotebookInteropError, exportKitHtml, importKitHtml, parse, serialize } from "../../src/notebook/index.ts";
+import { NotebookInteropError, parse, serialize } from "../../src/notebook/index.ts";
+import { exportKitHtml, importKitHtml } from "../../src/notebook/kit.ts";
 import { fixture, golden } from "./golden.ts";
 
 // linkedom stands in for the browser's DOM; its classes are typed apart from lib.dom's.
