@@ -1,4 +1,4 @@
-import { transpileJavaScript } from "@observablehq/notebook-kit";
+import { toCell, transpile, transpileJavaScript } from "@observablehq/notebook-kit";
 import type { Compiled, CompileError } from "../src/notebook/index.ts";
 
 /** Compiles JavaScript cell source with Notebook Kit (acorn): inputs, outputs and a function body. */
@@ -25,4 +25,15 @@ export function locate(error: unknown, lineOffset = 0): CompileError {
   if (loc) return { message, line: loc.line + lineOffset, column: loc.column };
   if (suffix) return { message, line: Number(suffix[1]) + lineOffset, column: Number(suffix[2]) };
   return { message };
+}
+
+/** Compiles a template cell (md, html) with Notebook Kit: a tagged template whose `${…}` are the cell's inputs. */
+export function compileTemplate(source: string, mode: "md" | "html"): Compiled {
+  if (source.trim() === "") return { type: "static" };
+  try {
+    const t = transpile(toCell({ id: 0, value: source, mode }));
+    return { type: "definition", definition: { body: t.body, inputs: t.inputs ?? [], outputs: t.outputs ?? [], autodisplay: true } };
+  } catch (error) {
+    return { type: "error", error: locate(error) };
+  }
 }

@@ -15,5 +15,5 @@ export function standardLibrary(document: Document): Record<string, unknown> {
   // Plot is given the document explicitly (as its createContext allows), so charts also
   // render on a server-side document where there is no global window.
   const plot = (options: Plot.PlotOptions = {}) => Plot.plot({ document, ...options });
-  return { Plot: { ...Plot, plot }, Inputs, aq, html, svg, md: createMd(document), charts: createCharts(document), compare, leaderboard };
+  return { Plot: { ...Plot, plot }, Inputs, aq, html, svg, htl: { html, svg }, md: createMd(document), charts: createCharts(document), compare, leaderboard };
 }

@@ -8,6 +8,7 @@ describe("cell kind registry", () => {
       ["js", "javascript"],
       ["ts", "typescript"],
       ["md", "markdown"],
+      ["html", "text"],
       ["vary", "text"],
       ["plot", "text"],
     ]);
