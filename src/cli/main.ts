@@ -30,14 +30,14 @@ program
   .option("--cache-dir <dir>", "cell cache folder", ".weft")
   .option("--timeout <ms>", "how long to wait for cells to settle", "600000")
   .option("-y, --yes", "run vary plans whose estimate is over the budget")
-  .option("--budget <dollars>", "default budget of a vary without its own", "1")
-  .action(async (file: string, opts: { json?: boolean; cache: boolean; cacheDir: string; timeout: string; yes?: boolean; budget: string }) => {
+  .option("--budget <dollars>", "budget of a vary without its own (default: the notebook's weft setting, else 1)")
+  .action(async (file: string, opts: { json?: boolean; cache: boolean; cacheDir: string; timeout: string; yes?: boolean; budget?: string }) => {
     // Loaded here, not at start-up: fmt, import and export need none of the runtime.
     const [{ formatReport, runNotebook }, { loadProviders }, { openLmdbStore }] = await Promise.all([import("./run.ts"), import("../server/provider-config.ts"), import("../store/node.ts")]);
     const store = opts.cache ? await openLmdbStore(path.resolve(opts.cacheDir)) : null;
     try {
       const providers = await loadProviders(process.env);
-      const report = await runNotebook(file, { store, providers, timeoutMs: Number(opts.timeout), yes: !!opts.yes, budget: Number(opts.budget) });
+      const report = await runNotebook(file, { store, providers, timeoutMs: Number(opts.timeout), yes: !!opts.yes, ...(opts.budget !== undefined ? { budget: Number(opts.budget) } : {}) });
       console.log(opts.json ? JSON.stringify(report, null, 2) : formatReport(report));
       process.exitCode = report.ok ? 0 : 1;
     } finally {

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { NotebookFiles } from "../server/notebook-files.ts";
 import { defaultRegistry } from "../../cells/index.ts";
-import { compileCell, hasFlag, parse, type CellKindRegistry } from "../notebook/index.ts";
+import { compileCell, hasFlag, notebookSettings, parse, type CellKindRegistry } from "../notebook/index.ts";
 import { NotebookRuntime, type CellState } from "../runtime/index.ts";
 import { notebookPlatform } from "../stdlib/platform.ts";
 import type { KvStore } from "../store/index.ts";
@@ -73,7 +73,7 @@ export async function runNotebook(file: string, options: RunOptions = {}): Promi
     providers: options.providers ?? [],
     readText: (name) => new NotebookFiles(path.dirname(path.resolve(file))).readData(name),
     autoApprove: !!options.yes,
-    ...(options.budget !== undefined ? { defaultBudget: options.budget } : {}),
+    defaultBudget: options.budget ?? notebookSettings(notebook).budget ?? 1,
     report: (message) => process.stderr.write(`weft: ${message}\n`),
   });
   const runtime = new NotebookRuntime(host.platform);

@@ -8,3 +8,4 @@ export { parseInfo, formatInfo, getOption, hasFlag, setOption } from "./options.
 export { cellId, type Cell, type CellId, type CellOption, type Notebook } from "./types.ts";
 export { compileCell, type CellKind, type CellKindRegistry, type Compiled, type CompileError, type Definition } from "./kinds.ts";
 export { applyAction, type NotebookAction } from "./actions.ts";
+export { notebookSettings, type NotebookSettings } from "./settings.ts";

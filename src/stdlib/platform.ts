@@ -12,7 +12,7 @@ export interface HostOptions {
   readonly document: Document;
   readonly store: KvStore | null;
   readonly context?: ContextCarrier<ActiveCall>;
-  readonly defaultBudget?: number;
+  readonly defaultBudget?: number | (() => number | undefined);
   readonly autoApprove?: boolean;
   readonly report?: (message: string) => void;
   /** LLM providers for `llm` (in the browser: proxied through weft serve, without keys). */

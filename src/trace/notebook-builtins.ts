@@ -19,8 +19,8 @@ export interface CellRunInfo {
 export interface NotebookTraceOptions {
   readonly platform: TracePlatform;
   readonly cache: CallCache | null;
-  /** Dollars; a vary without its own budget uses this one. */
-  readonly defaultBudget?: number;
+  /** Dollars; a vary without its own budget uses this one (a function is read at each run: the notebook's setting can change). */
+  readonly defaultBudget?: number | (() => number | undefined);
   /** Run plans over budget without waiting (the CLI's --yes). */
   readonly autoApprove?: boolean;
   /** Minimum milliseconds between streamed snapshots of a running vary. */
@@ -92,7 +92,8 @@ function track(running: Set<Promise<unknown>>): () => void {
 }
 
 async function* streamVary(spec: VarySpec, signal: AbortSignal, options: NotebookTraceOptions, running: Set<Promise<unknown>>): AsyncGenerator<VaryResult> {
-  const vary = new Vary({ ...spec, ...(spec.budget === undefined && options.defaultBudget !== undefined ? { budget: options.defaultBudget } : {}) }, { cache: options.cache });
+  const fallback = typeof options.defaultBudget === "function" ? options.defaultBudget() : options.defaultBudget;
+  const vary = new Vary({ ...spec, ...(spec.budget === undefined && fallback !== undefined ? { budget: fallback } : {}) }, { cache: options.cache });
   let release = track(running);
   try {
     const plan = await vary.plan();

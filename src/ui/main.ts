@@ -2,6 +2,7 @@ import "weft:inspector.css";
 import "./styles.css";
 import { defaultRegistry } from "../../cells/index.ts";
 import { notebookPlatform } from "../stdlib/platform.ts";
+import { notebookSettings } from "../notebook/index.ts";
 import { openIdbStore } from "../store/index.ts";
 import { HttpNotebookApi } from "./api.ts";
 import type { WeftApp } from "./app.ts";
@@ -26,7 +27,15 @@ const host = notebookPlatform({
   },
   document,
   store,
-  defaultBudget: Number(localStorage.getItem("weft.budget") ?? 1),
+  // The open notebook's ```weft budget setting, read when a vary starts; $1 without one.
+  defaultBudget: () => {
+    try {
+      return app.session ? notebookSettings(app.session.notebook).budget ?? 1 : 1;
+    } catch (error) {
+      console.warn((error as Error).message);
+      return 1;
+    }
+  },
   report: (message) => console.warn(message),
 });
 app.platform = host.platform;

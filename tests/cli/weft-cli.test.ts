@@ -97,3 +97,24 @@ describe("weft export and import", () => {
     expect(await readFile(back, "utf8")).toBe(await readFile(path.resolve("notebooks/demo.md"), "utf8"));
   }, 60_000);
 });
+
+describe("the budget gate", () => {
+  const priced = (budgetBlock: string) => `${budgetBlock}\`\`\`js
+const pricey = op("pricey", ({q}) => q, {estimate: () => ({cost: 0.01})})
+\`\`\`
+
+\`\`\`js
+const results = vary({data: [{q: "a"}, {q: "b"}], ops: pricey})
+\`\`\`
+`;
+
+  test("a plan over the notebook's budget spends nothing without --yes, and runs with it", async () => {
+    const { dir, file } = await scratch(priced("```weft\nbudget: 0.015\n```\n\n"));
+    const gated = await weft(["run", file, "--no-cache"], dir);
+    expect(gated.code).toBe(1);
+    expect(gated.stdout).toContain("error: not run: the plan's estimate $0.0200 is over the budget $0.0150; run again with --yes to spend it");
+    const yes = await weft(["run", file, "--no-cache", "--yes"], dir);
+    expect(yes.code).toBe(0);
+    expect(yes.stdout).toContain("vary results: 2 leaves · 2 computed · 0 cached · 0 errors");
+  }, 60_000);
+});
