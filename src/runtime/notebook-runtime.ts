@@ -1,54 +1,12 @@
 import { Runtime, type Module, type Variable } from "@observablehq/runtime";
-import type { CellId, Compiled, Definition } from "../notebook/index.ts";
+import type { CellId, Definition } from "../notebook/index.ts";
 import { fromCanonical, toCanonical, type Json } from "../trace/canonical.ts";
 import { cellKey, contentDigest, isCacheable, VOLATILE_INPUTS, VOLATILE_SOURCE } from "./cell-key.ts";
 import { initialState, toCellError, type CellState } from "./cell-state.ts";
+import { DISPLAY, isGenerator, PER_CELL, perCellMarker, SIGNAL, signalOf, VIEW } from "./placeholders.ts";
+import type { RuntimeCell, RuntimePlatform } from "./platform.ts";
 
-/** Persistent storage for cell values, keyed by cell key. Errors on put are reported, not thrown at cells. */
-export interface CellCache {
-  get(key: string): Promise<Json | undefined>;
-  put(key: string, value: Json): Promise<void>;
-}
-
-/** The platform a notebook runs on: its standard library, clock, cache and input observer. */
-export interface RuntimePlatform {
-  /** The standard library: names every cell can use (Plot, aq, html, md, Inputs, …). */
-  readonly builtins: Readonly<Record<string, unknown>>;
-  /** Milliseconds from some fixed origin, for run timings. */
-  readonly now: () => number;
-  /** The cell cache; without one nothing is cached. */
-  readonly cache?: CellCache;
-  /** Turns an input element into a generator of its values, for `view(…)`. */
-  readonly input?: (element: unknown) => AsyncGenerator<unknown> | Generator<unknown>;
-  /** Where cache write failures and other non-cell problems are reported. */
-  readonly report?: (message: string) => void;
-  /**
-   * Builtins made per cell run, from what the runtime knows of that run: the cell's key
-   * (its execution path) and its invalidation signal. The trace layer's `op` uses the key as
-   * the op's version context, so an op's version covers the values its cell captures.
-   */
-  readonly cellBuiltins?: Readonly<Record<string, (run: CellRun) => unknown>>;
-}
-
-/** What a per-cell builtin knows about the run it is made for. */
-export interface CellRun {
-  readonly id: CellId;
-  /** The cell's execution-path key, or null when an input could not be digested. */
-  readonly key: string | null;
-  readonly signal: AbortSignal;
-  /** Shows a value in the cell (as `display` does), e.g. a progress view. */
-  readonly display: (value: unknown) => unknown;
-}
-
-/** A cell as the runtime sees it: identity, what it is, and its compiled form. */
-export interface RuntimeCell {
-  readonly id: CellId;
-  readonly kind: string;
-  readonly source: string;
-  readonly compiled: Compiled;
-  /** `nocache` option set: never read from nor written to the cell cache. */
-  readonly nocache: boolean;
-}
+export type { CellCache, CellRun, RuntimeCell, RuntimePlatform } from "./platform.ts";
 
 type Listener = (id: CellId, state: CellState) => void;
 
@@ -67,16 +25,6 @@ interface Entry {
   /** Output names whose variables are computing; a cell is not idle until they settle. */
   pendingOutputs: Set<string>;
 }
-
-const DISPLAY = Symbol("display");
-const PER_CELL = new Map<string, symbol>();
-/** The placeholder a per-cell builtin resolves to until a run substitutes its own value. */
-function perCellMarker(name: string): symbol {
-  if (!PER_CELL.has(name)) PER_CELL.set(name, Symbol(name));
-  return PER_CELL.get(name)!;
-}
-const VIEW = Symbol("view");
-const SIGNAL = Symbol("signal");
 
 /** A reactive notebook on @observablehq/runtime: cells are synced in, states are observed out. */
 export class NotebookRuntime {
@@ -412,23 +360,6 @@ export class NotebookRuntime {
   }
 }
 
-const signals = new WeakMap<object, AbortSignal>();
-/** One AbortSignal per run, aborted when the run's invalidation promise resolves. */
-function signalOf(invalidation: unknown): AbortSignal {
-  const promise = invalidation as Promise<void>;
-  let signal = signals.get(promise);
-  if (!signal) {
-    const controller = new AbortController();
-    promise.then(() => controller.abort(new Error("cell invalidated")));
-    signals.set(promise, (signal = controller.signal));
-  }
-  return signal;
-}
-
 function sameCell(a: RuntimeCell, b: RuntimeCell): boolean {
   return a.kind === b.kind && a.source === b.source && a.nocache === b.nocache && a.compiled.type === b.compiled.type;
-}
-
-function isGenerator(value: unknown): boolean {
-  return !!value && typeof (value as Generator).next === "function" && typeof (value as Generator).return === "function";
 }
