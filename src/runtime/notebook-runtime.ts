@@ -3,7 +3,7 @@ import type { CellId, Definition } from "../notebook/index.ts";
 import { fromCanonical, toCanonical, type Json } from "../trace/canonical.ts";
 import { cellKey, contentDigest, isCacheable, VOLATILE_INPUTS, VOLATILE_SOURCE } from "./cell-key.ts";
 import { initialState, toCellError, type CellState } from "./cell-state.ts";
-import { DISPLAY, isGenerator, PER_CELL, perCellMarker, SIGNAL, signalOf, VIEW } from "./placeholders.ts";
+import { DISPLAY, isGenerator, perCellMarker, SIGNAL, signalOf, VIEW } from "./placeholders.ts";
 import type { RuntimeCell, RuntimePlatform } from "./platform.ts";
 
 export type { CellCache, CellRun, RuntimeCell, RuntimePlatform } from "./platform.ts";
@@ -269,7 +269,7 @@ export class NotebookRuntime {
     }
     if (typeof arg === "symbol" && this.platform.cellBuiltins) {
       for (const [name, make] of Object.entries(this.platform.cellBuiltins)) {
-        if (arg === PER_CELL.get(name)) return make({ id: entry.cell.id, key: entry.key, signal: signalOf(invalidation), display: (v) => this.display(entry, version, v) });
+        if (arg === perCellMarker(name)) return make({ id: entry.cell.id, key: entry.key, signal: signalOf(invalidation), display: (v) => this.display(entry, version, v) });
       }
     }
     if (arg === SIGNAL) return signalOf(invalidation);

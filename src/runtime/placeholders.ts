@@ -3,12 +3,9 @@
 
 /** Placeholder of `display` until a run substitutes its own. */
 export const DISPLAY = Symbol("display");
-/** The placeholder symbol of each per-cell builtin, by name. */
-export const PER_CELL = new Map<string, symbol>();
-/** The placeholder a per-cell builtin resolves to until a run substitutes its own value. */
+/** The placeholder a per-cell builtin resolves to until a run substitutes its own value (a registered symbol: no module state). */
 export function perCellMarker(name: string): symbol {
-  if (!PER_CELL.has(name)) PER_CELL.set(name, Symbol(name));
-  return PER_CELL.get(name)!;
+  return Symbol.for(`weft.per-cell.${name}`);
 }
 /** Placeholder of `view` until a run substitutes its own. */
 export const VIEW = Symbol("view");
