@@ -246,6 +246,17 @@ export class CallCache {
 
   /** Writes every queued call in one transaction; resolves once committed. On failure the calls stay queued. */
   async flush(): Promise<void> {
+    // Flushes are chained: two overlapping flushes would both extend the same old manifest,
+    // and the one committing last would drop the other's chunk.
+    const previous = this.flushing;
+    const mine = previous.catch(() => undefined).then(() => this.flushOnce());
+    this.flushing = mine.catch(() => undefined);
+    return mine;
+  }
+
+  private flushing: Promise<void> = Promise.resolve();
+
+  private async flushOnce(): Promise<void> {
     if (!this.queued.size) return;
     const batch = new Map(this.queued);
     this.queued.clear();

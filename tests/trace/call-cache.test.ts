@@ -261,3 +261,28 @@ describe.each(backends)("call cache on a %s store", (_name, open) => {
     await inner.close();
   });
 });
+
+describe("concurrent flushes", () => {
+  test("two overlapping flushes both land: neither manifest write drops the other's chunk", async () => {
+    const store = await openMemoryStore();
+    const putMany = store.putMany.bind(store);
+    let first = true;
+    store.putMany = async (...args) => {
+      if (first) {
+        first = false;
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      return putMany(...args);
+    };
+    const cache = new CallCache(store);
+    const call = (key: string) => ({ id: key, traceId: key, parentId: null, op: "f:1", inputs: [key], output: key, error: null, startedAt: 1, endedAt: 2, attributes: {}, usage: {}, cost: null, key });
+    cache.add("v", call("a"));
+    const one = cache.flush();
+    cache.add("v", call("b"));
+    const two = cache.flush();
+    await Promise.all([one, two]);
+    const fresh = new CallCache(store);
+    await fresh.load(["v"]);
+    expect([fresh.get("v", "a")?.output, fresh.get("v", "b")?.output]).toEqual(["a", "b"]);
+  });
+});
