@@ -171,7 +171,12 @@ export function createLlm(options: LlmOptions) {
   }, { source: "weft:llm.embed@1" });
 
   /** Streams a chat answer: yields the text so far as tokens arrive; the finished call is traced like `chat`. */
-  async function* stream(request: ChatRequest): AsyncGenerator<string> {
+  async function* stream(request: ChatRequest, signal?: AbortSignal): AsyncGenerator<string> {
+    // Stopping early (the cell re-runs, or its consumer returns) aborts the HTTP request.
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(signal?.reason);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener("abort", onAbort, { once: true });
     const { provider, model } = route(request.model);
     const { client, limiter } = clients.get(provider)!;
     const queue: string[] = [];
@@ -206,19 +211,41 @@ export function createLlm(options: LlmOptions) {
         }),
       );
     }, { source: "weft:llm.stream@1" });
-    const done = run(request).then(
+    const done = invokeOrThrow(run, [request], controller.signal).then(
       (r) => ((finished = true), wake?.(), r),
       (e) => ((failure = e), (finished = true), wake?.(), null),
     );
-    let last = "";
-    while (!finished || queue.length) {
-      if (!queue.length) await new Promise<void>((r) => (wake = r));
-      wake = null;
-      const next = queue.splice(0).at(-1);
-      if (next !== undefined && next !== last) yield (last = next);
+    try {
+      let last = "";
+      while (!finished || queue.length) {
+        if (!queue.length) await new Promise<void>((r) => (wake = r));
+        wake = null;
+        const next = queue.splice(0).at(-1);
+        if (next !== undefined && next !== last) yield (last = next);
+      }
+      await done;
+      if (failure) throw failure;
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+      if (!finished) controller.abort(new Error("the stream's reader stopped"));
     }
-    await done;
-    if (failure) throw failure;
+  }
+
+  /** Calls an op with a signal (a cell's): the call is aborted with it; a failure is thrown. */
+  async function invokeOrThrow<A extends unknown[], R>(op: Op<A, R>, args: A, signal: AbortSignal | undefined): Promise<R> {
+    if (!signal) return op(...args);
+    const { call, output } = await op.invoke(args, { signal });
+    if (call.error) throw new LlmError(call.error.message, call.error.status, false);
+    return output as R;
+  }
+
+  /** An op whose calls are chat requests built from (row, params); versioned by `context` (its cell's key) and the builder's source. */
+  function promptOp<Row, Params>(name: string, build: (row: Row, params: Params) => ChatRequest, context?: string): Op<[Row, Params], string> {
+    return options.op(name, async (row: Row, params: Params) => (await chatOp(build(row, params))).content, {
+      captures: build.toString(),
+      ...(context !== undefined ? { context } : {}),
+      estimate: (row: Row, params: Params) => estimateChat(build(row, params)),
+    });
   }
 
   /** Tokens and cost of a chat request before it runs (for plans). */
@@ -231,30 +258,38 @@ export function createLlm(options: LlmOptions) {
     return { inputTokens, outputTokens, model: bare, ...(cost !== null ? { cost } : {}) };
   }
 
-  return {
+  const api = {
     /** One chat completion, traced: `(await llm.chat({model, messages})).content`. */
     chat: (request: ChatRequest) => chatOp(request),
     /** Embeddings of one text or many (batched), traced. */
     embed: (request: EmbedRequest) => embedOp(request),
-    stream,
+    stream: (request: ChatRequest) => stream(request),
     estimateChat,
     /**
      * An op whose calls are chat requests built from a vary's (row, params): it returns the
      * answer's text, and the plan counts its real prompt tokens and cost before spending.
      */
-    op<Row, Params>(name: string, build: (row: Row, params: Params) => ChatRequest): Op<[Row, Params], string> {
-      return options.op(name, async (row: Row, params: Params) => (await chatOp(build(row, params))).content, {
-        captures: build.toString(),
-        estimate: (row: Row, params: Params) => estimateChat(build(row, params)),
-      });
-    },
+    op: <Row, Params>(name: string, build: (row: Row, params: Params) => ChatRequest) => promptOp(name, build),
     /** The configured providers, without their keys. */
     providers: () => options.providers.map((p) => ({ name: p.name, models: p.models ?? [], defaultModel: p.defaultModel ?? null })),
     /** The prices in force (shipped table plus overrides). */
     prices: () => prices,
     /** A client with more price entries over these, e.g. for a private deployment. */
     withPrices: (more: PriceTable) => createLlm({ ...options, prices: { ...prices, ...more } }),
+    /**
+     * The client as a notebook cell sees it: its calls abort when the cell re-runs or is
+     * stopped, and its prompt ops are versioned by the cell's key, so a prompt captured from
+     * another cell is part of the op's version.
+     */
+    forCell: (run: { readonly key: string | null; readonly signal: AbortSignal }) => ({
+      ...api,
+      chat: (request: ChatRequest) => invokeOrThrow(chatOp, [request], run.signal),
+      embed: (request: EmbedRequest) => invokeOrThrow(embedOp, [request], run.signal),
+      stream: (request: ChatRequest) => stream(request, run.signal),
+      op: <Row, Params>(name: string, build: (row: Row, params: Params) => ChatRequest) => promptOp(name, build, run.key ?? `unkeyed:${Math.random()}`),
+    }),
   };
+  return api;
 }
 
 /** Maps SDK and network errors to an LlmError with a readable message, the status, and retryability. */

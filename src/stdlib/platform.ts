@@ -41,8 +41,8 @@ export function notebookPlatform(options: HostOptions) {
   });
   const llm = createLlm({ providers: options.providers ?? [], op: tracing.op, context: tracing.platform.context });
   const platform: RuntimePlatform = {
-    builtins: { ...standardLibrary(options.document), llm, dataset: trace.dataset, scorers: createScorers({ op: tracing.op, llm }) },
-    cellBuiltins: trace.builtins,
+    builtins: { ...standardLibrary(options.document), dataset: trace.dataset, scorers: createScorers({ op: tracing.op, llm }) },
+    cellBuiltins: { ...trace.builtins, llm: (run: { key: string | null; signal: AbortSignal }) => llm.forCell(run) },
     now: () => performance.now(),
     input: inputValues,
     ...(options.store ? { cache: cellCache(options.store) } : {}),

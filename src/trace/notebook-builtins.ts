@@ -47,7 +47,8 @@ export function notebookBuiltins(options: NotebookTraceOptions) {
   const builtins = {
     op: (run: CellRunInfo) =>
       <A extends unknown[], R>(name: string, fn: (...args: A) => R, opOptions: OpOptions<A> = {}) => {
-        const made = op(name, fn, { ...opOptions, context: opOptions.context ?? run.key ?? `unkeyed:${fn.toString()}` });
+        // Without a key (an input could not be digested), the op gets a unique context: its calls never reuse the cache.
+        const made = op(name, fn, { ...opOptions, context: opOptions.context ?? run.key ?? `unkeyed:${options.platform.newId()}` });
         options.objects?.put("op", made.version, { name, source: fn.toString(), context: run.key });
         return made;
       },
