@@ -35,3 +35,30 @@ export function sendError(res: ServerResponse, error: unknown): void {
   if (error instanceof HttpError) sendJson(res, error.status, { error: error.message });
   else sendJson(res, 500, { error: `internal error: ${(error as Error)?.message ?? String(error)}` });
 }
+
+/**
+ * Refuses a request another site made the browser send (CSRF): a cross-site Sec-Fetch-Site,
+ * or an Origin whose host is not this server's. Requests from tools without those headers pass.
+ */
+export function refuseCrossSite(req: IncomingMessage): void {
+  const site = req.headers["sec-fetch-site"];
+  if (site === "cross-site" || site === "same-site") throw new HttpError(403, "cross-site requests are refused");
+  const origin = req.headers.origin;
+  if (origin && origin !== "null") {
+    let host: string;
+    try {
+      host = new URL(origin).host;
+    } catch {
+      throw new HttpError(403, `invalid Origin: ${origin}`);
+    }
+    if (host !== req.headers.host) throw new HttpError(403, `requests from ${origin} are refused`);
+  } else if (origin === "null") {
+    throw new HttpError(403, "requests from an opaque origin are refused");
+  }
+}
+
+/** Requires a JSON body: a form or text/plain POST (which browsers send cross-site without asking) is refused with 415. */
+export function requireJson(req: IncomingMessage): void {
+  const type = String(req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type !== "application/json") throw new HttpError(415, `expected a JSON body (content-type application/json), got ${type || "none"}`);
+}

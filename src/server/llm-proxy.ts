@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import type { ProviderConfig } from "../llm/index.ts";
-import { readBody, sendError, sendJson } from "./http.ts";
+import { readBody, refuseCrossSite, requireJson, sendError, sendJson } from "./http.ts";
 import { HttpError } from "./notebook-files.ts";
 
 /** Largest request body forwarded to a provider. */
@@ -22,6 +22,7 @@ export function llmProxy(providers: readonly ProviderConfig[], fetchImpl: typeof
     const pathname = (req.url ?? "/").split("?")[0]!;
     if (!pathname.startsWith("/api/llm/")) return next();
     try {
+      refuseCrossSite(req);
       if (pathname === "/api/llm/providers") {
         return sendJson(res, 200, { providers: providers.map((p) => ({ name: p.name, models: p.models ?? [], defaultModel: p.defaultModel ?? null, concurrency: p.concurrency ?? null, rpm: p.rpm ?? null, tpm: p.tpm ?? null })) });
       }
@@ -31,6 +32,7 @@ export function llmProxy(providers: readonly ProviderConfig[], fetchImpl: typeof
       const provider = byName.get(decodeURIComponent(name!));
       if (!provider) throw new HttpError(404, `no provider named '${decodeURIComponent(name!)}' is configured`);
       if (!ALLOWED.has(rest!)) throw new HttpError(404, `the proxy only forwards chat/completions, embeddings and models, not ${rest}`);
+      if (req.method !== "GET" && req.method !== "HEAD") requireJson(req);
       const body = req.method === "GET" || req.method === "HEAD" ? undefined : await readBody(req, MAX_LLM_BODY);
       const upstream = new AbortController();
       res.on("close", () => {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { readJson, sendError, sendJson } from "./http.ts";
+import { readJson, refuseCrossSite, requireJson, sendError, sendJson } from "./http.ts";
 import { HttpError, NotebookFiles } from "./notebook-files.ts";
 
 /** Largest notebook a client may PUT. */
@@ -17,6 +17,7 @@ export function notebooksApi(files: NotebookFiles) {
     const pathname = (req.url ?? "/").split("?")[0]!;
     if (pathname.startsWith("/api/files/")) {
       try {
+        refuseCrossSite(req);
         if (req.method !== "GET") throw new HttpError(405, `${req.method} not allowed on a data file`);
         const raw = pathname.slice("/api/files/".length);
         let name: string;
@@ -35,6 +36,7 @@ export function notebooksApi(files: NotebookFiles) {
     const prefix = "/api/notebooks";
     if (pathname !== prefix && !pathname.startsWith(prefix + "/")) return next();
     try {
+      refuseCrossSite(req);
       const raw = pathname.slice(prefix.length + 1);
       let name: string;
       try {
@@ -48,6 +50,7 @@ export function notebooksApi(files: NotebookFiles) {
       }
       if (req.method === "GET") return sendJson(res, 200, await files.read(name));
       if (req.method === "PUT") {
+        requireJson(req);
         const body = (await readJson(req, MAX_NOTEBOOK_BYTES)) as { text?: unknown; baseVersion?: unknown };
         if (typeof body?.text !== "string") throw new HttpError(400, "body needs a string 'text'");
         if (body.baseVersion !== null && typeof body.baseVersion !== "string") throw new HttpError(400, "body needs 'baseVersion': a string, or null for a new notebook");

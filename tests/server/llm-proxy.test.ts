@@ -60,6 +60,15 @@ describe("the LLM proxy", () => {
     expect(upstream.stats.requests).toBe(before);
   });
 
+  test("refuses what another site could make a browser send: a text/plain POST, a foreign Origin", async () => {
+    const before = upstream.stats.requests;
+    const plain = await fetch(`${base}/api/llm/loop/v1/chat/completions`, { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify({ model: "test-small", messages: [] }) });
+    expect([plain.status, ((await plain.json()) as { error: string }).error]).toEqual([415, "expected a JSON body (content-type application/json), got text/plain"]);
+    const foreign = await fetch(`${base}/api/llm/loop/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", origin: "https://evil.example" }, body: "{}" });
+    expect([foreign.status, ((await foreign.json()) as { error: string }).error]).toEqual([403, "requests from https://evil.example are refused"]);
+    expect(upstream.stats.requests).toBe(before);
+  });
+
   test("passes the provider's errors through with their status", async () => {
     const res = await chat({ model: "nope", messages: [{ role: "user", content: "x" }] });
     expect(res.status).toBe(404);
