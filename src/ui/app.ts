@@ -27,6 +27,13 @@ export class WeftApp extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    addEventListener("beforeunload", (e) => {
+      const save = this.session?.save.kind;
+      if (save === "dirty" || save === "saving" || save === "conflict" || save === "error") {
+        void this.session?.flush();
+        e.preventDefault();
+      }
+    });
     this.addEventListener(DRILL_EVENT, (e) => {
       const panel = this.querySelector<WeftDrillPanel>("weft-drill-panel");
       if (!panel) return;
@@ -60,6 +67,8 @@ export class WeftApp extends LitElement {
   /** Opens a notebook, replacing (and disposing) the current session. */
   async open(name: string): Promise<void> {
     try {
+      // Write pending edits of the notebook being left before letting it go.
+      if (this.session) await this.session.flush();
       const { text, version } = await this.api.read(name);
       this.session?.dispose();
       this.session = new NotebookSession({ name, text, version, api: this.api, platform: this.platform, registry: this.registry });

@@ -157,7 +157,15 @@ export class NotebookSession extends EventTarget {
 
   /** Resolves a conflict by taking the file on disk (unsaved edits are dropped). */
   async loadFromDisk(): Promise<void> {
-    const { text, version } = await this.options.api.read(this.name);
+    let file: { text: string; version: string };
+    try {
+      file = await this.options.api.read(this.name);
+    } catch (error) {
+      // The file is gone (or unreadable): keep what is here and say so; nothing is written.
+      this.setSave({ kind: "conflict", message: `the file cannot be read from disk (${(error as Error).message}); your notebook is kept here`, diskVersion: null });
+      return;
+    }
+    const { text, version } = file;
     this.version = version;
     const fresh = parse(text);
     // Keep ids of cells whose kind and text are unchanged, so they are not re-run.

@@ -73,6 +73,17 @@ describe("a notebook session", () => {
     expect(s.state(idOf(s, "const b"))!.exports).toEqual({ b: 101 });
   });
 
+  test("a notebook deleted on disk is kept in the editor and reported, not lost", async () => {
+    const api = new FakeApi(text);
+    const s = open(api);
+    api.read = async () => {
+      throw new Error("no such notebook: x.md");
+    };
+    await s.diskChanged(null);
+    expect(s.save).toEqual({ kind: "conflict", message: "the file cannot be read from disk (no such notebook: x.md); your notebook is kept here", diskVersion: null });
+    expect(s.notebook.cells.length).toBe(3);
+  });
+
   test("a deleted cell comes back in place with undo", async () => {
     const api = new FakeApi(text);
     const s = open(api);
