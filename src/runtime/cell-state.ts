@@ -24,13 +24,15 @@ export interface CellState {
   readonly cacheWarning: string | null;
   /** Names the cell defines. */
   readonly names: readonly string[];
+  /** A generator of this run (not a view's input) is still producing values; stopping the cell ends it. */
+  readonly streaming: boolean;
   /** The current value of each defined name (a view's latest input value, not its generator). */
   readonly exports: Readonly<Record<string, unknown>>;
 }
 
 /** The state of a cell that has just been defined and not yet computed. */
 export function initialState(names: readonly string[], autodisplay: boolean): CellState {
-  return { status: "queued", runs: 0, ms: null, value: undefined, autodisplay, displays: [], error: null, cacheWarning: null, names, exports: {} };
+  return { status: "queued", runs: 0, ms: null, value: undefined, autodisplay, displays: [], error: null, cacheWarning: null, names, exports: {}, streaming: false };
 }
 
 /** Turns anything thrown by a cell into a CellError, keeping a located compile error as it is. */

@@ -89,6 +89,12 @@ export class NotebookRuntime {
     while (busy()) await new Promise<void>((resolve) => this.idleWaiters.add(resolve));
   }
 
+  /** Runs a cell again with its current definition (a stream restarts, a vary replans). */
+  rerun(id: CellId): void {
+    const entry = this.entries.get(id);
+    if (entry) this.apply(entry, entry.cell);
+  }
+
   /**
    * Stops a cell's current run: its invalidation fires (aborting `signal`) and it settles
    * as an error "cancelled" until it is run again; its dependents see that error.
@@ -219,16 +225,41 @@ export class NotebookRuntime {
         // Its rejection matters only to the race below; when the run ends first (or throws
         // before the race), the later invalidation must not surface as an unhandled rejection.
         invalidated.catch(() => undefined);
-        const value = await Promise.race([fn(...callArgs), invalidated]);
+        const raw = await Promise.race([fn(...callArgs), invalidated]);
         this.lastMs.set(entry, this.platform.now() - t0);
-        if (cacheable && key && entry.version === version && !isGenerator(value) && isCacheable(value)) this.store(entry, key, value);
-        return value;
+        if (cacheable && key && entry.version === version && !isGenerator(raw) && isCacheable(raw)) this.store(entry, key, raw);
+        return definition.inputs.includes("view") ? raw : this.trackStreams(entry, version, raw);
       } catch (error) {
         this.lastMs.set(entry, this.platform.now() - t0);
         throw error;
       }
     };
     return { inputs, run };
+  }
+
+  /** Wraps a run's generators (its value, or its declarations' values) so the cell shows it is streaming until they end. */
+  private trackStreams(entry: Entry, version: number, value: unknown): unknown {
+    const track = (g: unknown) => {
+      if (!isGenerator(g)) return g;
+      const gen = g as AsyncGenerator<unknown>;
+      this.setState(entry, { ...entry.state, streaming: true });
+      const end = () => {
+        if (entry.version === version) this.setState(entry, { ...entry.state, streaming: false });
+      };
+      return (async function* () {
+        try {
+          yield* gen;
+        } finally {
+          end();
+        }
+      })();
+    };
+    if (isGenerator(value)) return track(value);
+    if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype && entry.cell.compiled.type === "definition" && entry.cell.compiled.definition.outputs.length) {
+      const exports = value as Record<string, unknown>;
+      if (Object.values(exports).some(isGenerator)) return Object.fromEntries(Object.entries(exports).map(([k, v]) => [k, track(v)]));
+    }
+    return value;
   }
 
   /** The execution-path key of a cell run; null when an input has no known digest. */

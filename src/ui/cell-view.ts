@@ -72,7 +72,8 @@ export class WeftCell extends LitElement {
         ${s?.cacheWarning ? html`<span class="warning" title=${s.cacheWarning}>not cached</span>` : nothing}
         <span class="spacer"></span>
         ${this.prose ? html`<button title="edit" @click=${() => this.focusEditor()}>edit</button>` : nothing}
-        ${s?.status === "running" || s?.status === "queued"
+        ${s?.streaming ? html`<span class="status status-running" data-testid="streaming">streaming</span>` : nothing}
+        ${s?.status === "running" || s?.status === "queued" || s?.streaming
           ? html`<button title="stop this cell" aria-label="stop cell" @click=${() => this.intent("cancel")}>■</button>`
           : html`<button title="run (Shift+Enter)" aria-label="run cell" @click=${() => this.intent("run")}>▶</button>`}
         <button title="move up (Ctrl+Alt+↑)" aria-label="move cell up" @click=${() => this.intent("move-up")}>↑</button>

@@ -122,6 +122,12 @@ export class NotebookSession extends EventTarget {
   run(id: CellId): void {
     const cell = this.cell(id);
     if (!cell) return;
+    if (!this.isStale(id) && this.committed.has(id)) {
+      // Unchanged: run it again as it is (a finished stream restarts, a vary replans).
+      this.runtime.rerun(id);
+      this.changed();
+      return;
+    }
     this.commit(cell);
     this.sync();
   }

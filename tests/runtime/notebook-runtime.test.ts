@@ -122,3 +122,19 @@ describe("cancellation", () => {
     expect(h.state("d").value).toBe(42);
   });
 });
+
+describe("streams", () => {
+  test("a cell streams until its generator ends, and rerun runs an unchanged cell again", async () => {
+    const h = harness();
+    const seen: boolean[] = [];
+    h.runtime.subscribe((id, s) => {
+      if (id === "g" && seen.at(-1) !== s.streaming) seen.push(s.streaming);
+    });
+    h.runtime.sync([js("g", "const g = (async function* () { yield 1; await new Promise((r) => setTimeout(r, 20)); yield 2 })()")]);
+    await expect.poll(() => h.state("g").exports.g, { timeout: 2000 }).toBe(2);
+    await expect.poll(() => h.state("g").streaming, { timeout: 2000 }).toBe(false);
+    expect(seen).toEqual([false, true, false]);
+    h.runtime.rerun("g" as never);
+    await expect.poll(() => h.state("g").runs, { timeout: 2000 }).toBe(2);
+  });
+});
