@@ -255,7 +255,7 @@ export function createLlm(options: LlmOptions) {
     const model = request.model ?? [...clients.values()][0]?.config.defaultModel ?? "";
     const bare = model.includes("/") ? model.slice(model.indexOf("/") + 1) : model;
     const cost = costOf(bare, inputTokens, outputTokens, prices);
-    return { inputTokens, outputTokens, model: bare, ...(cost !== null ? { cost } : {}) };
+    return { inputTokens, outputTokens, model: bare, ...(cost !== null ? { cost } : { unpriced: true }) };
   }
 
   const api = {

@@ -25,6 +25,8 @@ export interface Estimate {
   readonly outputTokens?: number;
   readonly cost?: number;
   readonly model?: string;
+  /** The call will spend money but its model has no price, so its cost is unknown. */
+  readonly unpriced?: boolean;
 }
 
 /** Where ops record calls, and the clock, ids and context carrier they use. */

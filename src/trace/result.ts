@@ -35,6 +35,8 @@ export interface PlanGroup {
   inputTokens: number;
   outputTokens: number;
   cost: number | null;
+  /** Some missing call uses a model with no known price: its cost cannot be estimated. */
+  unpriced: boolean;
 }
 
 /** What a vary will do before it spends anything. */
@@ -62,6 +64,8 @@ export interface Progress {
   cost: number;
   /** Dollars spent per model, over every call made in this run. */
   costByModel: Record<string, number>;
+  /** Set when finished calls could not be written to the call cache (they will run again next time). */
+  persistError: string | null;
 }
 
 /** A node of the result tree: a dimension value, a row, a trial, or a call. */
@@ -97,7 +101,8 @@ export class VaryResult {
 
   /** A digest of the result's content: every leaf's key and the calls behind it, whether run now or cached (the runtime's CONTENT_DIGEST protocol). */
   [Symbol.for("weft.contentDigest")](): string {
-    const parts: string[] = [];
+    // The summary function is part of the content: a summary edit must change what cells read.
+    const parts: string[] = [String(this.built.spec.summary ?? "")];
     for (const l of this.leaves) {
       parts.push(`${l.spec.key}|${l.call?.id ?? l.error ?? ""}|${Object.entries(l.scores).map(([k, s]) => `${k}=${s.call?.id ?? s.error ?? ""}`).join(",")}`);
     }

@@ -39,7 +39,7 @@ export class Vary {
   constructor(private readonly spec: VarySpec, private readonly env: VaryEnv) {
     this.built = buildLeaves(spec);
     this.leaves = this.built.leaves.map((s) => ({ spec: s, status: "pending", call: null, output: undefined, scores: {} }));
-    this.progress = { total: this.leaves.length, done: 0, cached: 0, errors: 0, opCalls: 0, scorerCalls: 0, scorerCached: 0, scorerErrors: 0, cost: 0, costByModel: {} };
+    this.progress = { total: this.leaves.length, done: 0, cached: 0, errors: 0, opCalls: 0, scorerCalls: 0, scorerCached: 0, scorerErrors: 0, cost: 0, costByModel: {}, persistError: null };
   }
 
   /** Counts cached and missing calls per op and scorer, with estimates where ops declare them; one batched cache read. */
@@ -49,7 +49,7 @@ export class Vary {
     const groups = new Map<string, PlanGroup>();
     const group = (n: Named, role: "op" | "scorer") => {
       const id = `${role}:${n.label}`;
-      if (!groups.has(id)) groups.set(id, { label: n.label, ref: n.op.ref, role, total: 0, cached: 0, missing: 0, inputTokens: 0, outputTokens: 0, cost: null });
+      if (!groups.has(id)) groups.set(id, { label: n.label, ref: n.op.ref, role, total: 0, cached: 0, missing: 0, inputTokens: 0, outputTokens: 0, cost: null, unpriced: false });
       return groups.get(id)!;
     };
     for (const leaf of this.leaves) {
@@ -81,7 +81,8 @@ export class Vary {
       groups: list,
       estimatedCost,
       budget: this.spec.budget ?? null,
-      needsApproval: this.spec.budget !== undefined && estimatedCost !== null && estimatedCost > this.spec.budget,
+      // Over budget, or spending an unknown amount (a model without a price), needs a click.
+      needsApproval: this.spec.budget !== undefined && ((estimatedCost !== null && estimatedCost > this.spec.budget) || list.some((g) => g.unpriced && g.missing > 0)),
     };
     return this.planned;
   }
@@ -98,7 +99,8 @@ export class Vary {
     const limit = pLimit(Math.max(1, this.spec.concurrency ?? 8));
     const policy: RetryPolicy = { ...DEFAULT_RETRY, retries: this.spec.retries ?? DEFAULT_RETRY.retries };
     const cache = this.env.cache;
-    const timer = cache ? setInterval(() => void cache.flush().catch(() => undefined), this.env.flushEveryMs ?? 1000) : null;
+    const persistFailed = (error: Error) => (this.progress.persistError = `finished calls were not saved to the call cache: ${error.message}`);
+    const timer = cache ? setInterval(() => void cache.flush().catch(persistFailed), this.env.flushEveryMs ?? 1000) : null;
     const update = () => onUpdate?.(this.result());
     try {
       const work = this.leaves.filter((l) => l.status !== "cached" || this.built.scorers.some((s) => l.scores[s.label]?.status !== "cached"));
@@ -113,7 +115,9 @@ export class Vary {
       );
     } finally {
       if (timer) clearInterval(timer);
-      if (cache) await cache.flush();
+      // A failed write (a full disk, a quota) keeps the results on screen and says so; the
+      // calls stay queued and are written by a later flush, or run again next time.
+      if (cache) await cache.flush().then(() => (this.progress.persistError = null), persistFailed);
     }
     update();
     return this.result();
@@ -260,4 +264,5 @@ function addEstimate(g: PlanGroup, op: Op, args: unknown[]): void {
   g.inputTokens += e.inputTokens ?? 0;
   g.outputTokens += e.outputTokens ?? 0;
   if (e.cost !== undefined) g.cost = (g.cost ?? 0) + e.cost;
+  if (e.unpriced) g.unpriced = true;
 }

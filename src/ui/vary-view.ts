@@ -35,6 +35,8 @@ export class WeftVaryView extends LitElement {
         <div class="vary-counts" data-testid="vary-counts">
           ${p.done}/${p.total} done · ${p.cached} cache hits · ${p.opCalls} op calls · ${p.scorerCalls} scorer calls (${p.scorerCached} cached) · ${p.errors + p.scorerErrors} errors · spent ${money(p.cost)}${Object.keys(p.costByModel).length ? ` (${Object.entries(p.costByModel).map(([m, c]) => `${m} ${money(c)}`).join(", ")})` : ""}
         </div>
+        ${p.persistError ? html`<div class="warning" role="alert">${p.persistError}</div>` : nothing}
+        ${plan?.groups.some((g) => g.unpriced && g.missing > 0) ? html`<div class="warning">Some calls use a model with no known price: their cost is not in the estimate.</div>` : nothing}
         ${plan && plan.groups.length
           ? html`<table class="vary-plan">
               <thead><tr><th>op</th><th>role</th><th>calls</th><th>cached</th><th>missing</th><th>est. tokens</th><th>est. cost</th></tr></thead>

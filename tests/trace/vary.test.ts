@@ -186,3 +186,36 @@ describe("vary", () => {
     expect(r.leaves[0]!.error).toBe("inputs are not data: cannot digest a function at data[0].fn");
   });
 });
+
+describe("review fixes", () => {
+  test("a plan that would spend an unknown amount (no price) needs approval", async () => {
+    const { op } = tracing();
+    const unpriced = op("u", ({ text }: { text: string }) => text, { estimate: () => ({ inputTokens: 10, unpriced: true }) });
+    const plan = await new Vary({ data: rows, ops: unpriced, budget: 100 }, { cache: await callCache() }).plan();
+    expect([plan.estimatedCost, plan.needsApproval]).toEqual([null, true]);
+  });
+
+  test("a failed cache write keeps the results and says so; the calls stay queued", async () => {
+    const { op } = tracing();
+    const cache = await callCache();
+    cache.flush = async () => {
+      throw new Error("storage quota exceeded while writing 2 records to 'callcache'");
+    };
+    const r = await new Vary({ data: rows, ops: op("f", ({ text }: { text: string }) => text.length) }, { cache }).execute();
+    expect(r.progress).toMatchObject({ done: 3, opCalls: 3, persistError: "finished calls were not saved to the call cache: storage quota exceeded while writing 2 records to 'callcache'" });
+    expect(cache.pending()).toBe(3);
+  });
+
+  test("a result's content digest changes with its summary function, so cells reading it do not restore a stale summary", async () => {
+    const { op } = tracing();
+    const cache = await callCache();
+    const f = op("f", ({ text }: { text: string }) => text.length);
+    const digestOf = async (summary?: (t: unknown) => unknown) => {
+      const r = await new Vary({ data: rows, ops: f, ...(summary ? { summary } : {}) }, { cache }).execute();
+      return (r as unknown as Record<symbol, () => string>)[Symbol.for("weft.contentDigest")]!();
+    };
+    const plain = await digestOf();
+    expect(await digestOf()).toBe(plain);
+    expect(await digestOf((t) => t)).not.toBe(plain);
+  });
+});
