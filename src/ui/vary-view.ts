@@ -7,8 +7,14 @@ import type { Call, TreeNode, VaryResult } from "../trace/index.ts";
  * result tree, browsable down to one call with its inputs, output, error, timing and scorers.
  */
 export class WeftVaryView extends LitElement {
-  static override properties = { result: { attribute: false } };
+  static override properties = { result: { attribute: false }, treeOpen: { state: true } };
   declare result: VaryResult;
+  declare treeOpen: boolean;
+
+  constructor() {
+    super();
+    this.treeOpen = false;
+  }
 
   protected override createRenderRoot(): HTMLElement {
     return this;
@@ -43,24 +49,52 @@ export class WeftVaryView extends LitElement {
               <tbody>${plan.groups.map((g) => html`<tr><td title=${g.ref}>${g.label}</td><td>${g.role}</td><td>${g.total}</td><td>${g.cached}</td><td>${g.missing}</td><td>${g.inputTokens + g.outputTokens || ""}</td><td>${g.cost === null ? "" : money(g.cost)}</td></tr>`)}</tbody>
             </table>`
           : nothing}
-        <details class="vary-tree">
+        <details class="vary-tree" @toggle=${(e: Event) => (this.treeOpen = (e.target as HTMLDetailsElement).open)}>
           <summary>results</summary>
-          ${r.tree().map((n) => node(n))}
+          ${this.treeOpen ? r.tree().map((n) => html`<weft-tree-node .node=${n}></weft-tree-node>`) : nothing}
         </details>
       </div>
     `;
   }
 }
 
-function node(n: TreeNode): TemplateResult {
-  if (n.kind === "call" && n.call) return callView(n.call, n.children);
-  return html`<details class="tree-node tree-${n.kind}"><summary>${n.label}</summary>${n.children.map((c) => node(c))}</details>`;
+/**
+ * One node of a result tree, rendering its children only while open: a 10,000-leaf result
+ * would otherwise put hundreds of thousands of elements in the page on every snapshot.
+ */
+export class WeftTreeNode extends LitElement {
+  static override properties = { node: { attribute: false }, open: { state: true } };
+  declare node: TreeNode;
+  declare open: boolean;
+
+  constructor() {
+    super();
+    this.open = false;
+  }
+
+  protected override createRenderRoot(): HTMLElement {
+    return this;
+  }
+
+  protected override render() {
+    const n = this.node;
+    if (!n) return nothing;
+    const toggle = (e: Event) => (this.open = (e.target as HTMLDetailsElement).open);
+    if (n.kind === "call" && n.call) {
+      const call = n.call;
+      const ms = call.endedAt !== null ? call.endedAt - call.startedAt : null;
+      return html`<details class="tree-node tree-call" data-call=${call.id} @toggle=${toggle}>
+        <summary><code>${call.op}</code> ${call.error ? html`<span class="status-error">error</span>` : html`→ <code>${preview(call.output)}</code>`} ${ms !== null ? html`<span class="muted">${ms} ms</span>` : nothing}</summary>
+        ${this.open ? callDetail(call, n.children) : nothing}
+      </details>`;
+    }
+    return html`<details class="tree-node tree-${n.kind}" @toggle=${toggle}><summary>${n.label}</summary>${this.open ? n.children.map((c) => html`<weft-tree-node .node=${c}></weft-tree-node>`) : nothing}</details>`;
+  }
 }
 
-function callView(call: Call, children: readonly TreeNode[]): TemplateResult {
+function callDetail(call: Call, children: readonly TreeNode[]): TemplateResult {
   const ms = call.endedAt !== null ? call.endedAt - call.startedAt : null;
-  return html`<details class="tree-node tree-call" data-call=${call.id}>
-    <summary><code>${call.op}</code> ${call.error ? html`<span class="status-error">error</span>` : html`→ <code>${preview(call.output)}</code>`} ${ms !== null ? html`<span class="muted">${ms} ms</span>` : nothing}</summary>
+  return html`
     <dl class="call-detail">
       <dt>inputs</dt><dd><pre>${json(call.inputs)}</pre></dd>
       ${call.error ? html`<dt>error</dt><dd><pre class="weft-error">${call.error.message}${call.error.stack ? `\n${call.error.stack}` : ""}</pre></dd>` : html`<dt>output</dt><dd><pre>${json(call.output)}</pre></dd>`}
@@ -69,8 +103,7 @@ function callView(call: Call, children: readonly TreeNode[]): TemplateResult {
       ${call.cost !== null ? html`<dt>cost</dt><dd>${money(call.cost)}</dd>` : nothing}
       <dt>ids</dt><dd class="muted">call ${call.id} · trace ${call.traceId}${call.parentId ? ` · parent ${call.parentId}` : ""}</dd>
     </dl>
-    ${children.length ? html`<div class="call-children">${children.map((c) => node(c))}</div>` : nothing}
-  </details>`;
+    ${children.length ? html`<div class="call-children">${children.map((c) => html`<weft-tree-node .node=${c}></weft-tree-node>`)}</div>` : nothing}`;
 }
 
 function json(value: unknown): string {
@@ -87,3 +120,4 @@ function money(x: number): string {
 }
 
 customElements.define("weft-vary-view", WeftVaryView);
+customElements.define("weft-tree-node", WeftTreeNode);
