@@ -106,6 +106,10 @@ async function* streamVary(spec: VarySpec, signal: AbortSignal, options: Noteboo
       yield vary.result().withPhase("awaiting-approval", approve);
       await Promise.race([approved, new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }))]);
       release = track(running);
+    } else if (plan.groups.every((g) => g.missing === 0)) {
+      // Fully cached: one snapshot, the final one, so dependents compute once, not twice.
+      yield (await vary.execute({ signal })).withPhase("done");
+      return;
     } else {
       yield vary.result().withPhase("planned");
     }
