@@ -6,6 +6,8 @@ import type { VaryResult } from "./result.ts";
 import { Vary } from "./vary.ts";
 import { dataset, isDataset, parseDataset, requireColumns } from "./dataset.ts";
 import { named } from "./leaves.ts";
+import { digest } from "./digest.ts";
+import { isTable, NotDataError } from "./canonical.ts";
 import type { ObjectStore } from "./object-store.ts";
 import { toCanonical } from "./canonical.ts";
 
@@ -44,6 +46,9 @@ export interface EvaluateSpec extends Omit<VarySpec, "data"> {
 export function notebookBuiltins(options: NotebookTraceOptions) {
   const op = createOp(options.platform);
   const running = new Set<Promise<unknown>>();
+  // Recent runs by the digest of what determines their calls (not their summary), so a
+  // summary-only edit reuses the run instead of re-keying and restoring every leaf.
+  const recent = new Map<string, Vary>();
   const builtins = {
     op: (run: CellRunInfo) =>
       <A extends unknown[], R>(name: string, fn: (...args: A) => R, opOptions: OpOptions<A> = {}) => {
@@ -52,7 +57,7 @@ export function notebookBuiltins(options: NotebookTraceOptions) {
         options.objects?.put("op", made.version, { name, source: fn.toString(), context: run.key });
         return made;
       },
-    vary: (run: CellRunInfo) => (spec: VarySpec) => streamVary(spec, run.signal, options, running),
+    vary: (run: CellRunInfo) => (spec: VarySpec) => streamVary(spec, run.signal, options, running, recent),
     evaluate: (run: CellRunInfo) => (spec: EvaluateSpec) => {
       const { dataset: data, ...rest } = spec;
       if (!spec.scorers || (Array.isArray(spec.scorers) ? spec.scorers.length === 0 : Object.keys(spec.scorers).length === 0)) throw new Error("evaluate: needs at least one scorer");
@@ -60,7 +65,7 @@ export function notebookBuiltins(options: NotebookTraceOptions) {
         for (const s of named("scorers", spec.scorers)) requireColumns(data, s.op.options.columns ?? [], `scorer ${s.label}`);
         options.objects?.put("dataset", data.version, { name: data.name, rows: toCanonical(data.rows) });
       }
-      return streamVary({ ...rest, data }, run.signal, options, running);
+      return streamVary({ ...rest, data }, run.signal, options, running, recent);
     },
   };
   const datasetBuiltin = Object.assign((name: string, rows: Parameters<typeof dataset>[1]) => dataset(name, rows), {
@@ -92,9 +97,29 @@ function track(running: Set<Promise<unknown>>): () => void {
   };
 }
 
-async function* streamVary(spec: VarySpec, signal: AbortSignal, options: NotebookTraceOptions, running: Set<Promise<unknown>>): AsyncGenerator<VaryResult> {
+/** What determines a vary's calls: op and scorer versions and labels, the data's content, the grid, trials and limits; null when it cannot be digested. */
+function runKey(spec: VarySpec): string | null {
+  const ops = (v: VarySpec["ops"] | VarySpec["scorers"]) => named("ops", v).map((n) => [n.label, n.op.version]);
+  try {
+    const data = isDataset(spec.data) ? spec.data.version : digest(isTable(spec.data) ? spec.data.objects() : spec.data);
+    return digest(["vary-run", ops(spec.ops), ops(spec.scorers), data, spec.params ?? null, spec.trials ?? 1, spec.budget ?? null, spec.concurrency ?? null, spec.retries ?? null]);
+  } catch (error) {
+    if (error instanceof NotDataError) return null; // data that is not plain data: no reuse
+    throw error;
+  }
+}
+
+async function* streamVary(spec: VarySpec, signal: AbortSignal, options: NotebookTraceOptions, running: Set<Promise<unknown>>, recent: Map<string, Vary>): AsyncGenerator<VaryResult> {
   const fallback = typeof options.defaultBudget === "function" ? options.defaultBudget() : options.defaultBudget;
-  const vary = new Vary({ ...spec, ...(spec.budget === undefined && fallback !== undefined ? { budget: fallback } : {}) }, { cache: options.cache });
+  const full: VarySpec = { ...spec, ...(spec.budget === undefined && fallback !== undefined ? { budget: fallback } : {}) };
+  const key = options.cache ? runKey(full) : null;
+  const previous = key ? recent.get(key) : undefined;
+  const vary = previous && !previous.busy ? previous.reuse(full.summary) : new Vary(full, { cache: options.cache });
+  if (key) {
+    recent.delete(key);
+    recent.set(key, vary);
+    if (recent.size > 8) recent.delete(recent.keys().next().value!);
+  }
   let release = track(running);
   try {
     const plan = await vary.plan();

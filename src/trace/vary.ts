@@ -30,16 +30,49 @@ export interface ExecuteOptions {
  * `execute` resolves, also when it is cancelled or a call fails.
  */
 export class Vary {
-  private readonly built: ReturnType<typeof buildLeaves>;
+  private built: ReturnType<typeof buildLeaves>;
   private readonly leaves: LeafResult[];
   private readonly progress: Progress;
   private loaded = false;
+  /** True while `execute` runs; a busy vary is not reused. */
+  busy = false;
   private planned: Plan | null = null;
 
   constructor(private readonly spec: VarySpec, private readonly env: VaryEnv) {
     this.built = buildLeaves(spec);
     this.leaves = this.built.leaves.map((s) => ({ spec: s, status: "pending", call: null, output: undefined, scores: {} }));
     this.progress = { total: this.leaves.length, done: 0, cached: 0, errors: 0, opCalls: 0, scorerCalls: 0, scorerCached: 0, scorerErrors: 0, cost: 0, costByModel: {}, persistError: null };
+  }
+
+  /**
+   * Prepares this vary to serve the same spec again (with `summary` possibly changed): what
+   * finished before counts as cached, errors run again, counters restart. Re-keying and
+   * restoring 10,000 leaves is what a summary-only edit would otherwise pay for.
+   */
+  reuse(summary: VarySpec["summary"]): this {
+    this.built = { ...this.built, spec: { ...this.built.spec, summary } };
+    this.planned = null;
+    const p = this.progress;
+    Object.assign(p, { done: 0, cached: 0, errors: 0, opCalls: 0, scorerCalls: 0, scorerCached: 0, scorerErrors: 0, cost: 0, costByModel: {}, persistError: null });
+    for (const leaf of this.leaves) {
+      if (leaf.status === "done") leaf.status = "cached";
+      if (leaf.status === "cached") {
+        p.done++;
+        p.cached++;
+      } else if (leaf.status === "error") {
+        leaf.status = "pending";
+        leaf.call = null;
+        delete leaf.error;
+      }
+      for (const [label, score] of Object.entries(leaf.scores)) {
+        if (score.status === "error") delete leaf.scores[label];
+        else {
+          if (score.status === "done") leaf.scores[label] = { ...score, status: "cached" };
+          p.scorerCached++;
+        }
+      }
+    }
+    return this;
   }
 
   /** Counts cached and missing calls per op and scorer, with estimates where ops declare them; one batched cache read. */
@@ -95,6 +128,7 @@ export class Vary {
   /** Runs every missing call; resolves with the result once every finished call is committed to the cache. */
   async execute(options: ExecuteOptions = {}): Promise<VaryResult> {
     await this.plan();
+    this.busy = true;
     const { signal, onUpdate } = options;
     const limit = pLimit(Math.max(1, this.spec.concurrency ?? 8));
     const policy: RetryPolicy = { ...DEFAULT_RETRY, retries: this.spec.retries ?? DEFAULT_RETRY.retries };
@@ -118,6 +152,7 @@ export class Vary {
       // A failed write (a full disk, a quota) keeps the results on screen and says so; the
       // calls stay queued and are written by a later flush, or run again next time.
       if (cache) await cache.flush().then(() => (this.progress.persistError = null), persistFailed);
+      this.busy = false;
     }
     update();
     return this.result();

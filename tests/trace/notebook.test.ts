@@ -69,3 +69,20 @@ describe("ops and vary in a notebook", () => {
     expect([(nb.value("v", "results") as VaryResult).phase, nb.executed.length]).toEqual(["done", 1]);
   });
 });
+
+describe("summary-only edits", () => {
+  test("reuse the finished run: no calls, no re-keying, and the new summary applies", async () => {
+    const nb = await notebook();
+    const cells = (summary: string) => [
+      js("op", "const f = op('f', ({x}) => { executed.push(String(x)); return x * 2 })"),
+      js("s", "const g = op('g', ({output}) => output > 2)"),
+      js("v", `const results = evaluate({dataset: [{x: 1}, {x: 2}, {x: 3}], ops: f, scorers: {g}, trials: 2, summary: ${summary}})`),
+      js("sum", "const shown = results.summary()"),
+    ];
+    await nb.sync(cells("(t) => t.numRows()"));
+    expect([nb.executed.length, nb.value("sum", "shown")]).toEqual([6, 6]);
+    await nb.sync(cells("(t) => t.numRows() * 10"));
+    const r = nb.value("v", "results") as VaryResult;
+    expect([nb.executed.length, r.progress.opCalls, r.progress.scorerCalls, r.progress.cached, nb.value("sum", "shown")]).toEqual([6, 0, 0, 6, 60]);
+  });
+});
