@@ -19,6 +19,7 @@ import { createServer as createTcpServer, type Socket } from "node:net";
 import path from "node:path";
 import { stringify } from "yaml";
 import { startLoopbackServer, type ChatRequest } from "../../tests/fixtures/openai-server.ts";
+import { promptfooEnv } from "../promptfoo-env.ts";
 import { opSources, ratioSource, ROWS, rowSource, scorerSources, TRIALS } from "./notebook.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -119,16 +120,7 @@ export async function runPromptfoo(): Promise<PromptfooFigures> {
   await mkdir(path.join(work, "home"), { recursive: true });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    HOME: path.join(work, "home"),
-    PROMPTFOO_CONFIG_DIR: path.join(work, "promptfoo"),
-    PROMPTFOO_CACHE_PATH: path.join(work, "promptfoo/cache"),
-    PROMPTFOO_DISABLE_TELEMETRY: "1",
-    PROMPTFOO_DISABLE_UPDATE: "1",
-    PROMPTFOO_DISABLE_SHARING: "1",
-    PROMPTFOO_DISABLE_REMOTE_GENERATION: "1",
-    PROMPTFOO_DISABLE_REDTEAM_REMOTE_GENERATION: "1",
-    PROMPTFOO_DISABLE_SHARE_EMAIL_REQUEST: "1",
-    OPENAI_API_KEY: "sk-bench",
+    ...promptfooEnv(work),
     HTTP_PROXY: sinkUrl,
     HTTPS_PROXY: sinkUrl,
     http_proxy: sinkUrl,

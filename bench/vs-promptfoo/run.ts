@@ -26,6 +26,7 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { createServer as createTcpServer, type Socket } from "node:net";
 import { cpus, totalmem } from "node:os";
 import path from "node:path";
+import { promptfooEnv } from "../promptfoo-env.ts";
 import { stringify } from "yaml";
 import { defaultReply, startLoopbackServer, type ChatRequest } from "../../tests/fixtures/openai-server.ts";
 import { MODELS, PROMPTFOO_PROMPTS, questions } from "./matrix.ts";
@@ -172,18 +173,7 @@ async function runOnce(tool: Tool, phase: Phase, concurrency: number): Promise<R
   } else {
     const home = path.join(dir, "home");
     await mkdir(home, { recursive: true });
-    Object.assign(env, {
-      HOME: home,
-      PROMPTFOO_CONFIG_DIR: path.join(dir, "promptfoo"),
-      PROMPTFOO_CACHE_PATH: path.join(dir, "promptfoo/cache"),
-      PROMPTFOO_DISABLE_TELEMETRY: "1",
-      PROMPTFOO_DISABLE_UPDATE: "1",
-      PROMPTFOO_DISABLE_SHARING: "1",
-      PROMPTFOO_DISABLE_REMOTE_GENERATION: "1",
-      PROMPTFOO_DISABLE_REDTEAM_REMOTE_GENERATION: "1",
-      PROMPTFOO_DISABLE_SHARE_EMAIL_REQUEST: "1",
-      OPENAI_API_KEY: "sk-bench",
-    });
+    Object.assign(env, promptfooEnv(dir));
     const config = await promptfooConfig(dir, phase);
     const output = path.join(dir, `results-${phase}.json`);
     const args = [promptfooMain, "eval", "-c", config, "-j", String(concurrency), "--repeat", String(trials), "--no-progress-bar", "--no-table", "--no-share", "-o", output, ...(phase === "nocache" ? ["--no-cache"] : [])];
