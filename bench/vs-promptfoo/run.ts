@@ -33,6 +33,19 @@ import { MODELS, PROMPTFOO_PROMPTS, questions } from "./matrix.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const here = path.join(root, "bench/vs-promptfoo");
+
+// Weft runs as compiled JavaScript, as promptfoo does (a release ships a bundle, not tsx):
+// weft-run.ts is bundled once with esbuild, its npm packages left external.
+let bundled: Promise<string> | null = null;
+function weftBundle(): Promise<string> {
+  bundled ??= (async () => {
+    const { build } = await import("esbuild");
+    const outfile = path.join(root, "bench/.work/weft-bundle/weft-run.mjs");
+    await build({ entryPoints: [path.join(here, "weft-run.ts")], bundle: true, platform: "node", format: "esm", packages: "external", outfile, logLevel: "warning" });
+    return outfile;
+  })();
+  return bundled;
+}
 const work = path.join(root, "bench/.work/vs-promptfoo");
 const promptfooMain = path.join(here, "node_modules/promptfoo/dist/src/entrypoint.js");
 const concurrencies = (process.env.CONCURRENCY ?? "4,32").split(",").map(Number);
@@ -162,7 +175,7 @@ async function runOnce(tool: Tool, phase: Phase, concurrency: number): Promise<R
   let errors = 0;
   let wallMs: number;
   if (tool === "weft") {
-    const args = ["--import", "tsx", path.join(here, "weft-run.ts"), "--base-url", server.baseURL, "--store", path.join(dir, "lmdb"), "--concurrency", String(concurrency), "--rows", String(rows), "--trials", String(trials), "--variant", phase === "edited" ? "edited" : "base"];
+    const args = [await weftBundle(), "--base-url", server.baseURL, "--store", path.join(dir, "lmdb"), "--concurrency", String(concurrency), "--rows", String(rows), "--trials", String(trials), "--variant", phase === "edited" ? "edited" : "base"];
     const r = await exec(process.execPath, args, { cwd: root, env, log: path.join(dir, `${phase}.log`) });
     if (r.code !== 0) throw new Error(`weft ${phase} (c=${concurrency}) exited ${r.code}:\n${r.stderr.slice(-2000)}`);
     const out = JSON.parse(r.stdout.trim().split("\n").at(-1)!) as { runMs: number; leaves: number; errors: number };

@@ -2,7 +2,7 @@ import OpenAI from "openai";
 import type { ActiveCall, ContextCarrier, Estimate, Op, OpOptions } from "../trace/index.ts";
 import { Limiter, type Limits } from "./limiter.ts";
 import { costOf, DEFAULT_PRICES, type PriceTable } from "./prices.ts";
-import { countChatTokens, countTokens, type ChatMessage } from "./tokens.ts";
+import { countChatTokens, countTokens, tokenizerReady, type ChatMessage } from "./tokens.ts";
 import { backoffMs, sleep as defaultSleep, type RetryPolicy } from "../trace/retry.ts";
 
 /** One OpenAI-compatible endpoint: where, with which key, which models, and its limits. */
@@ -137,6 +137,7 @@ export function createLlm(options: LlmOptions) {
     const signal = active?.signal;
     const { provider, model } = route(request.model);
     const { client, limiter } = clients.get(provider)!;
+    await tokenizerReady();
     const estimate = countChatTokens(request.messages) + (request.max_tokens ?? outputGuess);
     return withRetries(signal, active, () =>
       limiter.run(estimate, async () => {
@@ -156,6 +157,7 @@ export function createLlm(options: LlmOptions) {
     const { provider, model } = route(request.model);
     const { client, limiter } = clients.get(provider)!;
     const inputs = typeof request.input === "string" ? [request.input] : [...request.input];
+    await tokenizerReady();
     const size = Math.max(1, request.batchSize ?? 256);
     const out: number[][] = [];
     for (let i = 0; i < inputs.length; i += size) {
@@ -186,6 +188,7 @@ export function createLlm(options: LlmOptions) {
     const run = options.op("llm.stream", async (req: ChatRequest): Promise<ChatResult> => {
       const active = options.context.get();
       const signal = active?.signal;
+      await tokenizerReady();
       const estimate = countChatTokens(req.messages) + (req.max_tokens ?? outputGuess);
       return withRetries(signal, active, () =>
         limiter.run(estimate, async () => {
@@ -249,7 +252,8 @@ export function createLlm(options: LlmOptions) {
   }
 
   /** Tokens and cost of a chat request before it runs (for plans). */
-  function estimateChat(request: ChatRequest): Estimate {
+  async function estimateChat(request: ChatRequest): Promise<Estimate> {
+    await tokenizerReady();
     const inputTokens = countChatTokens(request.messages);
     const outputTokens = request.max_tokens ?? outputGuess;
     const model = request.model ?? [...clients.values()][0]?.config.defaultModel ?? "";

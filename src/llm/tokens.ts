@@ -1,4 +1,13 @@
-import { encode } from "gpt-tokenizer";
+// The o200k tokenizer is a large module (its ranks take ~0.15 s to load), so it is loaded on
+// first use: a run served from the cache never pays for it. Call `tokenizerReady()` first.
+let encode: ((text: string) => number[]) | null = null;
+let loading: Promise<void> | null = null;
+
+/** Loads the tokenizer once; the counting functions need it. */
+export function tokenizerReady(): Promise<void> {
+  loading ??= import("gpt-tokenizer").then((m) => void (encode = m.encode));
+  return loading;
+}
 
 /** A chat message as Weft sends it. */
 export interface ChatMessage {
@@ -8,6 +17,7 @@ export interface ChatMessage {
 
 /** Tokens of a text in the o200k encoding (GPT-4o family); a close estimate for other models. */
 export function countTokens(text: string): number {
+  if (!encode) throw new Error("token counting before the tokenizer loaded: await tokenizerReady() first");
   return encode(text).length;
 }
 

@@ -51,7 +51,7 @@ export interface OpOptions<A extends unknown[]> {
    */
   readonly source?: string;
   /** Estimates tokens and cost of a call before it runs, for plans. */
-  readonly estimate?: (...args: A) => Estimate;
+  readonly estimate?: (...args: A) => Estimate | Promise<Estimate>;
   /** Whether a thrown error may succeed on retry (default: status 429/5xx or `retryable: true`). */
   readonly retryable?: (error: unknown) => boolean;
   /** For scorers: the row columns the scorer reads; a row without one is an error naming the row and column. */

@@ -91,7 +91,7 @@ export class Vary {
       if (leaf.status === "cached") g.cached++;
       else {
         g.missing++;
-        addEstimate(g, leaf.spec.variant.op, [leaf.spec.row, leaf.spec.params]);
+        await addEstimate(g, leaf.spec.variant.op, [leaf.spec.row, leaf.spec.params]);
       }
       for (const s of this.built.scorers) {
         const sg = group(s, "scorer");
@@ -99,7 +99,7 @@ export class Vary {
         if (leaf.scores[s.label]?.status === "cached") sg.cached++;
         else {
           sg.missing++;
-          addEstimate(sg, s.op, [scorerInput(leaf, s.op), leaf.spec.params]);
+          await addEstimate(sg, s.op, [scorerInput(leaf, s.op), leaf.spec.params]);
         }
       }
     }
@@ -292,10 +292,10 @@ function isUnrecordable(json: unknown): boolean {
   return !!json && typeof json === "object" && (json as { $?: unknown }).$ === "unrecordable";
 }
 
-function addEstimate(g: PlanGroup, op: Op, args: unknown[]): void {
+async function addEstimate(g: PlanGroup, op: Op, args: unknown[]): Promise<void> {
   const estimate = op.options.estimate;
   if (!estimate) return;
-  const e = estimate(...args);
+  const e = await estimate(...args);
   g.inputTokens += e.inputTokens ?? 0;
   g.outputTokens += e.outputTokens ?? 0;
   if (e.cost !== undefined) g.cost = (g.cost ?? 0) + e.cost;

@@ -9,7 +9,7 @@ export type OpFactory = ReturnType<typeof createOp>;
 export interface ScorerLlm {
   chat(request: ChatRequest): Promise<Pick<ChatResult, "content">>;
   embed(request: EmbedRequest): Promise<number[][]>;
-  estimateChat(request: ChatRequest): Estimate;
+  estimateChat(request: ChatRequest): Estimate | Promise<Estimate>;
 }
 
 /** What the vary engine passes a scorer: the row's columns, the output, and the call facts it asked for. */
@@ -33,7 +33,7 @@ export interface ScorerDecl {
   readonly helpers?: readonly ((...args: never[]) => unknown)[];
   readonly columns?: readonly string[];
   readonly callFacts?: OpOptions<[ScorerInput, unknown?]>["callFacts"];
-  readonly estimate?: (input: ScorerInput) => Estimate;
+  readonly estimate?: (input: ScorerInput) => Estimate | Promise<Estimate>;
 }
 
 /** Makes a scorer op whose version covers its options and helper sources. */
