@@ -266,6 +266,7 @@ export class Vary {
       try {
         await sleep(backoffMs(attempt, policy, error, this.env.random), signal);
       } catch {
+        // The sleep only rejects when the run is cancelled: the leaf stays pending.
         return null;
       }
     }
