@@ -31,7 +31,7 @@ export class WeftVaryView extends LitElement {
         <div class="vary-head">
           <span class="vary-phase phase-${r.phase}">${r.phase.replace("-", " ")}</span>
           ${plan
-            ? html`<span data-testid="vary-plan">${plan.leaves} leaves · ${plan.cached} cached · ${plan.missing} to run${plan.estimatedCost !== null ? html` · est. ${money(plan.estimatedCost)}` : nothing}${plan.budget !== null ? html` (budget ${money(plan.budget)})` : nothing}</span>`
+            ? html`<span data-testid="vary-plan">${plan.leaves} leaves · plan: ${plan.cached} cached, ${plan.missing} to run${plan.estimatedCost !== null ? html` · est. ${money(plan.estimatedCost)}` : nothing}${plan.budget !== null ? html` (budget ${money(plan.budget)})` : nothing}</span>`
             : nothing}
           ${r.approve ? html`<button class="vary-run" @click=${() => r.approve!()}>Run (${plan ? money(plan.estimatedCost ?? 0) : ""})</button>` : nothing}
         </div>
@@ -45,6 +45,7 @@ export class WeftVaryView extends LitElement {
         ${plan?.groups.some((g) => g.unpriced && g.missing > 0) ? html`<div class="warning">Some calls use a model with no known price: their cost is not in the estimate.</div>` : nothing}
         ${plan && plan.groups.length
           ? html`<table class="vary-plan">
+              <caption>the plan, before the run</caption>
               <thead><tr><th>op</th><th>role</th><th>calls</th><th>cached</th><th>missing</th><th>est. tokens</th><th>est. cost</th></tr></thead>
               <tbody>${plan.groups.map((g) => html`<tr><td title=${g.ref}>${g.label}</td><td>${g.role}</td><td>${g.total}</td><td>${g.cached}</td><td>${g.missing}</td><td>${g.inputTokens + g.outputTokens || ""}</td><td>${g.cost === null ? "" : money(g.cost)}</td></tr>`)}</tbody>
             </table>`
