@@ -8,7 +8,7 @@ import { HttpNotebookApi } from "./api.ts";
 import type { WeftApp } from "./app.ts";
 import { browserProviders } from "./providers.ts";
 import "./app.ts";
-import "./vary-view.ts";
+import { WeftTreeNode } from "./vary-view.ts";
 
 // The browser host: wires the real platform (document, IndexedDB, clock) into the editor.
 const app = document.querySelector<WeftApp>("weft-app")!;
@@ -40,6 +40,7 @@ const host = notebookPlatform({
 });
 app.platform = host.platform;
 app.callChildren = (id) => host.log.children(id);
+WeftTreeNode.callChildren = app.callChildren;
 (window as unknown as { weft: unknown }).weft = app;
 await app.start();
 addEventListener("popstate", () => {

@@ -65,6 +65,8 @@ export class WeftVaryView extends LitElement {
  */
 export class WeftTreeNode extends LitElement {
   static override properties = { node: { attribute: false }, open: { state: true } };
+  /** The calls a call made (nested ops, LLM requests), from the host's call log; set once by the host. */
+  static callChildren: (id: string) => Call[] = () => [];
   declare node: TreeNode;
   declare open: boolean;
 
@@ -86,11 +88,18 @@ export class WeftTreeNode extends LitElement {
       const ms = call.endedAt !== null ? call.endedAt - call.startedAt : null;
       return html`<details class="tree-node tree-call" data-call=${call.id} @toggle=${toggle}>
         <summary><code>${call.op}</code> ${call.error ? html`<span class="status-error">error</span>` : html`→ <code>${preview(call.output)}</code>`} ${ms !== null ? html`<span class="muted">${ms} ms</span>` : nothing}</summary>
-        ${this.open ? callDetail(call, n.children) : nothing}
+        ${this.open ? callDetail(call, withNested(call, n.children)) : nothing}
       </details>`;
     }
     return html`<details class="tree-node tree-${n.kind}" @toggle=${toggle}><summary>${n.label}</summary>${this.open ? n.children.map((c) => html`<weft-tree-node .node=${c}></weft-tree-node>`) : nothing}</details>`;
   }
+}
+
+/** A call's children in the tree: its scorer calls, plus what it called itself when the call log still has it. */
+function withNested(call: Call, children: readonly TreeNode[]): TreeNode[] {
+  const known = new Set(children.map((c) => c.call?.id));
+  const nested = WeftTreeNode.callChildren(call.id).filter((c) => !known.has(c.id));
+  return [...children, ...nested.map((c): TreeNode => ({ label: c.op, kind: "call", call: c, children: [] }))];
 }
 
 function callDetail(call: Call, children: readonly TreeNode[]): TemplateResult {
@@ -117,7 +126,7 @@ function preview(value: unknown): string {
 }
 
 function money(x: number): string {
-  return `$${x < 0.01 && x > 0 ? x.toFixed(4) : x.toFixed(2)}`;
+  return `$${x > 0 && x < 0.01 ? x.toPrecision(2) : x.toFixed(2)}`;
 }
 
 customElements.define("weft-vary-view", WeftVaryView);
