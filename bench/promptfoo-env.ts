@@ -15,3 +15,16 @@ export function promptfooEnv(dir: string): NodeJS.ProcessEnv {
     OPENAI_API_KEY: "sk-bench",
   };
 }
+
+/** Environment that sends every proxied request to a local sink, so nothing but 127.0.0.1 is reached. */
+export function sinkEnv(sinkUrl: string): NodeJS.ProcessEnv {
+  return {
+    HTTP_PROXY: sinkUrl,
+    HTTPS_PROXY: sinkUrl,
+    http_proxy: sinkUrl,
+    https_proxy: sinkUrl,
+    NO_PROXY: "127.0.0.1,localhost",
+    no_proxy: "127.0.0.1,localhost",
+    NO_COLOR: "1",
+  };
+}

@@ -19,7 +19,7 @@ import { createServer as createTcpServer, type Socket } from "node:net";
 import path from "node:path";
 import { stringify } from "yaml";
 import { startLoopbackServer, type ChatRequest } from "../../tests/fixtures/openai-server.ts";
-import { promptfooEnv } from "../promptfoo-env.ts";
+import { promptfooEnv, sinkEnv } from "../promptfoo-env.ts";
 import { opSources, ratioSource, ROWS, rowSource, scorerSources, TRIALS } from "./notebook.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -121,13 +121,7 @@ export async function runPromptfoo(): Promise<PromptfooFigures> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...promptfooEnv(work),
-    HTTP_PROXY: sinkUrl,
-    HTTPS_PROXY: sinkUrl,
-    http_proxy: sinkUrl,
-    https_proxy: sinkUrl,
-    NO_PROXY: "127.0.0.1,localhost",
-    no_proxy: "127.0.0.1,localhost",
-    NO_COLOR: "1",
+    ...sinkEnv(sinkUrl),
   };
   const runs: Run[] = [];
   try {

@@ -26,7 +26,7 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { createServer as createTcpServer, type Socket } from "node:net";
 import { cpus, totalmem } from "node:os";
 import path from "node:path";
-import { promptfooEnv } from "../promptfoo-env.ts";
+import { promptfooEnv, sinkEnv } from "../promptfoo-env.ts";
 import { stringify } from "yaml";
 import { defaultReply, startLoopbackServer, type ChatRequest } from "../../tests/fixtures/openai-server.ts";
 import { MODELS, PROMPTFOO_PROMPTS, questions } from "./matrix.ts";
@@ -159,13 +159,7 @@ async function runOnce(tool: Tool, phase: Phase, concurrency: number): Promise<R
     ...process.env,
     NODE_OPTIONS: `--require ${path.join(here, "probe.cjs")}`,
     PROBE_FILE: probeFile,
-    HTTP_PROXY: sinkUrl,
-    HTTPS_PROXY: sinkUrl,
-    http_proxy: sinkUrl,
-    https_proxy: sinkUrl,
-    NO_PROXY: "127.0.0.1,localhost",
-    no_proxy: "127.0.0.1,localhost",
-    NO_COLOR: "1",
+    ...sinkEnv(sinkUrl),
   };
   const chatsBefore = server.stats.chats.length;
   server.stats.peakInFlight = 0;
