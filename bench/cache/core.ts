@@ -1,13 +1,13 @@
 // The call-cache benchmark's shared core: the same measurements in Node (LMDB) and in
 // headless Chromium (IndexedDB); only the store and the call context carrier differ.
 import type { KvStore } from "../../src/store/index.ts";
-import { CallCache } from "../../src/trace/call-cache.ts";
-import { toCanonical } from "../../src/trace/canonical.ts";
-import type { ContextCarrier } from "../../src/trace/context.ts";
-import { callKey } from "../../src/trace/leaves.ts";
-import type { ActiveCall } from "../../src/trace/op.ts";
-import { createTracing } from "../../src/trace/tracer.ts";
-import { Vary } from "../../src/trace/vary.ts";
+import { CallCache } from "../../src/trace/index.ts";
+import { toCanonical } from "../../src/base/index.ts";
+import { type ContextCarrier } from "../../src/trace/index.ts";
+import { callKey } from "../../src/trace/index.ts";
+import { type ActiveCall } from "../../src/trace/index.ts";
+import { createTracing } from "../../src/trace/index.ts";
+import { Vary } from "../../src/trace/index.ts";
 
 /** What differs between Node and the browser. */
 export interface Platform {

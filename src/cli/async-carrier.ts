@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { ActiveCall, ContextCarrier } from "../trace/index.ts";
+import { type ActiveCall, type ContextCarrier } from "../trace/index.ts";
 
 /** The Node host's call context: AsyncLocalStorage, exact across awaits. */
 export function asyncCarrier(): ContextCarrier<ActiveCall> {

@@ -1,13 +1,13 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { NotebookFiles } from "../server/notebook-files.ts";
+import { NotebookFiles } from "../server/index.ts";
 import { defaultRegistry } from "../../cells/index.ts";
 import { compileCell, hasFlag, notebookSettings, parse, type CellKindRegistry } from "../notebook/index.ts";
 import { NotebookRuntime, type CellState } from "../runtime/index.ts";
-import { notebookPlatform } from "../stdlib/platform.ts";
+import { notebookPlatform } from "../stdlib/index.ts";
 import type { KvStore } from "../store/index.ts";
 import { isVaryResult, type VaryResult } from "../trace/index.ts";
-import type { Json } from "../trace/canonical.ts";
+import { type Json } from "../base/index.ts";
 import { asyncCarrier } from "./async-carrier.ts";
 import type { ProviderConfig } from "../llm/index.ts";
 import { installServerDom } from "./server-dom.ts";

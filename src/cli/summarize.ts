@@ -1,7 +1,7 @@
-import { isData, toCanonical, type Json } from "../trace/canonical.ts";
-import { isOp } from "../trace/op.ts";
-import { isVaryResult } from "../trace/result.ts";
-import { isCompareValue, isLeaderboardValue } from "../stdlib/evals.ts";
+import { isData, toCanonical, type Json } from "../base/index.ts";
+import { isOp } from "../trace/index.ts";
+import { isVaryResult } from "../trace/index.ts";
+import { isCompareValue, isLeaderboardValue } from "../stdlib/index.ts";
 
 /** The JSON form of a value when it is plain data, else null. */
 export function jsonValue(value: unknown): Json | null {

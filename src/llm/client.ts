@@ -1,9 +1,9 @@
 import OpenAI from "openai";
-import type { ActiveCall, ContextCarrier, Estimate, Op, OpOptions } from "../trace/index.ts";
+import { type ActiveCall, type ContextCarrier, type Estimate, type Op, type OpOptions } from "../trace/index.ts";
 import { Limiter, type Limits } from "./limiter.ts";
 import { costOf, DEFAULT_PRICES, type PriceTable } from "./prices.ts";
 import { countChatTokens, countTokens, tokenizerReady, type ChatMessage } from "./tokens.ts";
-import { backoffMs, sleep as defaultSleep, type RetryPolicy } from "../trace/retry.ts";
+import { backoffMs, sleep as defaultSleep, type RetryPolicy } from "../base/index.ts";
 
 /** One OpenAI-compatible endpoint: where, with which key, which models, and its limits. */
 export interface ProviderConfig extends Limits {

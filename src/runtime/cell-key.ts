@@ -1,6 +1,6 @@
-import { isData, NotDataError } from "../trace/canonical.ts";
-import { digest, sha256Hex, type Digest } from "../trace/digest.ts";
-import { canonicalJson } from "../trace/canonical.ts";
+import { isData, NotDataError } from "../base/index.ts";
+import { digest, sha256Hex, type Digest } from "../base/index.ts";
+import { canonicalJson } from "../base/index.ts";
 
 // A cell's key is its "execution path": its kind and source plus a digest per input. An
 // input that is plain data is digested by content; anything else (a function, a DOM node,

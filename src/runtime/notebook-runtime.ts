@@ -1,6 +1,6 @@
 import { Runtime, type Module, type Variable } from "@observablehq/runtime";
 import type { CellId, Definition } from "../notebook/index.ts";
-import { fromCanonical, toCanonical, type Json } from "../trace/canonical.ts";
+import { fromCanonical, toCanonical, type Json } from "../base/index.ts";
 import { cellKey, contentDigest, isCacheable, VOLATILE_INPUTS, VOLATILE_SOURCE } from "./cell-key.ts";
 import { initialState, toCellError, type CellState } from "./cell-state.ts";
 import { DISPLAY, isGenerator, perCellMarker, SIGNAL, signalOf, VIEW } from "./placeholders.ts";

@@ -1,5 +1,5 @@
 import type { CellId, Compiled } from "../notebook/index.ts";
-import type { Json } from "../trace/canonical.ts";
+import { type Json } from "../base/index.ts";
 
 /** Persistent storage for cell values, keyed by cell key. Errors on put are reported, not thrown at cells. */
 export interface CellCache {

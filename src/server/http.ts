@@ -1,5 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { HttpError } from "./notebook-files.ts";
+
+/** An error with the HTTP status it should be answered with. */
+export class HttpError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+    this.name = "HttpError";
+  }
+}
 
 /** Reads a request body, refusing bodies over `limit` bytes with 413. */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {

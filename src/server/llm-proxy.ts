@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import type { ProviderConfig } from "../llm/index.ts";
 import { readBody, refuseCrossSite, requireJson, sendError, sendJson } from "./http.ts";
-import { HttpError } from "./notebook-files.ts";
+import { HttpError } from "./http.ts";
 
 /** Largest request body forwarded to a provider. */
 export const MAX_LLM_BODY = 4 * 1024 * 1024;

@@ -1,17 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
 import { lstat, mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { HttpError } from "./http.ts";
 
 /** File endings `readData` serves. */
 export const DATA_EXTENSIONS = [".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".txt"] as const;
-
-/** An error with the HTTP status it should be answered with. */
-export class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
-    this.name = "HttpError";
-  }
-}
 
 /** A notebook file's content and the version (SHA-256 of its bytes) a later write must name. */
 export interface NotebookFile {

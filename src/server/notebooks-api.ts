@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readJson, refuseCrossSite, requireJson, sendError, sendJson } from "./http.ts";
-import { HttpError, NotebookFiles } from "./notebook-files.ts";
+import { HttpError } from "./http.ts";
+import { NotebookFiles } from "./notebook-files.ts";
 
 /** Largest notebook a client may PUT. */
 export const MAX_NOTEBOOK_BYTES = 8 * 1024 * 1024;

@@ -1,7 +1,7 @@
 import * as Plot from "@observablehq/plot";
-import { isTable } from "../trace/canonical.ts";
-import { isVaryResult, type VaryResult } from "../trace/result.ts";
-import { summarize } from "../trace/stats.ts";
+import { isTable } from "../base/index.ts";
+import { isVaryResult, type VaryResult } from "../trace/index.ts";
+import { summarize } from "../trace/index.ts";
 
 type Row = Record<string, unknown>;
 

@@ -1,5 +1,5 @@
-import { compare as compareRows, compareResults, leaderboard as rank, type Comparison, type CompareOptions, type CompareResultsOptions, type LeaderboardEntry, type LeaderboardOptions } from "../trace/index.ts";
-import { isVaryResult, type VaryResult } from "../trace/result.ts";
+import { compare as compareRows, compareResults, leaderboard as rank, type Comparison, type CompareOptions, type CompareResultsOptions, type LeaderboardEntry, type LeaderboardOptions } from "../eval/index.ts";
+import { isVaryResult, type VaryResult } from "../trace/index.ts";
 
 const COMPARE = Symbol.for("weft.compare");
 const LEADERBOARD = Symbol.for("weft.leaderboard");

@@ -1,9 +1,10 @@
 import { createLlm, type ProviderConfig } from "../llm/index.ts";
 import type { RuntimePlatform } from "../runtime/index.ts";
 import { cellCache, type KvStore } from "../store/index.ts";
-import { ObjectStore } from "../trace/object-store.ts";
-import { CallCache, createScorers, createTracing, type ActiveCall, type ContextCarrier } from "../trace/index.ts";
-import { notebookBuiltins } from "../trace/notebook-builtins.ts";
+import { ObjectStore } from "../trace/index.ts";
+import { CallCache, createTracing, type ActiveCall, type ContextCarrier } from "../trace/index.ts";
+import { createScorers } from "../eval/index.ts";
+import { notebookBuiltins } from "../eval/index.ts";
 import { inputValues } from "./input.ts";
 import { standardLibrary } from "./library.ts";
 

@@ -1,9 +1,10 @@
 // The storage contract every backend (IndexedDB, LMDB, memory) implements. The store sits
-// below the trace and runtime layers, so it declares its own JSON type; it is the same
-// type as the trace layer's `Json`, and tests check that the two stay interchangeable.
+// below the trace and runtime layers; its JSON type is the bottom layer's `Json`.
+
+import { type Json } from "../base/index.ts";
 
 /** A JSON value: the only kind of value a store holds. */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type { Json };
 
 /** The object stores Weft knows: cell values now; calls, objects and the call cache next. */
 export const STORE_NAMES = ["cells", "calls", "objects", "callcache"] as const;

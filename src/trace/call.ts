@@ -1,4 +1,4 @@
-import type { Json } from "./canonical.ts";
+import { type Json } from "../base/index.ts";
 
 /** Token usage of one model within a call. */
 export interface ModelUsage {

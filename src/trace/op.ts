@@ -1,7 +1,7 @@
-import { canonicalJson, NotDataError, toCanonical, type Json } from "./canonical.ts";
+import { canonicalJson, NotDataError, toCanonical, type Json } from "../base/index.ts";
 import { addUsage, type Call, type CallError, type ModelUsage } from "./call.ts";
 import type { ContextCarrier } from "./context.ts";
-import { sha256Hex } from "./digest.ts";
+import { sha256Hex } from "../base/index.ts";
 
 /** A call in progress: what nested calls and LLM clients add their usage and attributes to. */
 export class ActiveCall {

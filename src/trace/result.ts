@@ -1,10 +1,10 @@
 import * as aq from "arquero";
-import type { Json } from "./canonical.ts";
+import { type Json } from "../base/index.ts";
 import { callRef, totalTokens, type Call, type CallRef } from "./call.ts";
 import type { buildLeaves, LeafSpec } from "./leaves.ts";
 import { summarize, type Summary } from "./stats.ts";
 import { defaultSummary, perRow } from "./summary.ts";
-import { sha256Hex } from "./digest.ts";
+import { sha256Hex } from "../base/index.ts";
 
 /** A scorer's result on one leaf. */
 export interface ScoreResult {

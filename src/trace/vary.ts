@@ -1,11 +1,11 @@
 import pLimit from "p-limit";
-import { fromCanonical, NotDataError, toCanonical } from "./canonical.ts";
+import { fromCanonical, NotDataError, toCanonical } from "../base/index.ts";
 import { totalTokens, type Call } from "./call.ts";
 import type { CallCache } from "./call-cache.ts";
 import { buildLeaves, callKey, type LeafSpec, type Named, type VarySpec } from "./leaves.ts";
 import { ActiveCall, type Op } from "./op.ts";
 import { VaryResult, type LeafResult, type Plan, type PlanGroup, type Progress, type ScoreResult } from "./result.ts";
-import { backoffMs, DEFAULT_RETRY, isRetryable, sleep as defaultSleep, type RetryPolicy } from "./retry.ts";
+import { backoffMs, DEFAULT_RETRY, isRetryable, sleep as defaultSleep, type RetryPolicy } from "../base/index.ts";
 
 /** What the engine needs besides the spec: the call cache and, for tests, time and randomness. */
 export interface VaryEnv {

@@ -5,9 +5,9 @@ import type { HttpNotebookApi } from "./api.ts";
 import { NotebookSession } from "./session.ts";
 import "./notebook-view.ts";
 import "./drill-panel.ts";
-import { DRILL_EVENT, type DrillDetail } from "../stdlib/charts.ts";
+import { DRILL_EVENT, type DrillDetail } from "../stdlib/index.ts";
 import type { WeftDrillPanel } from "./drill-panel.ts";
-import type { Call } from "../trace/index.ts";
+import { type Call } from "../trace/index.ts";
 
 /** The editor shell: the notebook list and the open notebook (named by `?nb=` in the URL). */
 export class WeftApp extends LitElement {

@@ -1,11 +1,11 @@
 import { Inspector } from "@observablehq/inspector";
 import type { CellState } from "../runtime/index.ts";
-import { isTable } from "../trace/canonical.ts";
-import { isVaryResult } from "../trace/result.ts";
-import { isOp } from "../trace/op.ts";
+import { isTable } from "../base/index.ts";
+import { isVaryResult } from "../trace/index.ts";
+import { isOp } from "../trace/index.ts";
 import { renderTable } from "./table-view.ts";
 import { WeftVaryView } from "./vary-view.ts";
-import { isCompareValue, isLeaderboardValue } from "../stdlib/evals.ts";
+import { isCompareValue, isLeaderboardValue } from "../stdlib/index.ts";
 import type { WeftCompareView } from "./compare-view.ts";
 import type { WeftLeaderboardView } from "./leaderboard-view.ts";
 import "./leaderboard-view.ts";

@@ -1,6 +1,6 @@
 import { LitElement, html, nothing } from "lit";
-import type { CompareFilter } from "../trace/index.ts";
-import type { CompareValue } from "../stdlib/evals.ts";
+import { type CompareFilter } from "../eval/index.ts";
+import type { CompareValue } from "../stdlib/index.ts";
 
 /**
  * The compare view: summary deltas with their paired test, the rows that improved and

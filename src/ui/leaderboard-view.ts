@@ -1,5 +1,5 @@
 import { LitElement, html, nothing } from "lit";
-import type { CompareValue, LeaderboardValue } from "../stdlib/evals.ts";
+import type { CompareValue, LeaderboardValue } from "../stdlib/index.ts";
 import "./compare-view.ts";
 
 /** A sortable leaderboard: variants × metrics with their direction; clicking a variant compares it with the leader. */

@@ -1,7 +1,7 @@
 import "weft:inspector.css";
 import "./styles.css";
 import { defaultRegistry } from "../../cells/index.ts";
-import { notebookPlatform } from "../stdlib/platform.ts";
+import { notebookPlatform } from "../stdlib/index.ts";
 import { notebookSettings } from "../notebook/index.ts";
 import { openIdbStore } from "../store/index.ts";
 import { HttpNotebookApi } from "./api.ts";

@@ -1,4 +1,4 @@
-import type { TableLike } from "../trace/canonical.ts";
+import { type TableLike } from "../base/index.ts";
 
 /** Renders the first `limit` rows of an arquero table as an HTML table; cell text is set as text, never parsed as HTML. */
 export function renderTable(table: TableLike, limit = 10): HTMLElement {

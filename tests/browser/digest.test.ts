@@ -1,7 +1,7 @@
 import * as aq from "arquero";
 import { expect, it } from "vitest";
-import { canonicalJson } from "../../src/trace/canonical.ts";
-import { digest } from "../../src/trace/digest.ts";
+import { canonicalJson } from "../../src/base/index.ts";
+import { digest } from "../../src/base/index.ts";
 import fixtures from "../fixtures/digests.json";
 
 // The cross-platform proof: the fixtures were computed in Node (tests/trace/digest.test.ts

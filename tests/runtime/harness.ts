@@ -1,7 +1,7 @@
 import { defaultRegistry } from "../../cells/index.ts";
 import { cellId, compileCell, type CellId } from "../../src/notebook/index.ts";
 import { NotebookRuntime, type CellCache, type RuntimeCell } from "../../src/runtime/index.ts";
-import type { Json } from "../../src/trace/canonical.ts";
+import { type Json } from "../../src/base/index.ts";
 
 const registry = defaultRegistry();
 

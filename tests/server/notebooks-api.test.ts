@@ -3,7 +3,7 @@ import { mkdtemp, readFile, readdir, symlink, writeFile, mkdir } from "node:fs/p
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { NotebookFiles, versionOf } from "../../src/server/notebook-files.ts";
+import { NotebookFiles, versionOf } from "../../src/server/index.ts";
 import { notebooksApi } from "../../src/server/notebooks-api.ts";
 
 let server: Server;

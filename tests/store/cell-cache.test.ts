@@ -1,6 +1,6 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type { CellCache as RuntimeCellCache } from "../../src/runtime/index.ts";
-import type { Json as TraceJson } from "../../src/trace/canonical.ts";
+import { type Json as TraceJson } from "../../src/base/index.ts";
 import { cellCache, memoryDisk, openMemoryStore, type CellCache, type Json } from "../../src/store/index.ts";
 
 describe("cellCache", () => {

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { openMemoryStore, type Json, type KvStore } from "../../src/store/index.ts";
 import { openLmdbStore } from "../../src/store/node.ts";
-import type { Call } from "../../src/trace/call.ts";
-import { CallCache } from "../../src/trace/call-cache.ts";
+import { type Call } from "../../src/trace/index.ts";
+import { CallCache } from "../../src/trace/index.ts";
 import { tracing } from "./harness.ts";
 
 const V = "v".repeat(64);

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import * as aq from "arquero";
 import { describe, expect, it } from "vitest";
-import { canonicalJson, fromCanonical, isData, NotDataError, toCanonical } from "../../src/trace/canonical.ts";
-import { digest, sha256Hex } from "../../src/trace/digest.ts";
+import { canonicalJson, fromCanonical, isData, NotDataError, toCanonical } from "../../src/base/index.ts";
+import { digest, sha256Hex } from "../../src/base/index.ts";
 import fixtures from "../fixtures/digests.json";
 
 const evaluate = (expr: string): unknown => new Function("aq", `return (${expr});`)(aq);

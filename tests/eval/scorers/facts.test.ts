@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { Vary } from "../../../src/trace/index.ts";
-import { createScorers } from "../../../src/trace/scorers/index.ts";
-import { callCache, tracing } from "../harness.ts";
+import { createScorers } from "../../../src/eval/index.ts";
+import { callCache, tracing } from "../../trace/harness.ts";
 
 describe("latency and cost", () => {
   test("they compare the call facts the engine adds with their thresholds", async () => {

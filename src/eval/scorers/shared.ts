@@ -1,6 +1,6 @@
 import type { ChatRequest, ChatResult, EmbedRequest } from "../../llm/index.ts";
-import type { Json } from "../canonical.ts";
-import type { createOp, Estimate, Op, OpOptions } from "../op.ts";
+import { type Json } from "../../base/index.ts";
+import { type createOp, type Estimate, type Op, type OpOptions } from "../../trace/index.ts";
 
 /** The `op(name, fn, options)` factory scorers are made with. */
 export type OpFactory = ReturnType<typeof createOp>;

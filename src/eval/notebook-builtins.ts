@@ -1,15 +1,6 @@
-import type { CallCache } from "./call-cache.ts";
-import type { OpOptions, TracePlatform } from "./op.ts";
-import { createOp } from "./op.ts";
-import type { VarySpec } from "./leaves.ts";
-import type { VaryResult } from "./result.ts";
-import { Vary } from "./vary.ts";
+import { digest, isTable, NotDataError, toCanonical } from "../base/index.ts";
+import { createOp, named, Vary, isRowSource, type CallCache, type ObjectStore, type OpOptions, type TracePlatform, type VaryResult, type VarySpec } from "../trace/index.ts";
 import { dataset, isDataset, parseDataset, requireColumns } from "./dataset.ts";
-import { named } from "./leaves.ts";
-import { digest } from "./digest.ts";
-import { isTable, NotDataError } from "./canonical.ts";
-import type { ObjectStore } from "./object-store.ts";
-import { toCanonical } from "./canonical.ts";
 
 /** What a per-cell builtin knows about its cell run (the runtime's CellRun). */
 export interface CellRunInfo {
@@ -101,7 +92,7 @@ function track(running: Set<Promise<unknown>>): () => void {
 function runKey(spec: VarySpec): string | null {
   const ops = (v: VarySpec["ops"] | VarySpec["scorers"]) => named("ops", v).map((n) => [n.label, n.op.version]);
   try {
-    const data = isDataset(spec.data) ? spec.data.version : digest(isTable(spec.data) ? spec.data.objects() : spec.data);
+    const data = isRowSource(spec.data) ? spec.data.version : digest(isTable(spec.data) ? spec.data.objects() : spec.data);
     return digest(["vary-run", ops(spec.ops), ops(spec.scorers), data, spec.params ?? null, spec.trials ?? 1, spec.budget ?? null, spec.concurrency ?? null, spec.retries ?? null]);
   } catch (error) {
     if (error instanceof NotDataError) return null; // data that is not plain data: no reuse

@@ -1,5 +1,5 @@
 import Ajv from "ajv";
-import { toCanonical, type Json } from "../canonical.ts";
+import { toCanonical, type Json } from "../../base/index.ts";
 import { makeScorer, readOutput, type Scorer, type ScorerContext } from "./shared.ts";
 
 /** `valid_json`: whether a string output parses as JSON; any other output, whether it is a JSON value (finite numbers, plain objects, arrays). */

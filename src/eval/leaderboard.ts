@@ -1,15 +1,15 @@
-import { summarize, type Summary } from "./stats.ts";
+import { summarize, type Summary } from "../trace/index.ts";
 
 /** Which way a metric is better: "max" (higher wins, e.g. a score) or "min" (lower wins, e.g. latency or cost). */
 export type Direction = "max" | "min";
 
 /** Anything with arquero's `objects()`, such as `VaryResult.table()`. */
-export interface RowSource {
+export interface TableSource {
   objects(): object[];
 }
 
 /** Result rows: an arquero table or an array of row objects. */
-export type EvalRows = RowSource | readonly Readonly<Record<string, unknown>>[];
+export type EvalRows = TableSource | readonly Readonly<Record<string, unknown>>[];
 
 /** Options for `leaderboard`. */
 export interface LeaderboardOptions {

@@ -1,7 +1,7 @@
 import * as aq from "arquero";
 import { describe, expect, test } from "vitest";
-import { compare, compareResults, type Comparison } from "../../src/trace/compare.ts";
-import { wordDiff } from "../../src/trace/word-diff.ts";
+import { compare, compareResults, type Comparison } from "../../src/eval/index.ts";
+import { wordDiff } from "../../src/eval/index.ts";
 
 type Leaf = [op: string, row: number, trial: number, correct: boolean, sim: number, output: string];
 

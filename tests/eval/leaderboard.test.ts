@@ -1,6 +1,6 @@
 import * as aq from "arquero";
 import { describe, expect, test } from "vitest";
-import { leaderboard, type LeaderboardEntry } from "../../src/trace/leaderboard.ts";
+import { leaderboard, type LeaderboardEntry } from "../../src/eval/index.ts";
 
 const r4 = (x: number) => (Number.isFinite(x) ? Math.round(x * 1e4) / 1e4 : x);
 

@@ -1,10 +1,10 @@
 import { describe, expect, test } from "vitest";
 import { openMemoryStore } from "../../src/store/index.ts";
 import { CallCache, createTracing, isVaryResult, type VaryResult } from "../../src/trace/index.ts";
-import { notebookBuiltins } from "../../src/trace/notebook-builtins.ts";
+import { notebookBuiltins } from "../../src/eval/index.ts";
 import { NotebookRuntime, type RuntimeCell } from "../../src/runtime/index.ts";
 import { js } from "../runtime/harness.ts";
-import { asyncCarrier } from "./harness.ts";
+import { asyncCarrier } from "../trace/harness.ts";
 
 async function notebook(options: { autoApprove?: boolean; budget?: number } = {}) {
   const tracing = createTracing({ context: asyncCarrier() });

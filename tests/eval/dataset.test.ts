@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import * as aq from "arquero";
-import { dataset, parseDataset, parseJsonl, requireColumns } from "../../src/trace/index.ts";
+import { dataset, parseDataset, parseJsonl, requireColumns } from "../../src/eval/index.ts";
 
 describe("datasets", () => {
   test("adding rows makes a new version and keeps the digests of unchanged rows", () => {

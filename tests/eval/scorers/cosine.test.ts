@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { cosineSimilarity, createScorers, hashingEmbedding, type ScorerLlm } from "../../../src/trace/scorers/index.ts";
-import { tracing } from "../harness.ts";
+import { cosineSimilarity, createScorers, hashingEmbedding, type ScorerLlm } from "../../../src/eval/index.ts";
+import { tracing } from "../../trace/harness.ts";
 
 /** An llm whose embeddings are looked up in a table, recording each request. */
 function fakeEmbedder(table: Record<string, number[]>) {

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "vitest";
 import type { ChatRequest } from "../../../src/llm/index.ts";
 import { Vary } from "../../../src/trace/index.ts";
-import { createScorers, parseJudgeAnswer, type ScorerLlm } from "../../../src/trace/scorers/index.ts";
-import { callCache, tracing } from "../harness.ts";
+import { createScorers, parseJudgeAnswer, type ScorerLlm } from "../../../src/eval/index.ts";
+import { callCache, tracing } from "../../trace/harness.ts";
 
 /** An llm that answers every chat with the next canned text and records the requests. */
 function fakeLlm(...answers: string[]) {

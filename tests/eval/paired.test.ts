@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { pairedTest } from "../../src/trace/paired.ts";
+import { pairedTest } from "../../src/eval/index.ts";
 
 /** Rounds every finite number to 4 decimals so floating-point noise does not matter. */
 const round = (value: object) => Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === "number" && Number.isFinite(v) ? Math.round(v * 1e4) / 1e4 : v]));

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { createScorers } from "../../../src/trace/scorers/index.ts";
-import { tracing } from "../harness.ts";
+import { createScorers } from "../../../src/eval/index.ts";
+import { tracing } from "../../trace/harness.ts";
 
 const scorers = () => createScorers({ op: tracing().op });
 

@@ -1,12 +1,11 @@
 import * as aq from "arquero";
-import { isTable, toCanonical, type TableLike } from "./canonical.ts";
-import { canonicalJson } from "./canonical.ts";
-import { sha256Hex } from "./digest.ts";
+import { canonicalJson, isTable, sha256Hex, toCanonical, type TableLike } from "../base/index.ts";
+import { ROW_SOURCE_BRAND, type RowSource } from "../trace/index.ts";
 
 const DATASET = Symbol.for("weft.dataset");
 
 /** A versioned, content-addressed set of rows: each row has its own digest, the version digests them all. */
-export interface Dataset {
+export interface Dataset extends RowSource {
   readonly [DATASET]: true;
   readonly name: string;
   /** Digest of the row digests, in order: any change to any row is a new version. */
@@ -39,6 +38,7 @@ export function dataset(name: string, source: readonly Record<string, unknown>[]
   const version = sha256Hex(canonicalJson(["dataset", digests]));
   const ds: Dataset = {
     [DATASET]: true,
+    [ROW_SOURCE_BRAND]: true,
     name,
     version,
     rows,

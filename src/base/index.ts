@@ -1,0 +1,8 @@
+/**
+ * The bottom layer: plain values and the rules every other layer shares. Canonical JSON and
+ * digests (equal content, equal digest, in every host), and the one retry policy. Pure: it
+ * imports no DOM, no Node API and no other folder of Weft.
+ */
+export { toCanonical, fromCanonical, canonicalJson, isData, isTable, NotDataError, type Json, type TableLike } from "./canonical.ts";
+export { digest, sha256Hex, type Digest } from "./digest.ts";
+export { isRetryable, backoffMs, sleep, DEFAULT_RETRY, type RetryPolicy } from "./retry.ts";

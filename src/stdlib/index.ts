@@ -1,0 +1,10 @@
+/**
+ * The composition root: the notebook standard library (Plot, Inputs, arquero, md, charts,
+ * compare, leaderboard) and the platform each host (editor, `weft run`, reports) assembles
+ * from the layers below. Hosts import this folder; the layers below never do.
+ */
+export { notebookPlatform, type HostOptions } from "./platform.ts";
+export { standardLibrary } from "./library.ts";
+export { createCharts, DRILL_EVENT, type DrillDetail, type ChartOptions } from "./charts.ts";
+export { compare, leaderboard, isCompareValue, isLeaderboardValue, type CompareValue, type LeaderboardValue } from "./evals.ts";
+export { inputValues } from "./input.ts";
