@@ -6,3 +6,4 @@
 export { toCanonical, fromCanonical, canonicalJson, isData, isTable, NotDataError, type Json, type TableLike } from "./canonical.ts";
 export { digest, sha256Hex, type Digest } from "./digest.ts";
 export { isRetryable, backoffMs, sleep, DEFAULT_RETRY, type RetryPolicy } from "./retry.ts";
+export { callRef, totalTokens, addUsage, type Call, type CallError, type CallRef, type ModelUsage } from "./call.ts";

@@ -5,3 +5,5 @@ export type { Json, StoreName, Entry, KvStore, Migration, MigrationTx, Schema } 
 export { openIdbStore, type IdbStoreOptions } from "./idb.ts";
 export { openMemoryStore, memoryDisk, type MemoryDisk, type MemoryStoreOptions } from "./memory.ts";
 export { cellCache, type CellCache } from "./cell-cache.ts";
+export { FilterError } from "./trace-store.ts";
+export type { TraceStore, CallPatch, CallFilter, CallQuery, CallStatus, Expr, Operand, OrderKey, StatsSpec, StatsRow, Aggregate, Measure, GroupKey, WriteResult } from "./trace-store.ts";

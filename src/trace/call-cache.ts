@@ -1,5 +1,5 @@
-import type { Entry, Json, KvStore } from "../store/kv.ts";
-import type { Call, CallError, ModelUsage } from "./call.ts";
+import type { Entry, Json, KvStore } from "../store/index.ts";
+import type { Call, CallError, ModelUsage } from "../base/index.ts";
 
 // Calls are stored in chunks, not one record per call: one manifest per op version listing
 // its chunks, and one record per chunk holding many calls. Looking up any number of keys

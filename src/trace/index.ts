@@ -2,7 +2,6 @@
  * The engine: ops, calls, the call cache, vary and its results. Pure: the platform is passed
  * in. Evaluation (datasets, scorers, compare, leaderboard) sits above it in `src/eval`.
  */
-export { callRef, totalTokens, addUsage, type Call, type CallError, type CallRef, type ModelUsage } from "./call.ts";
 export { syncCarrier, type ContextCarrier } from "./context.ts";
 export { createOp, isOp, opVersion, recordable, ActiveCall, type Op, type OpOptions, type Estimate, type TracePlatform, type InvokeOptions } from "./op.ts";
 export { CallLog, createTracing } from "./tracer.ts";

@@ -1,4 +1,4 @@
-import type { Json, KvStore } from "../store/kv.ts";
+import type { Json, KvStore } from "../store/index.ts";
 
 /**
  * Content-addressed objects next to the calls: op sources by version and datasets by

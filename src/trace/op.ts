@@ -1,5 +1,5 @@
 import { canonicalJson, NotDataError, toCanonical, type Json } from "../base/index.ts";
-import { addUsage, type Call, type CallError, type ModelUsage } from "./call.ts";
+import { addUsage, type Call, type CallError, type ModelUsage } from "../base/index.ts";
 import type { ContextCarrier } from "./context.ts";
 import { sha256Hex } from "../base/index.ts";
 

@@ -1,6 +1,6 @@
 import * as aq from "arquero";
 import { type Json } from "../base/index.ts";
-import { callRef, totalTokens, type Call, type CallRef } from "./call.ts";
+import { callRef, totalTokens, type Call, type CallRef } from "../base/index.ts";
 import type { buildLeaves, LeafSpec } from "./leaves.ts";
 import { summarize, type Summary } from "./stats.ts";
 import { defaultSummary, perRow } from "./summary.ts";

@@ -1,4 +1,4 @@
-import type { Call } from "./call.ts";
+import type { Call } from "../base/index.ts";
 import { syncCarrier, type ContextCarrier } from "./context.ts";
 import { createOp, type ActiveCall, type TracePlatform } from "./op.ts";
 

@@ -1,6 +1,6 @@
 import pLimit from "p-limit";
 import { fromCanonical, NotDataError, toCanonical } from "../base/index.ts";
-import { totalTokens, type Call } from "./call.ts";
+import { totalTokens, type Call } from "../base/index.ts";
 import type { CallCache } from "./call-cache.ts";
 import { buildLeaves, callKey, type LeafSpec, type Named, type VarySpec } from "./leaves.ts";
 import { ActiveCall, type Op } from "./op.ts";

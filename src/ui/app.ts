@@ -7,7 +7,7 @@ import "./notebook-view.ts";
 import "./drill-panel.ts";
 import { DRILL_EVENT, type DrillDetail } from "../stdlib/index.ts";
 import type { WeftDrillPanel } from "./drill-panel.ts";
-import { type Call } from "../trace/index.ts";
+import { type Call } from "../base/index.ts";
 
 /** The editor shell: the notebook list and the open notebook (named by `?nb=` in the URL). */
 export class WeftApp extends LitElement {

@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type TemplateResult } from "lit";
 import type { DrillDetail } from "../stdlib/index.ts";
-import { type Call } from "../trace/index.ts";
+import { type Call } from "../base/index.ts";
 
 /**
  * The drill-down side panel: the calls behind a clicked mark or brushed region, each with

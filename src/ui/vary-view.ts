@@ -1,5 +1,6 @@
 import { LitElement, html, nothing, type TemplateResult } from "lit";
-import { type Call, type TreeNode, type VaryResult } from "../trace/index.ts";
+import { type Call } from "../base/index.ts";
+import { type TreeNode, type VaryResult } from "../trace/index.ts";
 
 /**
  * A vary's output: its plan (cached and missing calls per op, estimated cost against the

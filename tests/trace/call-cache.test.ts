@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { openMemoryStore, type Json, type KvStore } from "../../src/store/index.ts";
 import { openLmdbStore } from "../../src/store/node.ts";
-import { type Call } from "../../src/trace/index.ts";
+import { type Call } from "../../src/base/index.ts";
 import { CallCache } from "../../src/trace/index.ts";
 import { tracing } from "./harness.ts";
 

@@ -1,4 +1,4 @@
-import { type Json } from "../base/index.ts";
+import { type Json } from "./canonical.ts";
 
 /** Token usage of one model within a call. */
 export interface ModelUsage {
