@@ -1,0 +1,46 @@
+import type { CallsBackend } from "../prod/index.ts";
+import { httpCallsBackend } from "../prod/index.ts";
+import type { CallsOptions } from "./calls.ts";
+import { DEFAULT_TRACE_STORE, openTraceStoreOption } from "./trace-store.ts";
+
+/** Runs `weft collect` until SIGTERM or SIGINT, then finishes the batches in flight, closes the store and exits. */
+export async function collect(options: { port: number; host: string; store: string | undefined; token: string | undefined; maxBodyBytes: number }): Promise<void> {
+  const [{ startCollectServer }, { DEFAULT_PRICES }] = await Promise.all([import("../server/collect-server.ts"), import("../llm/index.ts")]);
+  const store = await openTraceStoreOption(options.store);
+  let server;
+  try {
+    server = await startCollectServer({ store, host: options.host, port: options.port, token: options.token ?? null, maxBodyBytes: options.maxBodyBytes, prices: DEFAULT_PRICES });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  console.log(`weft: collecting on ${server.url} into ${store.location}`);
+  console.log(`weft:   OTLP/HTTP ${server.url}/v1/traces and /v1/logs · Weave WF_TRACE_SERVER_URL=${server.url}/weave · Weft JSON ${server.url}/api/calls/batch`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      console.log(`weft: ${signal}: finishing the batches in flight`);
+      // Bounded: whatever happens, the process is gone within a few seconds.
+      setTimeout(() => process.exit(1), 8_000).unref();
+      void server.close(5_000).then(resolve, (error: Error) => {
+        console.error(`weft: closing the collector: ${error.message}`);
+        process.exitCode = 1;
+        resolve();
+      });
+    };
+    process.once("SIGTERM", () => stop("SIGTERM"));
+    process.once("SIGINT", () => stop("SIGINT"));
+  });
+  const s = server.collector.stats;
+  console.log(`weft: collector stopped after ${s.batches} batches, ${s.calls} calls (${s.rejected} rejected, ${s.refused} refused requests)`);
+}
+
+/** Runs `fn` with the calls backend the options name: a running collector (`--url`) or the store file (`--store`, the default). */
+export async function withCallsBackend<T>(opts: CallsOptions, fn: (backend: CallsBackend) => Promise<T>): Promise<T> {
+  if (opts.url) return fn(httpCallsBackend(fetch, opts.url, opts.token ?? process.env.WEFT_TOKEN));
+  const store = await openTraceStoreOption(opts.store ?? (process.env.WEFT_TRACE_STORE ? undefined : DEFAULT_TRACE_STORE));
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,13 @@
+/** Renders rows as an aligned text table: a header, a rule, one line per row; numbers right-aligned, cells cut at `maxWidth`. */
+export function textTable(rows: readonly Record<string, unknown>[], columns: readonly string[], maxWidth = 48): string {
+  const cell = (v: unknown): string => {
+    const s = v === null || v === undefined ? "" : v instanceof Date ? v.toISOString() : typeof v === "object" ? JSON.stringify(v) : String(v);
+    const flat = s.replace(/\s+/g, " ");
+    return flat.length > maxWidth ? flat.slice(0, maxWidth - 1) + "…" : flat;
+  };
+  const text = rows.map((r) => columns.map((c) => cell(r[c])));
+  const numeric = columns.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[columns[i]!] === "number" || r[columns[i]!] === null || r[columns[i]!] === undefined));
+  const widths = columns.map((c, i) => Math.max(c.length, ...text.map((t) => t[i]!.length)));
+  const line = (parts: readonly string[]) => parts.map((p, i) => (numeric[i] ? p.padStart(widths[i]!) : p.padEnd(widths[i]!))).join("  ").trimEnd();
+  return [line(columns), widths.map((w) => "─".repeat(w)).join("  "), ...text.map(line)].join("\n");
+}

@@ -1,0 +1,154 @@
+import * as aq from "arquero";
+import { callRef, digest, totalTokens, type Call } from "../base/index.ts";
+import type { CallFilter, CallQuery, OrderKey, StatsRow, StatsSpec } from "../store/index.ts";
+import { ROW_SOURCE_BRAND, type RowSource } from "../trace/index.ts";
+
+/** Where production calls are read from: the store itself (`weft run`) or the collector's HTTP API (the browser). */
+export interface CallsBackend {
+  query(query: CallQuery): Promise<Call[]>;
+  count(filter?: CallFilter): Promise<number>;
+  stats(filter: CallFilter | undefined, spec: StatsSpec): Promise<StatsRow[]>;
+}
+
+/** Options of `calls(...).table()`: which columns, which page, in which order. */
+export interface TableOptions {
+  readonly columns?: readonly string[];
+  readonly limit?: number;
+  readonly offset?: number;
+  readonly orderBy?: readonly OrderKey[] | string;
+}
+
+/** The most calls a vary or evaluate reads from one `calls(...)` value. */
+export const MAX_ROWS = 10_000;
+
+const CALLS = Symbol.for("weft.calls");
+
+/** Whether a value is a lazy `calls(...)` query. */
+export function isCalls(value: unknown): value is Calls {
+  return !!value && typeof value === "object" && (value as Record<symbol, unknown>)[CALLS] === true;
+}
+
+/**
+ * A lazy query over production calls: building one, or narrowing it with `where`,
+ * `children`, `sample` or `limit`, fetches nothing; `count`, `list`, `table`, `stats` and
+ * `rows` ask the store, which does the filtering and the aggregation.
+ */
+export class Calls {
+  readonly [CALLS] = true;
+  constructor(
+    private readonly backend: CallsBackend,
+    readonly filter: CallFilter = {},
+    private readonly page: { readonly limit?: number; readonly sample?: { readonly n: number; readonly seed?: number } } = {},
+  ) {}
+
+  /** The same query narrowed by more conditions (combined with AND; a `where` is added to the existing one). */
+  where(more: CallFilter): Calls {
+    const where = this.filter.where && more.where ? { $and: [unwrap(this.filter.where), unwrap(more.where)] } : (more.where ?? this.filter.where);
+    return new Calls(this.backend, { ...this.filter, ...more, ...(where ? { where } : {}) }, this.page);
+  }
+
+  /** The child calls of these calls (optionally of one op): `calls({op: "predict"}).children({op: "openai.chat"})`. */
+  children(filter: CallFilter = {}): Calls {
+    return new Calls(this.backend, { ...filter, parent: this.filter });
+  }
+
+  /** A seeded random sample of `n` of these calls: the same seed gives the same calls. */
+  sample(n: number, options: { readonly seed?: number } = {}): Calls {
+    return new Calls(this.backend, this.filter, { sample: { n, seed: options.seed ?? 0 } });
+  }
+
+  /** At most `n` of these calls (newest first) when they are read as rows. */
+  limit(n: number): Calls {
+    return new Calls(this.backend, this.filter, { limit: n });
+  }
+
+  /** How many calls match. */
+  count(): Promise<number> {
+    return this.page.sample ? this.list().then((c) => c.length) : this.backend.count(this.filter);
+  }
+
+  /** The calls of a page (newest first unless ordered otherwise), or of the sample. */
+  list(options: Omit<TableOptions, "columns"> = {}): Promise<Call[]> {
+    const orderBy = typeof options.orderBy === "string" ? parseOrder(options.orderBy) : options.orderBy;
+    return this.backend.query({
+      filter: this.filter,
+      ...(this.page.sample ? { sample: this.page.sample } : {}),
+      limit: options.limit ?? this.page.limit ?? 100,
+      ...(options.offset !== undefined ? { offset: options.offset } : {}),
+      ...(orderBy ? { orderBy } : {}),
+    });
+  }
+
+  /** A page as an arquero table, one row per call, with a `call` ref column so charts drill down. */
+  async table(options: TableOptions = {}): Promise<aq.ColumnTable> {
+    const rows = (await this.list(options)).map(callRow);
+    const columns = options.columns ? [...new Set([...options.columns, "call"])] : undefined;
+    const table = aq.from(rows.length ? rows : [emptyRow()]).slice(0, rows.length);
+    return columns ? table.select(columns.filter((c) => table.columnNames().includes(c))) : table;
+  }
+
+  /** Time-bucketed aggregates computed in the store: count, errors, and quantiles or sums of latency, tokens and cost. */
+  async stats(spec: StatsSpec = {}): Promise<aq.ColumnTable> {
+    const rows = await this.backend.stats(this.filter, spec);
+    return aq.from(rows as Record<string, unknown>[]);
+  }
+
+  /** These calls as versioned rows for `vary` and `evaluate` (at most 10,000; use `sample` or `limit`). */
+  async rows(): Promise<RowSource> {
+    const limit = this.page.sample ? this.page.sample.n : (this.page.limit ?? MAX_ROWS);
+    if (limit > MAX_ROWS) throw new Error(`calls(): at most ${MAX_ROWS} calls can be rows of a vary; use .sample(n) or .limit(n)`);
+    if (!this.page.sample && !this.page.limit) {
+      const n = await this.backend.count(this.filter);
+      if (n > MAX_ROWS) throw new Error(`calls(): ${n} calls match, more than the ${MAX_ROWS} a vary reads; narrow the filter or use .sample(n) or .limit(n)`);
+    }
+    const calls = await this.list({ limit });
+    const rows = calls.map(callRow);
+    const digests = rows.map((r) => digest(r));
+    return { [ROW_SOURCE_BRAND]: true, name: "calls", version: digest(["calls", digests]), rows, digests };
+  }
+}
+
+/**
+ * One call as a row: `call` (its ref), `op`, `model`, `inputs`, `output`, `error`,
+ * `status`, `started_at` (a Date), `latency_ms`, `input_tokens`, `output_tokens`,
+ * `tokens`, `cost`, `trace_id`, `parent_id`, and `attributes`.
+ */
+export function callRow(call: Call): Record<string, unknown> {
+  const usage = Object.values(call.usage);
+  const input = usage.reduce((a, u) => a + u.inputTokens, 0);
+  const output = usage.reduce((a, u) => a + u.outputTokens, 0);
+  return {
+    call: callRef(call),
+    op: call.op.split(":")[0],
+    model: Object.keys(call.usage)[0] ?? null,
+    inputs: call.inputs,
+    output: call.output,
+    error: call.error?.message ?? null,
+    status: call.error ? "error" : call.endedAt === null ? "running" : "ok",
+    started_at: new Date(call.startedAt),
+    latency_ms: call.endedAt === null ? null : call.endedAt - call.startedAt,
+    input_tokens: usage.length ? input : null,
+    output_tokens: usage.length ? output : null,
+    tokens: usage.length ? totalTokens(call) : null,
+    cost: call.cost,
+    trace_id: call.traceId,
+    parent_id: call.parentId,
+    attributes: call.attributes,
+  };
+}
+
+function emptyRow(): Record<string, unknown> {
+  return Object.fromEntries(Object.keys(callRow({ id: "", traceId: "", parentId: null, op: "", inputs: null, output: null, error: null, startedAt: 0, endedAt: null, attributes: {}, usage: {}, cost: null })).map((k) => [k, null]));
+}
+
+function unwrap(where: NonNullable<CallFilter["where"]>) {
+  return "$expr" in where ? where.$expr : where;
+}
+
+/** "latency_ms desc, started_at" → order keys. */
+function parseOrder(text: string): OrderKey[] {
+  return text.split(",").map((part) => {
+    const [field = "", dir] = part.trim().split(/\s+/);
+    return { field, direction: dir?.toLowerCase() === "desc" ? "desc" : "asc" };
+  });
+}

@@ -1,0 +1,9 @@
+/**
+ * Production traces, the light part every host (the browser included) may load: `calls()`,
+ * the lazy view of stored calls, and its backends. Ingest (decoding and mapping what tracing
+ * clients send) is `./ingest.ts`, loaded by the servers only. Pure: no DOM, no Node API.
+ */
+/** `calls(filter)`: the lazy view of stored calls, and its backends. */
+export { Calls, isCalls, callRow, MAX_ROWS, type CallsBackend, type TableOptions } from "./calls.ts";
+/** A calls backend over the collector's HTTP API. */
+export { httpCallsBackend } from "./calls-http.ts";
