@@ -101,6 +101,7 @@ function summaryRow(call: Call): Record<string, unknown> {
 /** The text a person would read first: the last message's content, a lone string, or compact JSON. */
 function preview(value: unknown): string {
   if (value === null || value === undefined) return "";
+  if (typeof value === "object" && Object.keys(value).length === 0) return "";
   if (typeof value === "string") return value;
   if (typeof value === "object") {
     const v = value as { messages?: { content?: unknown }[]; content?: unknown };

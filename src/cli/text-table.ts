@@ -1,7 +1,7 @@
 /** Renders rows as an aligned text table: a header, a rule, one line per row; numbers right-aligned, cells cut at `maxWidth`. */
 export function textTable(rows: readonly Record<string, unknown>[], columns: readonly string[], maxWidth = 48): string {
   const cell = (v: unknown): string => {
-    const s = v === null || v === undefined ? "" : v instanceof Date ? v.toISOString() : typeof v === "object" ? JSON.stringify(v) : String(v);
+    const s = v === null || v === undefined ? "" : v instanceof Date ? v.toISOString() : typeof v === "number" && !Number.isInteger(v) ? String(Number(v.toPrecision(4))) : typeof v === "object" ? JSON.stringify(v) : String(v);
     const flat = s.replace(/\s+/g, " ");
     return flat.length > maxWidth ? flat.slice(0, maxWidth - 1) + "…" : flat;
   };

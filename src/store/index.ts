@@ -7,3 +7,8 @@ export { openMemoryStore, memoryDisk, type MemoryDisk, type MemoryStoreOptions }
 export { cellCache, type CellCache } from "./cell-cache.ts";
 export { FilterError } from "./trace-store.ts";
 export type { TraceStore, CallPatch, CallFilter, CallQuery, CallStatus, Expr, Operand, OrderKey, StatsSpec, StatsRow, Aggregate, Measure, GroupKey, WriteResult } from "./trace-store.ts";
+export { validateFilter, validateQuery, validateStats, chooseBucket, DEFAULT_LIMIT, MAX_LIMIT, DEFAULT_METRICS, type NormalizedFilter, type NormalizedQuery, type NormalizedStats, type NormalizedOrder } from "./trace-filter.ts";
+export type { NormalizedExpr, NormalizedOperand } from "./trace-expr.ts";
+export { parseField, COLUMNS, JSON_ROOTS, type FieldRef, type Column } from "./trace-fields.ts";
+export { parseTime, parseDuration } from "./trace-time.ts";
+export { applyPatch, emptyRow, derive, costOfUsage, type TraceRow } from "./trace-merge.ts";

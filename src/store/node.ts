@@ -2,3 +2,5 @@
 // `./index.ts` plus the LMDB store, which the CLI keeps under `.weft/` in the project root.
 export * from "./index.ts";
 export { openLmdbStore, type LmdbStoreOptions } from "./lmdb.ts";
+export { openDuckDbTraceStore, type DuckDbTraceStoreOptions } from "./duckdb-trace-store.ts";
+export { TRACE_SCHEMA_VERSION } from "./duckdb-trace-schema.ts";

@@ -14,5 +14,5 @@ const answerQuestion = weave.op(async function answer_question() {
 const answer = await answerQuestion();
 const failure = await fail(client);
 // Weave sends batches every 200 ms; wait for its queue to drain (bounded).
-await Promise.race([weaveClient.waitForBatchProcessing(), new Promise((r) => setTimeout(r, 15_000))]);
+await Promise.race([weaveClient.waitForBatchProcessing(), new Promise((r) => setTimeout(r, 15_000).unref())]);
 console.log(JSON.stringify({ answer, failure }));
