@@ -1,6 +1,6 @@
 import type { CellKind, CellKindRegistry } from "../src/notebook/index.ts";
 
-/** A mutable registry of cell kinds; later issues add `vary` and `plot` with `register`. */
+/** A registry of cell kinds: `defaultRegistry()` fills it with the built-in kinds, and `register` adds more. */
 export class Registry implements CellKindRegistry {
   private readonly byName = new Map<string, CellKind>();
   constructor(kinds: readonly CellKind[] = []) {

@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEFAULT_PRICES } from "../../src/llm/prices.ts";
+import { DEFAULT_PRICES } from "../../src/base/index.ts";
 import { openDuckDbTraceStore, type CallPatch } from "../../src/store/node.ts";
 
 const arg = (name: string, fallback: string) => {

@@ -64,3 +64,33 @@ export function addUsage(usage: { readonly [model: string]: ModelUsage }, model:
     [model]: { requests: prev.requests + (add.requests ?? 0), inputTokens: prev.inputTokens + (add.inputTokens ?? 0), outputTokens: prev.outputTokens + (add.outputTokens ?? 0), ...(cost !== undefined ? { cost } : {}) },
   };
 }
+
+/** Where the calls behind table rows can be looked up by ref: a vary result, or a page of production calls. */
+export interface CallSource {
+  /** The calls with these refs, in the given order (unknown refs are skipped). */
+  calls(refs: Iterable<string | null | undefined>): Call[];
+  /** Scorer calls made on the call with this ref (none for production calls). */
+  scorerCalls(ref: string): Call[];
+}
+
+const CALL_SOURCE = Symbol.for("weft.callSource");
+
+/** Attaches a call source to a table (or any object) so charts of it can drill down to its calls; returns the same object. */
+export function withCallSource<T extends object>(value: T, source: CallSource): T {
+  Object.defineProperty(value, CALL_SOURCE, { value: source, enumerable: false });
+  return value;
+}
+
+/** The call source attached to a value, if any. */
+export function callSourceOf(value: unknown): CallSource | null {
+  return value && typeof value === "object" ? ((value as Record<symbol, CallSource | undefined>)[CALL_SOURCE] ?? null) : null;
+}
+
+/** A call source over calls held in memory (a fetched page). */
+export function memoryCallSource(calls: readonly Call[]): CallSource {
+  const byId = new Map(calls.map((c) => [c.id, c]));
+  return {
+    calls: (refs) => [...refs].flatMap((r) => (r && byId.has(r) ? [byId.get(r)!] : [])),
+    scorerCalls: () => [],
+  };
+}

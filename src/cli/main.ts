@@ -5,7 +5,13 @@ import { NotebookSyntaxError } from "../notebook/index.ts";
 import { fmtNotebook } from "./fmt.ts";
 
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const program = new Command("weft").description("A reactive notebook for building, evaluating and watching LLM pipelines.");
+const program = new Command("weft")
+  .description("A reactive notebook for building, evaluating and watching LLM pipelines. Add --verbose to any command for stack traces of errors.")
+  // Options belong to the command they follow (`weft calls stats --json` is stats' --json).
+  .enablePositionalOptions();
+// --verbose works after any command: it is taken out before commander parses.
+const verbose = process.argv.includes("--verbose") || !!process.env.WEFT_VERBOSE;
+const argv = process.argv.filter((a) => a !== "--verbose");
 
 program
   .command("serve")
@@ -13,10 +19,12 @@ program
   .argument("[notebook]", "notebook to open, e.g. notebooks/demo.md")
   .option("-p, --port <port>", "port", "5173")
   .option("--notebooks <dir>", "notebooks folder", "notebooks")
-  .action(async (notebook: string | undefined, opts: { port: string; notebooks: string }) => {
+  .option("--stub-llm", "add the local OpenAI-protocol stub as provider \"stub\" (offline, canned answers)")
+  .option("--store <path>", "trace store: a DuckDB file (default .weft/traces.duckdb)")
+  .action(async (notebook: string | undefined, opts: { port: string; notebooks: string; stubLlm?: boolean; store?: string }) => {
     const { serve } = await import("./serve.ts");
     const dir = path.resolve(opts.notebooks);
-    const url = await serve({ root: packageRoot, notebooksDir: dir, port: Number(opts.port) });
+    const url = await serve({ root: packageRoot, notebooksDir: dir, port: Number(opts.port), stubLlm: !!opts.stubLlm, ...(opts.store ? { traceStore: opts.store } : {}) });
     const name = notebook ? path.relative(dir, path.resolve(notebook)).split(path.sep).join("/") : "demo.md";
     console.log(`weft: editor at ${url}?nb=${encodeURIComponent(name)}`);
   });
@@ -31,18 +39,85 @@ program
   .option("--timeout <ms>", "how long to wait for cells to settle", "600000")
   .option("-y, --yes", "run vary plans whose estimate is over the budget")
   .option("--budget <dollars>", "budget of a vary without its own (default: the notebook's weft setting, else 1)")
-  .action(async (file: string, opts: { json?: boolean; cache: boolean; cacheDir: string; timeout: string; yes?: boolean; budget?: string }) => {
+  .option("--store <path>", "trace store calls() reads (default .weft/traces.duckdb)")
+  .action(async (file: string, opts: { json?: boolean; cache: boolean; cacheDir: string; timeout: string; yes?: boolean; budget?: string; store?: string }) => {
     // Loaded here, not at start-up: fmt, import and export need none of the runtime.
-    const [{ formatReport, runNotebook }, { loadProviders }, { openLmdbStore }] = await Promise.all([import("./run.ts"), import("../server/provider-config.ts"), import("../store/node.ts")]);
+    const [{ formatReport, runNotebook }, { loadProviders }, { openLmdbStore }, { lazyStoreBackend }] = await Promise.all([import("./run.ts"), import("../server/provider-config.ts"), import("../store/node.ts"), import("./run-calls.ts")]);
     const store = opts.cache ? await openLmdbStore(path.resolve(opts.cacheDir)) : null;
+    const calls = lazyStoreBackend(opts.store);
     try {
       const providers = await loadProviders(process.env);
-      const report = await runNotebook(file, { store, providers, timeoutMs: Number(opts.timeout), yes: !!opts.yes, ...(opts.budget !== undefined ? { budget: Number(opts.budget) } : {}) });
+      const report = await runNotebook(file, { store, providers, calls, timeoutMs: Number(opts.timeout), yes: !!opts.yes, ...(opts.budget !== undefined ? { budget: Number(opts.budget) } : {}) });
       console.log(opts.json ? JSON.stringify(report, null, 2) : formatReport(report));
       process.exitCode = report.ok ? 0 : 1;
     } finally {
+      await calls.close();
       await store?.close();
     }
+  });
+
+program
+  .command("collect")
+  .description("run the trace collector alone: OTLP/HTTP, W&B Weave's trace server and Weft JSON into the trace store")
+  .option("-p, --port <port>", "port", "4318")
+  .option("--host <host>", "address to bind (anything but loopback needs a token)", "127.0.0.1")
+  .option("--store <path>", "trace store: a DuckDB file", undefined)
+  .option("--token <token>", "token every request must carry (default: $WEFT_TOKEN)")
+  .option("--max-body <bytes>", "largest request body, before and after gzip", String(20 * 1024 * 1024))
+  .action(async (opts: { port: string; host: string; store?: string; token?: string; maxBody: string }) => {
+    const { collect } = await import("./collect.ts");
+    await collect({ port: Number(opts.port), host: opts.host, store: opts.store, token: opts.token ?? process.env.WEFT_TOKEN, maxBodyBytes: Number(opts.maxBody) });
+  });
+
+const callsCommand = program
+  .command("calls")
+  .description("print production calls from the trace store (--store) or a running collector (--url)")
+  // `weft calls stats --url …`: options after "stats" are the subcommand's, not this one's.
+  .enablePositionalOptions();
+const callsOptions = (c: Command) =>
+  c
+    .option("--op <name...>", "op name, or name:version")
+    .option("--since <time>", "from: ISO time, epoch ms, or relative (-1h, -30m, -7d)")
+    .option("--until <time>", "until: ISO time, epoch ms, or relative")
+    .option("--where <json>", "a Weave $expr, e.g. '{\"$gt\": [{\"$getField\": \"latency_ms\"}, 1000]}'")
+    .option("--status <status>", "ok, error or running")
+    .option("--model <model...>", "model name")
+    .option("--text <text>", "text contained in the inputs or the output")
+    .option("--trace <id>", "one trace")
+    .option("--json", "JSON Lines: one object per line")
+    .option("--store <path>", "trace store file (default .weft/traces.duckdb)")
+    .option("--url <url>", "ask a running collector instead, e.g. http://127.0.0.1:4318")
+    .option("--token <token>", "the collector's token (default: $WEFT_TOKEN)");
+callsOptions(callsCommand)
+  .option("--limit <n>", "how many (newest first)", "50")
+  .action(async (opts: import("./calls.ts").CallsOptions) => {
+    const [{ printCalls }, { withCallsBackend }] = await Promise.all([import("./calls.ts"), import("./collect.ts")]);
+    await withCallsBackend(opts, (backend) => printCalls(backend, opts, (line) => console.log(line)));
+  });
+callsOptions(callsCommand.command("stats").description("time-bucketed counts, errors, latency quantiles, tokens and cost, computed in the store"))
+  .option("--bucket <size>", "bucket: 1m, 5m, 1h, 1d or auto", "1h")
+  .option("--by <keys...>", "group by op, model or status")
+  .action(async (opts: import("./calls.ts").CallsOptions & { bucket?: string; by?: string[] }) => {
+    const [{ printStats }, { withCallsBackend }] = await Promise.all([import("./calls.ts"), import("./collect.ts")]);
+    await withCallsBackend(opts, (backend) => printStats(backend, opts, (line) => console.log(line)));
+  });
+
+program
+  .command("demo")
+  .description("demo helpers that work offline")
+  .command("traffic")
+  .description("send seeded support-bot traffic (openai SDK + OpenTelemetry, LLM = the local stub) to a collector")
+  .option("--url <url>", "collector", "http://127.0.0.1:4318")
+  .option("--rate <n>", "requests per second", "5")
+  .option("--duration <s>", "seconds", "60")
+  .option("--seed <n>", "seed", "1")
+  .option("--drift-at <s>", "seconds after the start when a new kind of request begins")
+  .option("--token <token>", "the collector's token (default: $WEFT_TOKEN)")
+  .action(async (opts: { url: string; rate: string; duration: string; seed: string; driftAt?: string; token?: string }) => {
+    const { sendTraffic } = await import("./demo-traffic.ts");
+    const token = opts.token ?? process.env.WEFT_TOKEN;
+    const report = await sendTraffic({ url: opts.url, rate: Number(opts.rate), durationS: Number(opts.duration), seed: Number(opts.seed), ...(token ? { token } : {}), ...(opts.driftAt !== undefined ? { driftAtS: Number(opts.driftAt) } : {}), log: (line) => console.log(line) });
+    console.log(`weft: sent ${report.requests} requests (${report.failed} failed, ${report.skipped} skipped), ${report.llmCalls} LLM calls to the local stub`);
   });
 
 program
@@ -83,9 +158,10 @@ program
   });
 
 try {
-  await program.parseAsync(process.argv);
+  await program.parseAsync(argv);
 } catch (error) {
-  if (error instanceof NotebookSyntaxError) console.error(`weft: ${error.message}`);
+  // Expected failures print their message alone; a stack trace only with --verbose.
+  if (!verbose || error instanceof NotebookSyntaxError) console.error(`weft: ${(error as Error).message ?? error}`);
   else console.error(`weft: ${(error as Error).stack ?? error}`);
   process.exitCode = 2;
 }

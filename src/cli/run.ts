@@ -10,6 +10,7 @@ import { isVaryResult, type VaryResult } from "../trace/index.ts";
 import { type Json } from "../base/index.ts";
 import { asyncCarrier } from "./async-carrier.ts";
 import type { ProviderConfig } from "../llm/index.ts";
+import type { CallsBackend } from "../prod/index.ts";
 import { installServerDom } from "./server-dom.ts";
 import { jsonValue, summarize } from "./summarize.ts";
 
@@ -59,6 +60,8 @@ export interface RunOptions {
   readonly yes?: boolean;
   readonly budget?: number;
   readonly providers?: readonly ProviderConfig[];
+  /** Where `calls()` reads production calls. */
+  readonly calls?: CallsBackend | null;
 }
 
 /** Runs a notebook file in Node with the editor's runtime and standard library; cells that never settle time out as errors. */
@@ -75,6 +78,7 @@ export async function runNotebook(file: string, options: RunOptions = {}): Promi
     autoApprove: !!options.yes,
     defaultBudget: options.budget ?? notebookSettings(notebook).budget ?? 1,
     report: (message) => process.stderr.write(`weft: ${message}\n`),
+    calls: options.calls ?? null,
   });
   const runtime = new NotebookRuntime(host.platform);
   const cells = notebook.cells.filter((c) => registry.get(c.kind));

@@ -1,3 +1,4 @@
+import { groupBy } from "../trace/index.ts";
 import { columnsOf, numeric, rowsOf, scoreColumnsOf, type Direction, type EvalRows } from "./leaderboard.ts";
 import { pairedTest, type PairedTest } from "./paired.ts";
 import { wordDiff, type WordDiffPart } from "./word-diff.ts";
@@ -133,8 +134,8 @@ interface Group {
 /* The shared core: group each side's rows by key, average every metric per group (trials and
    any dimension outside the key together), then test the per-row means pairwise. */
 function comparePaired(fn: string, rowsA: readonly Row[], rowsB: readonly Row[], keys: readonly string[], metrics: Readonly<Record<string, Direction>>, only: CompareFilter, pairing: string): Omit<Comparison, "a" | "b" | "by"> {
-  const groupsA = groupBy(rowsA, keys);
-  const groupsB = groupBy(rowsB, keys);
+  const groupsA = groupsOf(rowsA, keys);
+  const groupsB = groupsOf(rowsB, keys);
   const shared = [...groupsA.keys()].filter((id) => groupsB.has(id));
   if (shared.length === 0) throw new Error(`${fn}: ${pairing} share no rows (paired by ${keys.join(", ")})`);
   const names = Object.keys(metrics);
@@ -182,16 +183,10 @@ function comparePaired(fn: string, rowsA: readonly Row[], rowsB: readonly Row[],
   };
 }
 
-function groupBy(rows: readonly Row[], keys: readonly string[]): Map<string, Group> {
-  const groups = new Map<string, Group>();
-  for (const row of rows) {
-    const values = keys.map((k) => row[k] ?? null);
-    const id = JSON.stringify(values);
-    let g = groups.get(id);
-    if (!g) groups.set(id, (g = { key: keys.length === 1 ? values[0] : values, rows: [] }));
-    g.rows.push(row);
-  }
-  return groups;
+/** Rows grouped by the key columns (a missing value is null); a group's key is the one value, or the array of values. */
+function groupsOf(rows: readonly Row[], keys: readonly string[]): Map<string, Group> {
+  const groups = groupBy(rows, (row) => keys.map((k) => row[k] ?? null));
+  return new Map([...groups].map(([id, g]) => [id, { key: keys.length === 1 ? g.key[0] : g.key, rows: g.rows }]));
 }
 
 /** The first trial's output, error and call (lowest `trial`, else first seen), and each metric's mean over the group. */

@@ -1,4 +1,4 @@
-import { summarize, type Summary } from "../trace/index.ts";
+import { groupRows, summarize, type Summary } from "../trace/index.ts";
 
 /** Which way a metric is better: "max" (higher wins, e.g. a score) or "min" (lower wins, e.g. latency or cost). */
 export type Direction = "max" | "min";
@@ -57,15 +57,8 @@ export function leaderboard(rows: EvalRows, options: LeaderboardOptions = {}): L
   for (const m of sortBy) if (!names.includes(m)) throw new Error(`leaderboard: cannot sort by '${m}': not a metric; metrics are: ${names.join(", ")}`);
   const order = [...sortBy, ...names.filter((m) => !sortBy.includes(m))];
 
-  const groups = new Map<string, { group: Record<string, unknown>; rows: Readonly<Record<string, unknown>>[] }>();
-  for (const row of objects) {
-    const id = JSON.stringify(by.map((b) => row[b] ?? null));
-    let g = groups.get(id);
-    if (!g) groups.set(id, (g = { group: Object.fromEntries(by.map((b) => [b, row[b]])), rows: [] }));
-    g.rows.push(row);
-  }
-  const summaries = [...groups.values()].map((g) => ({
-    group: g.group,
+  const summaries = groupRows(objects, by).map((g) => ({
+    group: Object.fromEntries(by.map((b, i) => [b, g.key[i]])),
     n: g.rows.length,
     stats: Object.fromEntries(names.map((m) => [m, summarize(g.rows.map((r) => r[m]))])),
   }));

@@ -1,6 +1,7 @@
 import { digest, isTable, NotDataError, toCanonical } from "../base/index.ts";
-import { createOp, named, Vary, isRowSource, type CallCache, type ObjectStore, type OpOptions, type TracePlatform, type VaryResult, type VarySpec } from "../trace/index.ts";
+import { createOp, named, Vary, isRowSource, isLazyRows, LAZY_ROWS_KEY, type CallCache, type ObjectStore, type OpOptions, type TracePlatform, type VaryResult, type VarySpec } from "../trace/index.ts";
 import { dataset, isDataset, parseDataset, requireColumns } from "./dataset.ts";
+import { varySnapshots } from "./vary-stream.ts";
 
 /** What a per-cell builtin knows about its cell run (the runtime's CellRun). */
 export interface CellRunInfo {
@@ -100,9 +101,12 @@ function runKey(spec: VarySpec): string | null {
   }
 }
 
+/** Runs a vary for a cell: a recent run of the same calls is reused (a summary-only edit), else a new one. */
 async function* streamVary(spec: VarySpec, signal: AbortSignal, options: NotebookTraceOptions, running: Set<Promise<unknown>>, recent: Map<string, Vary>): AsyncGenerator<VaryResult> {
   const fallback = typeof options.defaultBudget === "function" ? options.defaultBudget() : options.defaultBudget;
-  const full: VarySpec = { ...spec, ...(spec.budget === undefined && fallback !== undefined ? { budget: fallback } : {}) };
+  // Production calls are fetched once, here; the engine then sees versioned rows.
+  const data = isLazyRows(spec.data) ? await spec.data[LAZY_ROWS_KEY]() : spec.data;
+  const full: VarySpec = { ...spec, data, ...(spec.budget === undefined && fallback !== undefined ? { budget: fallback } : {}) };
   const key = options.cache ? runKey(full) : null;
   const previous = key ? recent.get(key) : undefined;
   const vary = previous && !previous.busy ? previous.reuse(full.summary) : new Vary(full, { cache: options.cache });
@@ -112,44 +116,10 @@ async function* streamVary(spec: VarySpec, signal: AbortSignal, options: Noteboo
     if (recent.size > 8) recent.delete(recent.keys().next().value!);
   }
   let release = track(running);
+  // A run waiting for a click is not running: settled() does not wait for it.
+  const waiting = (paused: boolean) => (paused ? release() : (release = track(running)));
   try {
-    const plan = await vary.plan();
-    if (plan.needsApproval && !options.autoApprove) {
-      let approve!: () => void;
-      const approved = new Promise<void>((resolve) => (approve = resolve));
-      // A run waiting for a click is not running: settled() does not wait for it.
-      release();
-      yield vary.result().withPhase("awaiting-approval", approve);
-      await Promise.race([approved, new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }))]);
-      release = track(running);
-    } else if (plan.groups.every((g) => g.missing === 0)) {
-      // Fully cached: one snapshot, the final one, so dependents compute once, not twice.
-      yield (await vary.execute({ signal })).withPhase("done");
-      return;
-    } else {
-      yield vary.result().withPhase("planned");
-    }
-    let latest: VaryResult | null = null;
-    let wake: (() => void) | null = null;
-    // Snapshots are throttled: at most one per `every` ms, plus the final one.
-    const done = vary.execute({ signal, onUpdate: (r) => (latest = r) }).finally(() => wake?.());
-    let finished = false;
-    void done.then(() => (finished = true), () => (finished = true));
-    const every = options.streamEveryMs ?? 100;
-    while (!finished) {
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, every);
-      });
-      wake = null;
-      if (latest && !finished) {
-        const snapshot: VaryResult = latest;
-        latest = null;
-        yield snapshot.withPhase("running");
-      }
-    }
-    const result = await done;
-    yield result.withPhase(signal.aborted ? "cancelled" : "done");
+    yield* varySnapshots(vary, { signal, autoApprove: options.autoApprove, everyMs: options.streamEveryMs, waiting });
   } finally {
     release();
   }

@@ -1,7 +1,7 @@
 import * as aq from "arquero";
-import { callRef, digest, totalTokens, type Call } from "../base/index.ts";
+import { callRef, digest, memoryCallSource, totalTokens, withCallSource, type Call } from "../base/index.ts";
 import type { CallFilter, CallQuery, OrderKey, StatsRow, StatsSpec } from "../store/index.ts";
-import { ROW_SOURCE_BRAND, type RowSource } from "../trace/index.ts";
+import { LAZY_ROWS_KEY, ROW_SOURCE_BRAND, type RowSource } from "../trace/index.ts";
 
 /** Where production calls are read from: the store itself (`weft run`) or the collector's HTTP API (the browser). */
 export interface CallsBackend {
@@ -35,6 +35,8 @@ export function isCalls(value: unknown): value is Calls {
  */
 export class Calls {
   readonly [CALLS] = true;
+  /** What `vary` and `evaluate` call to fetch these calls as rows (the engine's lazy-rows protocol). */
+  readonly [LAZY_ROWS_KEY] = (): Promise<RowSource> => this.rows();
   constructor(
     private readonly backend: CallsBackend,
     readonly filter: CallFilter = {},
@@ -79,12 +81,16 @@ export class Calls {
     });
   }
 
-  /** A page as an arquero table, one row per call, with a `call` ref column so charts drill down. */
+  /**
+   * A page as an arquero table, one row per call (`row` is its place in the page), with a
+   * `call` ref column; charts of the table drill down to these calls.
+   */
   async table(options: TableOptions = {}): Promise<aq.ColumnTable> {
-    const rows = (await this.list(options)).map(callRow);
-    const columns = options.columns ? [...new Set([...options.columns, "call"])] : undefined;
-    const table = aq.from(rows.length ? rows : [emptyRow()]).slice(0, rows.length);
-    return columns ? table.select(columns.filter((c) => table.columnNames().includes(c))) : table;
+    const calls = await this.list(options);
+    const rows = calls.map((c, i) => ({ row: i, ...callRow(c) }));
+    const all = aq.from(rows.length ? rows : [{ row: null, ...emptyRow() }]).slice(0, rows.length);
+    const table = options.columns ? all.select([...new Set([...options.columns, "call"])].filter((c) => all.columnNames().includes(c))) : all;
+    return withCallSource(table, memoryCallSource(calls));
   }
 
   /** Time-bucketed aggregates computed in the store: count, errors, and quantiles or sums of latency, tokens and cost. */

@@ -47,7 +47,7 @@ export function isCacheable(value: unknown): boolean {
 
 /** Names whose use makes a cell non-deterministic or effectful, so it is never cached. */
 export const VOLATILE_INPUTS: ReadonlySet<string> = new Set([
-  "display", "view", "invalidation", "visibility", "signal", "now", "llm", "width", "fetch", "crypto", "performance", "WebSocket", "XMLHttpRequest", "localStorage", "sessionStorage", "indexedDB",
+  "display", "view", "invalidation", "visibility", "signal", "now", "llm", "calls", "width", "fetch", "crypto", "performance", "WebSocket", "XMLHttpRequest", "localStorage", "sessionStorage", "indexedDB",
 ]);
 
 /** Source patterns of time and randomness that keep a cell out of the cache. */

@@ -3,6 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import type { ProviderConfig } from "../llm/index.ts";
 
+/** The models the local stub answers (`weft serve --stub-llm`); priced at $0 in prices.json. */
+export const STUB_MODELS = ["stub-mini", "stub-large"] as const;
+
 /** Where the user's provider file lives unless WEFT_PROVIDERS_FILE says otherwise: outside any repository. */
 export function defaultProvidersFile(env: NodeJS.ProcessEnv = process.env): string {
   return env.WEFT_PROVIDERS_FILE ?? path.join(env.XDG_CONFIG_HOME ?? path.join(os.homedir(), ".config"), "weft", "providers.json");
@@ -16,6 +19,10 @@ export function defaultProvidersFile(env: NodeJS.ProcessEnv = process.env): stri
  */
 export async function loadProviders(env: NodeJS.ProcessEnv = process.env, file = defaultProvidersFile(env)): Promise<ProviderConfig[]> {
   const providers: ProviderConfig[] = [];
+  if (env.WEFT_STUB_LLM_URL) {
+    // `weft serve --stub-llm`: the local OpenAI-protocol stub, free and offline (not a model).
+    providers.push({ name: "stub", baseURL: `${env.WEFT_STUB_LLM_URL.replace(/\/+$/, "")}/v1`, apiKey: "stub", models: [...STUB_MODELS], defaultModel: STUB_MODELS[0] });
+  }
   if (env.OPENAI_API_KEY || env.OPENAI_BASE_URL) {
     const models = env.OPENAI_MODELS?.split(",").map((m) => m.trim()).filter(Boolean);
     providers.push({

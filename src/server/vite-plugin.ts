@@ -5,14 +5,19 @@ import { notebooksApi } from "./notebooks-api.ts";
 import { readFile } from "node:fs/promises";
 import type { ProviderConfig } from "../llm/index.ts";
 import { llmProxy } from "./llm-proxy.ts";
+import type { serveCollector } from "./serve-collector.ts";
 
-/** The Weft dev-server plugin: the notebook files API, the LLM proxy, and a push when a notebook changes on disk. */
-export function weftServer(options: { notebooksDir: string; providers: () => Promise<ProviderConfig[]> }): Plugin {
+/** The Weft dev-server plugin: the notebook files API, the LLM proxy, the trace collector, and a push when a notebook changes on disk. */
+export function weftServer(options: { notebooksDir: string; providers: () => Promise<ProviderConfig[]>; collector?: ReturnType<typeof serveCollector> }): Plugin {
   const files = new NotebookFiles(options.notebooksDir);
   return {
     name: "weft-server",
     configureServer(server) {
       server.middlewares.use(notebooksApi(files));
+      if (options.collector) {
+        server.middlewares.use(options.collector.middleware);
+        server.httpServer?.once("close", () => void options.collector?.close());
+      }
       // Providers are read once, at start; the proxy answers 503 until they are known.
       let proxy: ReturnType<typeof llmProxy> | null = null;
       const ready = options.providers().then(

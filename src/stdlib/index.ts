@@ -5,6 +5,6 @@
  */
 export { notebookPlatform, type HostOptions } from "./platform.ts";
 export { standardLibrary } from "./library.ts";
-export { createCharts, DRILL_EVENT, type DrillDetail, type ChartOptions } from "./charts.ts";
+export { createCharts, DRILL_EVENT, dispatchDrill, type DrillDetail, type ChartOptions, type MeansOptions, type ScatterOptions, type DistributionOptions, type LinesOptions } from "./charts/index.ts";
 export { compare, leaderboard, isCompareValue, isLeaderboardValue, type CompareValue, type LeaderboardValue } from "./evals.ts";
 export { inputValues } from "./input.ts";

@@ -3,7 +3,7 @@ import * as Inputs from "@observablehq/inputs";
 import * as aq from "arquero";
 import { html, svg } from "htl";
 import { createMd } from "./md.ts";
-import { createCharts } from "./charts.ts";
+import { createCharts } from "./charts/index.ts";
 import { compare, leaderboard } from "./evals.ts";
 
 /**

@@ -5,6 +5,8 @@ import { ObjectStore } from "../trace/index.ts";
 import { CallCache, createTracing, type ActiveCall, type ContextCarrier } from "../trace/index.ts";
 import { createScorers } from "../eval/index.ts";
 import { notebookBuiltins } from "../eval/index.ts";
+import { Calls, type CallsBackend } from "../prod/index.ts";
+import type { CallFilter } from "../store/index.ts";
 import { inputValues } from "./input.ts";
 import { standardLibrary } from "./library.ts";
 
@@ -20,6 +22,17 @@ export interface HostOptions {
   readonly providers?: readonly ProviderConfig[];
   /** Reads a data file next to the notebook, for `dataset.load`. */
   readonly readText?: (path: string) => Promise<string>;
+  /** Where `calls()` reads production calls: the trace store (`weft run`) or the collector's API (the editor). */
+  readonly calls?: CallsBackend | null;
+}
+
+/** The `calls` builtin: a lazy query over production calls, or an error saying where calls come from when this host has none. */
+function callsBuiltin(backend: CallsBackend | null | undefined) {
+  const none = (): never => {
+    throw new Error("calls(): this host has no trace store; run the notebook with weft serve or weft run, next to a collector (weft collect)");
+  };
+  const source: CallsBackend = backend ?? { query: none, count: none, stats: none };
+  return (filter: CallFilter = {}) => new Calls(source, filter);
 }
 
 /**
@@ -42,7 +55,7 @@ export function notebookPlatform(options: HostOptions) {
   });
   const llm = createLlm({ providers: options.providers ?? [], op: tracing.op, context: tracing.platform.context });
   const platform: RuntimePlatform = {
-    builtins: { ...standardLibrary(options.document), dataset: trace.dataset, scorers: createScorers({ op: tracing.op, llm }) },
+    builtins: { ...standardLibrary(options.document), dataset: trace.dataset, calls: callsBuiltin(options.calls), scorers: createScorers({ op: tracing.op, llm }) },
     cellBuiltins: { ...trace.builtins, llm: (run: { key: string | null; signal: AbortSignal }) => llm.forCell(run) },
     now: () => performance.now(),
     input: inputValues,

@@ -1,7 +1,9 @@
 // The embedded production trace store: one DuckDB file, one writer connection fed by a
 // bounded queue, and a small pool of reader connections so queries run while a write is in
-// flight. A write merges its patches per id in JS (`trace-merge.ts`) and writes the rows with
-// the appender in one transaction (`duckdb-trace-staging.ts`): new ids straight into
+// flight. Writes are group-committed: the batches that queue while a transaction is in flight
+// share the next one, and each resolves once it has committed. A transaction merges its
+// patches per id in JS (`trace-merge.ts`) and writes the rows with the appender
+// (`duckdb-trace-staging.ts`): new ids straight into
 // `calls`, ids already stored through a staging table and INSERT OR REPLACE, after reading
 // them back (or finding them among the recent rows of running calls). Queries are built by
 // `trace-sql.ts` and run on the readers.
@@ -10,7 +12,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { BIGINT, BOOLEAN, DOUBLE, DuckDBInstance, VARCHAR, type DuckDBConnection, type DuckDBType, type DuckDBValue } from "@duckdb/node-api";
 import type { Call } from "../base/index.ts";
-import type { PriceTable } from "../llm/prices.ts";
+import type { PriceTable } from "../base/index.ts";
 import { migrateTraceStore } from "./duckdb-trace-schema.ts";
 import { DuckDbCallWriter } from "./duckdb-trace-staging.ts";
 import { RecentRows } from "./recent-rows.ts";
@@ -64,10 +66,23 @@ export async function openDuckDbTraceStore(path: string, options: DuckDbTraceSto
 
 const TYPES: Readonly<Record<SqlParam["type"], DuckDBType>> = { text: VARCHAR, double: DOUBLE, bigint: BIGINT, boolean: BOOLEAN };
 
+/** At most this many patches go into one group-commit transaction (a single larger batch still goes alone). */
+const MAX_GROUP_PATCHES = 32_768;
+
+/** A batch waiting for its transaction, with its caller's promise. */
+interface QueuedWrite {
+  readonly patches: readonly CallPatch[];
+  readonly resolve: (result: WriteResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
 class DuckDbTraceStore implements TraceStore {
   readonly kind = "duckdb";
   private closed = false;
-  private tail: Promise<unknown> = Promise.resolve();
+  /** Batches waiting for the next transaction, in arrival order. */
+  private readonly queue: QueuedWrite[] = [];
+  /** The loop that writes the queue, while there is one. */
+  private draining: Promise<void> | null = null;
   private pending = 0;
   private readonly idle: DuckDBConnection[] = [];
   private readonly reads = new Set<Promise<unknown>>();
@@ -94,23 +109,61 @@ class DuckDbTraceStore implements TraceStore {
     if (valid.length === 0) return { patches: 0, inserted: 0, merged: 0 };
     if (this.pending >= this.maxPending) throw new Error(`the trace store ${this.location} has ${this.pending} write batches pending (at most ${this.maxPending}); retry later`);
     this.pending++;
-    const run = this.tail.then(() => this.writeNow(valid)).finally(() => this.pending--);
-    this.tail = run.catch(() => undefined);
-    return run;
+    try {
+      return await new Promise<WriteResult>((resolve, reject) => {
+        this.queue.push({ patches: valid, resolve, reject });
+        this.draining ??= this.drain();
+      });
+    } finally {
+      this.pending--;
+    }
   }
 
   /**
-   * One write, one transaction. Patches are folded per id in JS: over the committed row when
-   * it is a recent running one, else over an empty row, appended as new. When the primary key
-   * refuses that append (the id is stored, but not among the recent rows), the write starts
-   * over and reads the stored rows back first.
+   * Group commit: while a transaction is in flight, the batches that arrive wait in the
+   * queue; the next transaction takes all of them (up to `MAX_GROUP_PATCHES` patches), and
+   * each caller's promise settles when that transaction has committed. A group that fails is
+   * written again batch by batch, each in its own transaction, so a bad batch fails alone.
    */
-  private async writeNow(patches: readonly CallPatch[]): Promise<WriteResult> {
+  private async drain(): Promise<void> {
+    // Batches written in the same tick as the first join its transaction.
+    await null;
+    try {
+      while (this.queue.length) {
+        let size = 0;
+        let n = 0;
+        while (n < this.queue.length && (n === 0 || size + this.queue[n]!.patches.length <= MAX_GROUP_PATCHES)) size += this.queue[n++]!.patches.length;
+        const group = this.queue.splice(0, n);
+        try {
+          const results = await this.writeNow(group.map((g) => g.patches));
+          group.forEach((g, i) => g.resolve(results[i]!));
+        } catch (error) {
+          if (group.length === 1) group[0]!.reject(error);
+          else for (const g of group) await this.writeNow([g.patches]).then(([r]) => g.resolve(r!), g.reject);
+        }
+      }
+    } finally {
+      // Cleared right after the last look at the queue (no await between), so a batch queued later starts a new loop.
+      this.draining = null;
+    }
+  }
+
+  /**
+   * One transaction for one or more batches, folded in order as if written one after the
+   * other. Patches are folded per id in JS: over the committed row when it is a recent running
+   * one, else over an empty row, appended as new. When the primary key refuses that append (the
+   * id is stored, but not among the recent rows), the write starts over and reads the stored
+   * rows back first. Returns each batch's result: an id is inserted by the first batch that
+   * has it when it was not stored before, and merged everywhere else.
+   */
+  private async writeNow(batches: readonly (readonly CallPatch[])[]): Promise<WriteResult[]> {
     const byId = new Map<string, CallPatch[]>();
-    for (const p of patches) {
-      const list = byId.get(p.id);
-      if (list) list.push(p);
-      else byId.set(p.id, [p]);
+    for (const patches of batches) {
+      for (const p of patches) {
+        const list = byId.get(p.id);
+        if (list) list.push(p);
+        else byId.set(p.id, [p]);
+      }
     }
     const fold = (row: TraceRow, id: string) => byId.get(id)!.reduce((r, p) => applyPatch(r, p, this.options.prices), row);
     const ids = [...byId.keys()];
@@ -135,8 +188,22 @@ class DuckDbTraceStore implements TraceStore {
       if (replace.length) await w.replaceAndCommit(replace);
       else await w.commit();
       this.recent.add(appended ? [...fresh, ...replace] : replace);
-      const merged = ids.length - unknown.length + stored.size;
-      return { patches: patches.length, inserted: ids.length - merged, merged };
+      if (batches.length === 1) {
+        const merged = ids.length - unknown.length + stored.size;
+        return [{ patches: batches[0]!.length, inserted: ids.length - merged, merged }];
+      }
+      const isNew = new Set(unknown.filter((id) => !stored.has(id)));
+      return batches.map((patches) => {
+        const own = new Set<string>();
+        let inserted = 0;
+        for (const p of patches) {
+          if (own.has(p.id)) continue;
+          own.add(p.id);
+          // The first batch that has a new id inserts it; later batches merge into it.
+          if (isNew.delete(p.id)) inserted++;
+        }
+        return { patches: patches.length, inserted, merged: own.size - inserted };
+      });
     } catch (error) {
       // Memory may no longer match the file (a commit that failed late): forget the recent rows.
       this.recent.clear();
@@ -177,7 +244,7 @@ class DuckDbTraceStore implements TraceStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.tail;
+    while (this.draining) await this.draining;
     await Promise.allSettled([...this.reads]);
     this.calls.close();
     for (const c of this.idle.splice(0)) c.closeSync();

@@ -3,7 +3,7 @@
 // `CallPatch` doc comment), and its typed columns are derived from it here.
 
 import type { CallError, Json, ModelUsage } from "../base/index.ts";
-import { costOf, type PriceTable } from "../llm/prices.ts";
+import { costOf, type PriceTable } from "../base/index.ts";
 import type { CallPatch, CallStatus } from "./trace-store.ts";
 
 /** A stored call: what patches merged into. Fields no patch gave are null (or empty objects). */

@@ -1,186 +1,17 @@
 import type { Entry, Json, KvStore } from "../store/index.ts";
-import type { Call, CallError, ModelUsage } from "../base/index.ts";
+import type { Call } from "../base/index.ts";
+import { decodeChunk, encodeChunk } from "./call-chunk.ts";
 
 // Calls are stored in chunks, not one record per call: one manifest per op version listing
-// its chunks, and one record per chunk holding many calls. Looking up any number of keys
-// costs two batched reads (all manifests, then all chunks) for all op versions at once;
-// after that the key index is in memory. New calls are queued and written by flush(), one
-// transaction for everything queued, so a run persists in one commit rather than N.
-//
-// A chunk is written in columns (version 2, see `ChunkV2`): fields shared by its calls are
-// written once, each distinct `inputs` value once (trials of one row share it), and fields that
-// almost always hold their default (traceId = id, parentId, error, usage, cost, feedback) only
-// where a call differs. That makes the chunk about half the JSON to parse on load, which
-// dominates lookups. Chunks written before, `{calls: Call[]}` (version 1), are still read.
+// its chunks, and one record per chunk holding many calls (encoded by ./call-chunk.ts). Looking
+// up any number of keys costs two batched reads (all manifests, then all chunks) for all op
+// versions at once; after that the key index is in memory. New calls are queued and written by
+// flush(), one transaction for everything queued, so a run persists in one commit rather than N.
 
 const MAX_CHUNKS = 16;
 
 interface Manifest {
   chunks: string[];
-}
-
-/** Values by position in the chunk, for the positions that differ from a column's default. */
-type Sparse<T> = { [position: string]: T };
-
-/** A chunk in columns: position i of every column belongs to the i-th call. */
-interface ChunkV2 {
-  v: 2;
-  /** The op of the calls (`ops` holds the positions whose op differs). */
-  op: string;
-  key: string[];
-  id: string[];
-  /** Index into `inputs` of each call's inputs. */
-  input: number[];
-  /** Each distinct inputs value once. */
-  inputs: Json[];
-  output: (Json | null)[];
-  start: number[];
-  /** endedAt − startedAt, null when endedAt is null (`end` holds endedAt where start + dur is off by rounding). */
-  dur: (number | null)[];
-  attributes: Json[];
-  ops?: Sparse<string>;
-  end?: Sparse<number>;
-  /** Default: the call's id. */
-  traceId?: Sparse<string>;
-  /** Default: null. */
-  parentId?: Sparse<string>;
-  /** Default: null. */
-  error?: Sparse<Json>;
-  /** Default: {}. */
-  usage?: Sparse<Json>;
-  /** Default: null. */
-  cost?: Sparse<number>;
-  /** Default: absent. */
-  feedback?: Sparse<Json[]>;
-}
-
-/** A chunk as written before the columnar form. */
-interface ChunkV1 {
-  calls: Call[];
-}
-
-/** Encodes calls (of one op version) as a columnar chunk. */
-export function encodeChunk(calls: readonly Call[]): ChunkV2 {
-  const n = calls.length;
-  const op = n ? calls[0]!.op : "";
-  const chunk: ChunkV2 = { v: 2, op, key: new Array(n), id: new Array(n), input: new Array(n), inputs: [], output: new Array(n), start: new Array(n), dur: new Array(n), attributes: new Array(n) };
-  const inputIndex = new Map<string, number>();
-  let ops: Sparse<string> | undefined, end: Sparse<number> | undefined, traceId: Sparse<string> | undefined, parentId: Sparse<string> | undefined;
-  let error: Sparse<Json> | undefined, usage: Sparse<Json> | undefined, cost: Sparse<number> | undefined, feedback: Sparse<Json[]> | undefined;
-  for (let i = 0; i < n; i++) {
-    const c = calls[i]!;
-    chunk.key[i] = c.key!;
-    chunk.id[i] = c.id;
-    const text = canonicalText(c.inputs);
-    let at = inputIndex.get(text);
-    if (at === undefined) {
-      at = chunk.inputs.length;
-      chunk.inputs.push(c.inputs);
-      inputIndex.set(text, at);
-    }
-    chunk.input[i] = at;
-    chunk.output[i] = c.output;
-    chunk.start[i] = c.startedAt;
-    if (c.endedAt === null) chunk.dur[i] = null;
-    else {
-      const dur = c.endedAt - c.startedAt;
-      chunk.dur[i] = dur;
-      if (c.startedAt + dur !== c.endedAt) (end ??= {})[i] = c.endedAt;
-    }
-    chunk.attributes[i] = c.attributes as Json;
-    if (c.op !== op) (ops ??= {})[i] = c.op;
-    if (c.traceId !== c.id) (traceId ??= {})[i] = c.traceId;
-    if (c.parentId !== null) (parentId ??= {})[i] = c.parentId;
-    if (c.error !== null) (error ??= {})[i] = c.error as unknown as Json;
-    if (!isEmpty(c.usage)) (usage ??= {})[i] = c.usage as unknown as Json;
-    if (c.cost !== null) (cost ??= {})[i] = c.cost;
-    if (c.feedback !== undefined) (feedback ??= {})[i] = c.feedback as Json[];
-  }
-  if (ops) chunk.ops = ops;
-  if (end) chunk.end = end;
-  if (traceId) chunk.traceId = traceId;
-  if (parentId) chunk.parentId = parentId;
-  if (error) chunk.error = error;
-  if (usage) chunk.usage = usage;
-  if (cost) chunk.cost = cost;
-  if (feedback) chunk.feedback = feedback;
-  return chunk;
-}
-
-/** Rebuilds the calls of a stored chunk (columnar or the older `{calls}` form) into `index` by key. */
-export function decodeChunk(chunk: Json, index: Map<string, Call>): void {
-  const c = chunk as unknown as ChunkV2 | ChunkV1;
-  if (!("v" in c)) {
-    for (const call of c.calls) if (call.key) index.set(call.key, call);
-    return;
-  }
-  if (c.v !== 2) throw new Error(`call cache: chunk version ${String(c.v)} is newer than this weft reads`);
-  const { op, key, id, input, inputs, output, start, dur, attributes, ops, end, traceId, parentId, error, usage, cost, feedback } = c;
-  for (let i = 0; i < key.length; i++) {
-    const callId = id[i]!;
-    const d = dur[i]!;
-    const call: { -readonly [K in keyof Call]: Call[K] } = {
-      id: callId,
-      traceId: traceId?.[i] ?? callId,
-      parentId: parentId?.[i] ?? null,
-      op: ops?.[i] ?? op,
-      inputs: inputs[input[i]!]!,
-      startedAt: start[i]!,
-      key: key[i]!,
-      output: output[i]!,
-      error: (error?.[i] as unknown as CallError | undefined) ?? null,
-      endedAt: d === null ? null : end?.[i] ?? start[i]! + d,
-      attributes: attributes[i] as Call["attributes"],
-      usage: (usage?.[i] as unknown as { [model: string]: ModelUsage } | undefined) ?? {},
-      cost: cost?.[i] ?? null,
-    };
-    const f = feedback?.[i];
-    if (f !== undefined) call.feedback = f;
-    index.set(call.key!, call);
-  }
-}
-
-function isEmpty(o: object): boolean {
-  for (const _ in o) return false;
-  return true;
-}
-
-/** JSON text with object keys sorted, so equal inputs give equal text whatever their key order. */
-function canonicalText(value: Json): string {
-  // Inputs come from toCanonical, whose keys are already sorted: then JSON.stringify is the text.
-  return keysSorted(value) ? JSON.stringify(value) : sortedText(value);
-}
-
-function keysSorted(value: Json): boolean {
-  if (value === null || typeof value !== "object") return true;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (!keysSorted(value[i]!)) return false;
-    return true;
-  }
-  let prev: string | undefined;
-  for (const k in value) {
-    if (prev !== undefined && prev >= k) return false;
-    prev = k;
-    if (!keysSorted(value[k]!)) return false;
-  }
-  return true;
-}
-
-function sortedText(value: Json): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value);
-  if (Array.isArray(value)) {
-    let s = "[";
-    for (let i = 0; i < value.length; i++) s += (i ? "," : "") + sortedText(value[i]!);
-    return s + "]";
-  }
-  const keys = Object.keys(value).sort();
-  let s = "{";
-  for (let i = 0; i < keys.length; i++) {
-    const v = value[keys[i]!];
-    if (v === undefined) continue;
-    s += (s.length > 1 ? "," : "") + JSON.stringify(keys[i]) + ":" + sortedText(v);
-  }
-  return s + "}";
 }
 
 /** The call cache: cache key → recorded call, grouped by op version. */
@@ -193,7 +24,12 @@ export class CallCache {
   reads = 0;
   writes = 0;
 
-  constructor(private readonly store: KvStore, private readonly newId: () => string = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`) {}
+  private readonly newId: () => string;
+
+  /** `newId` names new chunks; by default the time and 6 characters from `random`. */
+  constructor(private readonly store: KvStore, newId?: () => string, random: () => number = Math.random) {
+    this.newId = newId ?? (() => `${Date.now().toString(36)}${random().toString(36).slice(2, 8)}`);
+  }
 
   /** Loads what is stored for these op versions (two batched reads at most); already loaded ones cost nothing. */
   async load(versions: Iterable<string>): Promise<void> {

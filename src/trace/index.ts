@@ -7,9 +7,10 @@ export { createOp, isOp, opVersion, recordable, ActiveCall, type Op, type OpOpti
 export { CallLog, createTracing } from "./tracer.ts";
 export { CallCache } from "./call-cache.ts";
 export { callKey, named, rowsOf, type VarySpec, type Named } from "./leaves.ts";
-export { isRowSource, ROW_SOURCE_BRAND, type RowSource } from "./row-source.ts";
+export { isRowSource, ROW_SOURCE_BRAND, isLazyRows, LAZY_ROWS_KEY, type RowSource, type LazyRows } from "./row-source.ts";
 export { Vary, type VaryEnv, type ExecuteOptions } from "./vary.ts";
 export { VaryResult, isVaryResult, type Plan, type PlanGroup, type Progress, type LeafResult, type TreeNode, type VaryPhase } from "./result.ts";
 export { summarize, type Summary } from "./stats.ts";
 export { defaultSummary, perRow, scoreColumns } from "./summary.ts";
+export { groupBy, groupRows, rollup, type Group, type RollupOptions } from "./rollup.ts";
 export { ObjectStore } from "./object-store.ts";

@@ -1,12 +1,12 @@
 import { canonicalJson, isTable, NotDataError, toCanonical, type Json, type TableLike } from "../base/index.ts";
 import { sha256Hex } from "../base/index.ts";
-import { isRowSource, type RowSource } from "./row-source.ts";
+import { isLazyRows, isRowSource, type LazyRows, type RowSource } from "./row-source.ts";
 import { isOp, type Op } from "./op.ts";
 
 /** What a vary runs: data rows × op variants × a parameter grid × trials, then scorers on each output. */
 export interface VarySpec {
   /** The rows: an array of objects, an arquero table, or a row source (a dataset, production calls). */
-  readonly data: readonly Record<string, unknown>[] | TableLike | RowSource;
+  readonly data: readonly Record<string, unknown>[] | TableLike | RowSource | LazyRows;
   /** The op variants: one op, a list, or a record naming each. */
   readonly ops: Op | readonly Op[] | Readonly<Record<string, Op>>;
   /** A grid of parameters; every combination runs. */
@@ -64,6 +64,7 @@ export function named(what: "ops" | "scorers", value: VarySpec["ops"] | VarySpec
 /** The rows of the data as plain objects. */
 export function rowsOf(data: VarySpec["data"]): Record<string, unknown>[] {
   if (isRowSource(data)) return [...data.rows];
+  if (isLazyRows(data)) throw new Error("vary: these rows must be fetched first (production calls): pass them to vary or evaluate in a notebook cell");
   if (isTable(data)) return data.objects() as Record<string, unknown>[];
   if (Array.isArray(data)) return data.map((r, i) => {
     if (!r || typeof r !== "object") throw new Error(`vary: data row ${i} is not an object`);

@@ -2,7 +2,7 @@ import * as aq from "arquero";
 import { type Json } from "../base/index.ts";
 import { callRef, totalTokens, type Call, type CallRef } from "../base/index.ts";
 import type { buildLeaves, LeafSpec } from "./leaves.ts";
-import { summarize, type Summary } from "./stats.ts";
+import { groupBy, rollup } from "./rollup.ts";
 import { defaultSummary, perRow } from "./summary.ts";
 import { sha256Hex } from "../base/index.ts";
 
@@ -14,14 +14,14 @@ export interface ScoreResult {
   readonly error?: string;
 }
 
-/** One leaf's state: pending until its call finishes (or comes from the cache). */
+/** One leaf's state: pending until its call finishes (or comes from the cache). A value: the engine replaces a leaf, never changes it. */
 export interface LeafResult {
   readonly spec: LeafSpec;
-  status: "pending" | "cached" | "done" | "error";
-  call: Call | null;
-  output: unknown;
-  error?: string;
-  scores: Record<string, ScoreResult>;
+  readonly status: "pending" | "cached" | "done" | "error";
+  readonly call: Call | null;
+  readonly output: unknown;
+  readonly error?: string;
+  readonly scores: Readonly<Record<string, ScoreResult>>;
 }
 
 /** Cached and missing calls of one op or scorer, with its estimate when it declares one. */
@@ -51,21 +51,21 @@ export interface Plan {
   readonly needsApproval: boolean;
 }
 
-/** Counters of a run: leaves done, cache hits, errors, calls actually made, money spent. */
+/** Counters of a run: leaves done, cache hits, errors, calls actually made, money spent. A snapshot's copy never changes. */
 export interface Progress {
-  total: number;
-  done: number;
-  cached: number;
-  errors: number;
-  opCalls: number;
-  scorerCalls: number;
-  scorerCached: number;
-  scorerErrors: number;
-  cost: number;
+  readonly total: number;
+  readonly done: number;
+  readonly cached: number;
+  readonly errors: number;
+  readonly opCalls: number;
+  readonly scorerCalls: number;
+  readonly scorerCached: number;
+  readonly scorerErrors: number;
+  readonly cost: number;
   /** Dollars spent per model, over every call made in this run. */
-  costByModel: Record<string, number>;
+  readonly costByModel: Readonly<Record<string, number>>;
   /** Set when finished calls could not be written to the call cache (they will run again next time). */
-  persistError: string | null;
+  readonly persistError: string | null;
 }
 
 /** A node of the result tree: a dimension value, a row, a trial, or a call. */
@@ -86,18 +86,29 @@ export function isVaryResult(value: unknown): value is VaryResult {
   return !!value && typeof value === "object" && (value as Record<symbol, unknown>)[RESULT] === true;
 }
 
-/** The (possibly partial) result of a vary: leaves, a tree, a flat table, rollups and drill-down. */
+/**
+ * The (possibly partial) result of a vary: leaves, a tree, a flat table, rollups and drill-down.
+ * A snapshot: its leaves, progress and table stay as they were when it was taken, while the
+ * run goes on.
+ */
 export class VaryResult {
   readonly [RESULT] = true;
+  private memoTable: aq.ColumnTable | null = null;
   constructor(
     private readonly built: ReturnType<typeof buildLeaves>,
-    readonly leaves: readonly LeafResult[],
-    readonly progress: Readonly<Progress>,
+    /** The leaves of this snapshot, materialized on first use (see LeafLog). */
+    private readonly snapshot: () => readonly LeafResult[],
+    readonly progress: Progress,
     readonly plan: Plan | null,
     readonly phase: VaryPhase = "done",
     /** Present while awaiting approval: starts the run. */
     readonly approve?: () => void,
   ) {}
+
+  /** Every leaf, in leaf order. */
+  get leaves(): readonly LeafResult[] {
+    return this.snapshot();
+  }
 
   /** A digest of the result's content: every leaf's key and the calls behind it, whether run now or cached (the runtime's CONTENT_DIGEST protocol). */
   [Symbol.for("weft.contentDigest")](): string {
@@ -111,7 +122,7 @@ export class VaryResult {
 
   /** The same result in another phase (the engine's snapshots as a run moves on). */
   withPhase(phase: VaryPhase, approve?: () => void): VaryResult {
-    return new VaryResult(this.built, this.leaves, this.progress, this.plan, phase, approve);
+    return new VaryResult(this.built, this.snapshot, this.progress, this.plan, phase, approve);
   }
 
   /** The dimension columns: `op`, then each parameter name. */
@@ -129,6 +140,10 @@ export class VaryResult {
 
   /** One row per finished leaf: dimensions, row fields, trial, output, error, latency_ms, tokens, cost, score.*, call. */
   table(): aq.ColumnTable {
+    return (this.memoTable ??= this.buildTable());
+  }
+
+  private buildTable(): aq.ColumnTable {
     const dims = this.dimensions().slice(1);
     const reserved = new Set(["op", ...dims, "row", "trial", "output", "error", "status", "latency_ms", "tokens", "cost", "call"]);
     const fieldNames = new Set<string>();
@@ -163,34 +178,8 @@ export class VaryResult {
 
   /** Mean, sem and 95% CI of each metric per group, plus `n` and the `calls` behind each group (for drill-down). */
   rollup(by: readonly string[] = ["op"], metrics?: readonly string[]): aq.ColumnTable {
-    const table = this.table();
-    const names = metrics ?? this.scoreColumns();
-    const groups = new Map<string, { keys: unknown[]; rows: number[] }>();
-    const objects = table.objects() as Record<string, unknown>[];
-    objects.forEach((row, i) => {
-      const keys = by.map((b) => row[b]);
-      const id = JSON.stringify(keys);
-      if (!groups.has(id)) groups.set(id, { keys, rows: [] });
-      groups.get(id)!.rows.push(i);
-    });
-    const out: Record<string, unknown[]> = {};
-    for (const b of by) out[b] = [];
-    out.n = [];
-    for (const m of names) for (const s of ["mean", "sem", "ci_low", "ci_high"]) out[`${m}.${s}`] = [];
-    out.calls = [];
-    for (const { keys, rows } of groups.values()) {
-      by.forEach((b, i) => out[b]!.push(keys[i]));
-      out.n!.push(rows.length);
-      for (const m of names) {
-        const s: Summary = summarize(rows.map((r) => objects[r]![m]));
-        out[`${m}.mean`]!.push(s.mean);
-        out[`${m}.sem`]!.push(s.sem);
-        out[`${m}.ci_low`]!.push(s.ciLow);
-        out[`${m}.ci_high`]!.push(s.ciHigh);
-      }
-      out.calls!.push(rows.map((r) => objects[r]!.call).filter(Boolean));
-    }
-    return aq.table(out);
+    const calls = (rows: readonly Record<string, unknown>[]) => rows.map((r) => r.call).filter(Boolean);
+    return rollup(this.table().objects() as Record<string, unknown>[], by, metrics ?? this.scoreColumns(), { after: { calls } });
   }
 
   /**
@@ -236,14 +225,15 @@ export class VaryResult {
     const build = (leaves: readonly LeafResult[], depth: number): TreeNode[] => {
       if (depth < dims.length) {
         const d = dims[depth]!;
-        return groupBy(leaves, (l) => (d === "op" ? l.spec.variant.label : JSON.stringify(l.spec.params[d]))).map(([label, ls]) => ({
-          label: d === "op" ? label : `${d} = ${label}`,
+        const groups = groupBy(leaves, (l) => [d === "op" ? l.spec.variant.label : JSON.stringify(l.spec.params[d])]);
+        return [...groups.values()].map(({ key: [label], rows }) => ({
+          label: d === "op" ? String(label) : `${d} = ${String(label)}`,
           kind: "dimension" as const,
-          children: build(ls, depth + 1),
+          children: build(rows, depth + 1),
         }));
       }
-      return groupBy(leaves, (l) => String(l.spec.rowIndex)).map(([row, ls]) => ({
-        label: `row ${row}`,
+      return [...groupBy(leaves, (l) => [l.spec.rowIndex]).values()].map(({ key: [row], rows: ls }) => ({
+        label: `row ${String(row)}`,
         kind: "row" as const,
         children: ls.map((l) => ({
           label: `trial ${l.spec.trial}`,
@@ -265,16 +255,6 @@ export class VaryResult {
     }
     return index;
   }
-}
-
-function groupBy<T>(items: readonly T[], key: (t: T) => string): [string, T[]][] {
-  const m = new Map<string, T[]>();
-  for (const it of items) {
-    const k = key(it);
-    if (!m.has(k)) m.set(k, []);
-    m.get(k)!.push(it);
-  }
-  return [...m];
 }
 
 /** Score columns of one scorer value: a scalar is `score.NAME`; an object gives `score.NAME.FIELD` for its scalar fields. */

@@ -22,3 +22,21 @@ export function isRowSource(value: unknown): value is RowSource {
 
 /** The brand that makes an object a row source (for the layers that build them). */
 export const ROW_SOURCE_BRAND: typeof ROW_SOURCE = ROW_SOURCE;
+
+const LAZY_ROWS = Symbol.for("weft.lazyRows");
+
+/**
+ * Rows that must be fetched before a vary can plan (production calls in a store): the
+ * notebook builtins resolve them once per run, then the engine sees a plain row source.
+ */
+export interface LazyRows {
+  readonly [LAZY_ROWS]: () => Promise<RowSource>;
+}
+
+/** Whether a value is lazy rows. */
+export function isLazyRows(value: unknown): value is LazyRows {
+  return !!value && typeof value === "object" && typeof (value as Record<symbol, unknown>)[LAZY_ROWS] === "function";
+}
+
+/** The key under which lazy rows expose their fetch (for the layers that make them). */
+export const LAZY_ROWS_KEY: typeof LAZY_ROWS = LAZY_ROWS;

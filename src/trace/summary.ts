@@ -1,5 +1,5 @@
 import * as aq from "arquero";
-import { summarize } from "./stats.ts";
+import { groupRows, rollup } from "./rollup.ts";
 
 /** One row of a table, as arquero gives it. */
 type Row = Record<string, unknown>;
@@ -13,33 +13,11 @@ export function scoreColumns(rows: readonly Row[]): string[] {
 
 /**
  * The default summary of an evaluation: per variant (the `by` columns), for each score the
- * mean (the true fraction for booleans) with its sem and 95% CI over rows × trials, and n.
- * Pure: it reads the table and runs nothing.
+ * mean (the true fraction for booleans) with its sem and 95% CI over rows × trials, n, and
+ * the errors. Pure: it reads the table and runs nothing.
  */
 export function defaultSummary(rows: readonly Row[], by: readonly string[]): aq.ColumnTable {
-  const metrics = scoreColumns(rows);
-  const groups = new Map<string, { keys: unknown[]; rows: Row[] }>();
-  for (const r of rows) {
-    const keys = by.map((b) => r[b]);
-    const id = JSON.stringify(keys);
-    if (!groups.has(id)) groups.set(id, { keys, rows: [] });
-    groups.get(id)!.rows.push(r);
-  }
-  const out: Record<string, unknown[]> = Object.fromEntries([...by, "n", "errors"].map((c) => [c, []]));
-  for (const m of metrics) for (const s of ["mean", "sem", "ci_low", "ci_high"]) out[`${m}.${s}`] = [];
-  for (const g of groups.values()) {
-    by.forEach((b, i) => out[b]!.push(g.keys[i]));
-    out.n!.push(g.rows.length);
-    out.errors!.push(g.rows.filter((r) => r.status === "error").length);
-    for (const m of metrics) {
-      const s = summarize(g.rows.map((r) => r[m]));
-      out[`${m}.mean`]!.push(s.mean);
-      out[`${m}.sem`]!.push(s.sem);
-      out[`${m}.ci_low`]!.push(s.ciLow);
-      out[`${m}.ci_high`]!.push(s.ciHigh);
-    }
-  }
-  return aq.table(out);
+  return rollup(rows, by, scoreColumns(rows), { counts: { errors: (g) => g.filter((r) => r.status === "error").length } });
 }
 
 /**
@@ -48,18 +26,11 @@ export function defaultSummary(rows: readonly Row[], by: readonly string[]): aq.
  */
 export function perRow(rows: readonly Row[], by: readonly string[]): aq.ColumnTable {
   const metrics = scoreColumns(rows);
-  const groups = new Map<string, { keys: unknown[]; row: unknown; rows: Row[] }>();
-  for (const r of rows) {
-    const keys = by.map((b) => r[b]);
-    const id = JSON.stringify([keys, r.row]);
-    if (!groups.has(id)) groups.set(id, { keys, row: r.row, rows: [] });
-    groups.get(id)!.rows.push(r);
-  }
   const out: Record<string, unknown[]> = Object.fromEntries([...by, "row", "trials", "flaky"].map((c) => [c, []]));
   for (const m of metrics) for (const s of ["mean", "min", "max"]) out[`${m}.${s}`] = [];
-  for (const g of groups.values()) {
-    by.forEach((b, i) => out[b]!.push(g.keys[i]));
-    out.row!.push(g.row);
+  for (const g of groupRows(rows, [...by, "row"])) {
+    by.forEach((b, i) => out[b]!.push(g.key[i]));
+    out.row!.push(g.key[by.length]);
     out.trials!.push(g.rows.length);
     let flaky = false;
     for (const m of metrics) {

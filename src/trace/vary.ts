@@ -3,6 +3,7 @@ import { fromCanonical, NotDataError, toCanonical } from "../base/index.ts";
 import { totalTokens, type Call } from "../base/index.ts";
 import type { CallCache } from "./call-cache.ts";
 import { buildLeaves, callKey, type LeafSpec, type Named, type VarySpec } from "./leaves.ts";
+import { LeafLog } from "./leaf-log.ts";
 import { ActiveCall, type Op } from "./op.ts";
 import { VaryResult, type LeafResult, type Plan, type PlanGroup, type Progress, type ScoreResult } from "./result.ts";
 import { backoffMs, DEFAULT_RETRY, isRetryable, sleep as defaultSleep, type RetryPolicy } from "../base/index.ts";
@@ -31,8 +32,8 @@ export interface ExecuteOptions {
  */
 export class Vary {
   private built: ReturnType<typeof buildLeaves>;
-  private readonly leaves: LeafResult[];
-  private readonly progress: Progress;
+  private readonly leaves: LeafLog;
+  private readonly progress: Counters;
   private loaded = false;
   /** True while `execute` runs; a busy vary is not reused. */
   busy = false;
@@ -40,8 +41,8 @@ export class Vary {
 
   constructor(private readonly spec: VarySpec, private readonly env: VaryEnv) {
     this.built = buildLeaves(spec);
-    this.leaves = this.built.leaves.map((s) => ({ spec: s, status: "pending", call: null, output: undefined, scores: {} }));
-    this.progress = { total: this.leaves.length, done: 0, cached: 0, errors: 0, opCalls: 0, scorerCalls: 0, scorerCached: 0, scorerErrors: 0, cost: 0, costByModel: {}, persistError: null };
+    this.leaves = new LeafLog(this.built.leaves.map((s) => ({ spec: s, status: "pending", call: null, output: undefined, scores: {} })));
+    this.progress = { total: this.leaves.size, done: 0, cached: 0, errors: 0, opCalls: 0, scorerCalls: 0, scorerCached: 0, scorerErrors: 0, cost: 0, costByModel: {}, persistError: null };
   }
 
   /**
@@ -54,24 +55,21 @@ export class Vary {
     this.planned = null;
     const p = this.progress;
     Object.assign(p, { done: 0, cached: 0, errors: 0, opCalls: 0, scorerCalls: 0, scorerCached: 0, scorerErrors: 0, cost: 0, costByModel: {}, persistError: null });
-    for (const leaf of this.leaves) {
-      if (leaf.status === "done") leaf.status = "cached";
-      if (leaf.status === "cached") {
+    this.leaves.reset(this.leaves.now().map((leaf) => {
+      const status = leaf.status === "done" ? "cached" : leaf.status === "error" ? "pending" : leaf.status;
+      if (status === "cached") {
         p.done++;
         p.cached++;
-      } else if (leaf.status === "error") {
-        leaf.status = "pending";
-        leaf.call = null;
-        delete leaf.error;
       }
+      const scores: Record<string, ScoreResult> = {};
       for (const [label, score] of Object.entries(leaf.scores)) {
-        if (score.status === "error") delete leaf.scores[label];
-        else {
-          if (score.status === "done") leaf.scores[label] = { ...score, status: "cached" };
-          p.scorerCached++;
-        }
+        if (score.status === "error") continue;
+        scores[label] = score.status === "done" ? { ...score, status: "cached" } : score;
+        p.scorerCached++;
       }
-    }
+      // What failed runs again: an error leaf is pending with no call, as before its run.
+      return status === "pending" ? { spec: leaf.spec, status, call: null, output: leaf.output, scores } : { ...leaf, status, scores };
+    }));
     return this;
   }
 
@@ -85,7 +83,7 @@ export class Vary {
       if (!groups.has(id)) groups.set(id, { label: n.label, ref: n.op.ref, role, total: 0, cached: 0, missing: 0, inputTokens: 0, outputTokens: 0, cost: null, unpriced: false });
       return groups.get(id)!;
     };
-    for (const leaf of this.leaves) {
+    for (const leaf of this.leaves.now()) {
       const g = group(leaf.spec.variant, "op");
       g.total++;
       if (leaf.status === "cached") g.cached++;
@@ -106,11 +104,11 @@ export class Vary {
     const list = [...groups.values()].sort((a, b) => (a.role === b.role ? 0 : a.role === "op" ? -1 : 1));
     const costs = list.map((g) => g.cost).filter((c): c is number => c !== null);
     const estimatedCost = costs.length ? costs.reduce((a, b) => a + b, 0) : null;
-    const cached = this.leaves.filter((l) => l.status === "cached").length;
+    const cached = this.leaves.now().filter((l) => l.status === "cached").length;
     this.planned = {
-      leaves: this.leaves.length,
+      leaves: this.leaves.size,
       cached,
-      missing: this.leaves.length - cached,
+      missing: this.leaves.size - cached,
       groups: list,
       estimatedCost,
       budget: this.spec.budget ?? null,
@@ -120,9 +118,10 @@ export class Vary {
     return this.planned;
   }
 
-  /** The current result (cached leaves after `plan`, everything after `execute`). */
+  /** The current result as a value that later work does not change (cached leaves after `plan`, everything after `execute`). */
   result(): VaryResult {
-    return new VaryResult(this.built, this.leaves, { ...this.progress, costByModel: { ...this.progress.costByModel } }, this.planned);
+    const progress: Progress = Object.freeze({ ...this.progress, costByModel: Object.freeze({ ...this.progress.costByModel }) });
+    return new VaryResult(this.built, this.leaves.snapshot(), progress, this.planned);
   }
 
   /** Runs every missing call; resolves with the result once every finished call is committed to the cache. */
@@ -137,12 +136,12 @@ export class Vary {
     const timer = cache ? setInterval(() => void cache.flush().catch(persistFailed), this.env.flushEveryMs ?? 1000) : null;
     const update = () => onUpdate?.(this.result());
     try {
-      const work = this.leaves.filter((l) => l.status !== "cached" || this.built.scorers.some((s) => l.scores[s.label]?.status !== "cached"));
+      const work = this.leaves.now().filter((l) => l.status !== "cached" || this.built.scorers.some((s) => l.scores[s.label]?.status !== "cached"));
       await Promise.allSettled(
-        work.map((leaf) =>
+        work.map(({ spec }) =>
           limit(async () => {
             if (signal?.aborted) return;
-            await this.runLeaf(leaf, policy, signal);
+            await this.runLeaf(spec.index, policy, signal);
             update();
           }),
         ),
@@ -165,29 +164,31 @@ export class Vary {
     const cache = this.env.cache;
     if (!cache) return;
     await cache.load([...this.built.variants, ...this.built.scorers].map((n) => n.op.version));
-    for (const leaf of this.leaves) {
+    for (const leaf of this.leaves.now()) {
       const { key, variant } = leaf.spec;
       const call = key ? cache.get(variant.op.version, key) : undefined;
       if (!call) continue;
-      leaf.status = "cached";
-      leaf.call = call;
-      leaf.output = fromCanonical(call.output ?? null);
       this.progress.done++;
       this.progress.cached++;
-      this.restoreScores(leaf);
+      const restored: Mutable<LeafResult> = { ...leaf, status: "cached", call, output: fromCanonical(call.output ?? null) };
+      restored.scores = this.restoredScores(restored);
+      this.leaves.set(restored);
     }
   }
 
-  private restoreScores(leaf: LeafResult): void {
+  /** The leaf's scores with every scorer call the cache has for it (the same object when it has none). */
+  private restoredScores(leaf: LeafResult): LeafResult["scores"] {
     const cache = this.env.cache;
+    let scores: Record<string, ScoreResult> | null = null;
     for (const s of this.built.scorers) {
       const key = this.scoreKey(leaf, s);
       const call = cache && key ? cache.get(s.op.version, key) : undefined;
       if (call) {
-        leaf.scores[s.label] = { status: "cached", call, value: fromCanonical(call.output ?? null) };
+        (scores ??= { ...leaf.scores })[s.label] = { status: "cached", call, value: fromCanonical(call.output ?? null) };
         this.progress.scorerCached++;
       }
     }
+    return scores ?? leaf.scores;
   }
 
   private scoreKey(leaf: LeafResult, s: Named): string | null {
@@ -199,55 +200,51 @@ export class Vary {
     }
   }
 
-  private async runLeaf(leaf: LeafResult, policy: RetryPolicy, signal?: AbortSignal): Promise<void> {
+  private async runLeaf(index: number, policy: RetryPolicy, signal?: AbortSignal): Promise<void> {
+    let leaf = this.leaves.get(index);
     const { spec } = leaf;
+    const p = this.progress;
     if (leaf.status !== "cached") {
       if (spec.keyError) {
-        leaf.status = "error";
-        this.progress.errors++;
-        this.progress.done++;
-        leaf.call = null;
-        leaf.error = `inputs are not data: ${spec.keyError}`;
+        p.errors++;
+        p.done++;
+        this.leaves.set({ ...leaf, status: "error", call: null, error: `inputs are not data: ${spec.keyError}` });
         return;
       }
       const call = await this.attempt(spec.variant.op, [spec.row, spec.params], spec, spec.key!, null, policy, signal);
       if (!call) return;
-      this.progress.opCalls++;
-      this.progress.done++;
-      leaf.call = call;
+      p.opCalls++;
+      p.done++;
       if (call.error) {
-        leaf.status = "error";
-        this.progress.errors++;
+        p.errors++;
+        this.leaves.set({ ...leaf, status: "error", call });
         return;
       }
-      leaf.status = "done";
-      leaf.output = fromCanonical(call.output ?? null);
+      leaf = this.leaves.set({ ...leaf, status: "done", call, output: fromCanonical(call.output ?? null) });
       this.remember(spec.variant.op, call);
     }
     const parent = new ActiveCall(leaf.call!.id, leaf.call!.traceId, leaf.call!.parentId);
+    const score = (label: string, result: ScoreResult) => (leaf = this.leaves.set({ ...leaf, scores: { ...leaf.scores, [label]: result } }));
     for (const s of this.built.scorers) {
       if (leaf.scores[s.label]?.status === "cached") continue;
       const missing = (s.op.options.columns ?? []).find((c) => !(c in spec.row));
       if (missing !== undefined) {
-        leaf.scores[s.label] = { status: "error", call: null, value: undefined, error: `row ${spec.rowIndex} has no column '${missing}' (needed by scorer ${s.label})` };
-        this.progress.scorerErrors++;
+        score(s.label, { status: "error", call: null, value: undefined, error: `row ${spec.rowIndex} has no column '${missing}' (needed by scorer ${s.label})` });
+        p.scorerErrors++;
         continue;
       }
       const key = this.scoreKey(leaf, s);
       if (!key) {
-        leaf.scores[s.label] = { status: "error", call: null, value: undefined, error: "the output is not data, so it cannot be scored and cached" };
-        this.progress.scorerErrors++;
+        score(s.label, { status: "error", call: null, value: undefined, error: "the output is not data, so it cannot be scored and cached" });
+        p.scorerErrors++;
         continue;
       }
       const call = await this.attempt(s.op, [scorerInput(leaf, s.op), spec.params], spec, key, parent, policy, signal);
       if (!call) return;
-      this.progress.scorerCalls++;
-      const score: ScoreResult = call.error
-        ? { status: "error", call, value: undefined, error: call.error.message }
-        : { status: "done", call, value: fromCanonical(call.output ?? null) };
-      if (call.error) this.progress.scorerErrors++;
+      p.scorerCalls++;
+      if (call.error) p.scorerErrors++;
       else this.remember(s.op, call);
-      leaf.scores[s.label] = score;
+      score(s.label, call.error ? { status: "error", call, value: undefined, error: call.error.message } : { status: "done", call, value: fromCanonical(call.output ?? null) });
     }
   }
 
@@ -288,6 +285,11 @@ function scorerInput(leaf: LeafResult, scorer: Op): Record<string, unknown> {
   }
   return input;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The engine's own counters: a Progress it may change; snapshots get frozen copies. */
+type Counters = Mutable<Progress> & { costByModel: Record<string, number> };
 
 function isUnrecordable(json: unknown): boolean {
   return !!json && typeof json === "object" && (json as { $?: unknown }).$ === "unrecordable";

@@ -2,12 +2,14 @@ import { LitElement, html, nothing } from "lit";
 import type { CellKindRegistry } from "../notebook/index.ts";
 import type { RuntimePlatform } from "../runtime/index.ts";
 import type { HttpNotebookApi } from "./api.ts";
-import { NotebookSession } from "./session.ts";
+import { NO_CALLS, NotebookSession, type CallChildren } from "./session.ts";
 import "./notebook-view.ts";
 import "./drill-panel.ts";
 import { DRILL_EVENT, type DrillDetail } from "../stdlib/index.ts";
 import type { WeftDrillPanel } from "./drill-panel.ts";
-import { type Call } from "../base/index.ts";
+import type { CallsBackend } from "../prod/index.ts";
+import { OPEN_IN_NOTEBOOK } from "./traces-view.ts";
+import "./traces-view.ts";
 
 /** The editor shell: the notebook list and the open notebook (named by `?nb=` in the URL). */
 export class WeftApp extends LitElement {
@@ -15,31 +17,68 @@ export class WeftApp extends LitElement {
     notebooks: { state: true },
     session: { state: true },
     error: { state: true },
+    view: { state: true },
   };
   declare notebooks: { name: string; mtime: number }[];
   declare session: NotebookSession | null;
   declare error: string | null;
+  /** What the main area shows: the open notebook, or the Traces view (`?view=traces`). */
+  declare view: "notebook" | "traces";
   api!: HttpNotebookApi;
+  /** Where the Traces view reads production calls: this server's collector. */
+  traces!: CallsBackend;
   platform!: RuntimePlatform;
   registry!: CellKindRegistry;
-  /** Children of a call in this session's call log, for the drill-down trace tree. */
-  callChildren: (id: string) => Call[] = () => [];
+  /** The host's call log, set once at start-up; every session opened hands it to its views. */
+  calls: CallChildren = NO_CALLS;
+
+  /** Closing the tab while edits are unsaved writes them and asks the browser to confirm. */
+  private readonly onBeforeUnload = (e: BeforeUnloadEvent) => {
+    const save = this.session?.save.kind;
+    if (save === "dirty" || save === "saving" || save === "conflict" || save === "error") {
+      void this.session?.flush();
+      e.preventDefault();
+    }
+  };
+
+  /** "Open in notebook" from the Traces view: the query becomes a new cell at the end of the open notebook. */
+  private readonly onOpenInNotebook = (e: Event) => {
+    const { source } = (e as CustomEvent<{ source: string }>).detail;
+    if (!this.session) {
+      this.error = "open a notebook first: the query is added to the open notebook";
+      return;
+    }
+    const id = this.session.newId();
+    this.session.dispatch({ type: "insert", index: this.session.notebook.cells.length, cell: { id, kind: "js", source, options: [], fence: "```" } });
+    this.show("notebook");
+  };
+
+  private readonly onDrill = (e: Event) => {
+    const panel = this.querySelector<WeftDrillPanel>("weft-drill-panel");
+    if (panel) panel.detail = (e as CustomEvent<DrillDetail>).detail;
+  };
 
   override connectedCallback(): void {
     super.connectedCallback();
-    addEventListener("beforeunload", (e) => {
-      const save = this.session?.save.kind;
-      if (save === "dirty" || save === "saving" || save === "conflict" || save === "error") {
-        void this.session?.flush();
-        e.preventDefault();
-      }
-    });
-    this.addEventListener(DRILL_EVENT, (e) => {
-      const panel = this.querySelector<WeftDrillPanel>("weft-drill-panel");
-      if (!panel) return;
-      panel.callChildren = this.callChildren;
-      panel.detail = (e as CustomEvent<DrillDetail>).detail;
-    });
+    addEventListener("beforeunload", this.onBeforeUnload);
+    this.addEventListener(DRILL_EVENT, this.onDrill);
+    this.addEventListener(OPEN_IN_NOTEBOOK, this.onOpenInNotebook);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    removeEventListener("beforeunload", this.onBeforeUnload);
+    this.removeEventListener(DRILL_EVENT, this.onDrill);
+    this.removeEventListener(OPEN_IN_NOTEBOOK, this.onOpenInNotebook);
+  }
+
+  /** Switches the main area, keeping the URL in step (`?view=traces`). */
+  show(view: "notebook" | "traces"): void {
+    this.view = view;
+    const url = new URL(location.href);
+    if (view === "traces") url.searchParams.set("view", "traces");
+    else url.searchParams.delete("view");
+    if (url.href !== location.href) history.pushState(null, "", url);
   }
 
   constructor() {
@@ -47,6 +86,7 @@ export class WeftApp extends LitElement {
     this.notebooks = [];
     this.session = null;
     this.error = null;
+    this.view = new URL(location.href).searchParams.get("view") === "traces" ? "traces" : "notebook";
   }
 
   protected override createRenderRoot(): HTMLElement {
@@ -71,7 +111,7 @@ export class WeftApp extends LitElement {
       if (this.session) await this.session.flush();
       const { text, version } = await this.api.read(name);
       this.session?.dispose();
-      this.session = new NotebookSession({ name, text, version, api: this.api, platform: this.platform, registry: this.registry });
+      this.session = new NotebookSession({ name, text, version, api: this.api, platform: this.platform, registry: this.registry, calls: this.calls });
       this.error = null;
       const url = new URL(location.href);
       if (url.searchParams.get("nb") !== name) {
@@ -105,16 +145,19 @@ export class WeftApp extends LitElement {
         <ul>
           ${this.notebooks.map(
             (n) => html`<li><a href="?nb=${encodeURIComponent(n.name)}" aria-current=${this.session?.name === n.name ? "page" : "false"}
-              @click=${(e: Event) => (e.preventDefault(), this.open(n.name))}>${n.name}</a></li>`,
+              @click=${(e: Event) => (e.preventDefault(), this.show("notebook"), this.open(n.name))}>${n.name}</a></li>`,
           )}
         </ul>
         <button @click=${() => this.create()}>New notebook</button>
+        <ul class="views">
+          <li><a href="?view=traces" aria-current=${this.view === "traces" ? "page" : "false"} @click=${(e: Event) => (e.preventDefault(), this.show("traces"))}>Traces</a></li>
+        </ul>
       </nav>
       <section class="main">
         ${this.error ? html`<div class="banner error" role="alert">${this.error}</div>` : nothing}
-        ${this.session ? html`<weft-notebook .session=${this.session} .registry=${this.registry}></weft-notebook>` : nothing}
+        ${this.view === "traces" ? html`<weft-traces .backend=${this.traces}></weft-traces>` : this.session ? html`<weft-notebook .session=${this.session} .registry=${this.registry}></weft-notebook>` : nothing}
       </section>
-      <weft-drill-panel></weft-drill-panel>
+      <weft-drill-panel .calls=${this.session?.calls ?? NO_CALLS}></weft-drill-panel>
     `;
   }
 }

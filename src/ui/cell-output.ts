@@ -9,6 +9,7 @@ import { isCompareValue, isLeaderboardValue } from "../stdlib/index.ts";
 import type { WeftCompareView } from "./compare-view.ts";
 import type { WeftLeaderboardView } from "./leaderboard-view.ts";
 import "./leaderboard-view.ts";
+import type { CallChildren } from "./session.ts";
 
 // Vary views are kept per output container and name, so a streaming vary updates its view
 // in place (open tree nodes stay open) instead of being rebuilt on every snapshot.
@@ -20,7 +21,7 @@ const varyViews = new WeakMap<HTMLElement, Map<string, WeftVaryView>>();
  * DOM nodes (charts, Markdown, inputs) are moved in as they are, arquero tables become
  * HTML tables, and other values are shown by @observablehq/inspector.
  */
-export function renderOutput(container: HTMLElement, state: CellState | undefined, hidden: boolean): void {
+export function renderOutput(container: HTMLElement, state: CellState | undefined, hidden: boolean, calls: CallChildren): void {
   container.replaceChildren();
   if (!state) return;
   if (state.status === "error" && state.error) {
@@ -31,7 +32,7 @@ export function renderOutput(container: HTMLElement, state: CellState | undefine
     div.textContent = e.line !== undefined ? `${e.message} (${e.line}:${e.column ?? 0})` : e.message;
     container.append(div);
   }
-  const show = (value: unknown, name?: string) => container.append(showValue(container, value, name));
+  const show = (value: unknown, name?: string) => container.append(showValue(container, value, calls, name));
   for (const value of state.displays) show(value);
   if (hidden || state.status === "error" || state.displays.length) return;
   if (state.status !== "fulfilled" && state.status !== "cached") return;
@@ -39,7 +40,7 @@ export function renderOutput(container: HTMLElement, state: CellState | undefine
   else for (const name of state.names) if (name in state.exports) show(state.exports[name], name);
 }
 
-function showValue(container: HTMLElement, value: unknown, name?: string): Node {
+function showValue(container: HTMLElement, value: unknown, calls: CallChildren, name?: string): Node {
   if (value instanceof Node && !name) return value;
   if (isVaryResult(value)) {
     const views = varyViews.get(container) ?? new Map<string, WeftVaryView>();
@@ -48,6 +49,7 @@ function showValue(container: HTMLElement, value: unknown, name?: string): Node 
     let view = views.get(key);
     if (!view) views.set(key, (view = document.createElement("weft-vary-view") as WeftVaryView));
     view.result = value;
+    view.calls = calls;
     return view;
   }
   if (isCompareValue(value) || isLeaderboardValue(value)) {

@@ -3,6 +3,7 @@ import { hasFlag, type Cell } from "../notebook/index.ts";
 import type { CellState } from "../runtime/index.ts";
 import { CellEditorController } from "./cell-editor.ts";
 import { renderOutput } from "./cell-output.ts";
+import { NO_CALLS, type CallChildren } from "./session.ts";
 
 /** The intents a cell view raises; the notebook view turns them into session calls. */
 export type CellIntent = "run" | "cancel" | "run-next" | "focus-prev" | "focus-next" | "move-up" | "move-down" | "delete" | "add-below";
@@ -15,6 +16,7 @@ export class WeftCell extends LitElement {
     stale: { type: Boolean },
     kinds: { attribute: false },
     language: { type: String },
+    calls: { attribute: false },
     editing: { state: true },
   };
   declare cell: Cell;
@@ -22,6 +24,8 @@ export class WeftCell extends LitElement {
   declare stale: boolean;
   declare kinds: readonly string[];
   declare language: string;
+  /** The session's call log, for the trace trees of vary results in the output. */
+  declare calls: CallChildren;
   declare editing: boolean;
 
   private renderedHidden = false;
@@ -41,6 +45,7 @@ export class WeftCell extends LitElement {
     this.stale = false;
     this.kinds = [];
     this.language = "text";
+    this.calls = NO_CALLS;
   }
 
   protected override createRenderRoot(): HTMLElement {
@@ -94,7 +99,7 @@ export class WeftCell extends LitElement {
     const hidden = hasFlag(this.cell, "hidden");
     if (changed.has("state") || hidden !== this.renderedHidden) {
       this.renderedHidden = hidden;
-      renderOutput(this.querySelector<HTMLElement>(".cell-output")!, this.state, hidden);
+      renderOutput(this.querySelector<HTMLElement>(".cell-output")!, this.state, hidden, this.calls);
     }
     this.dataset.status = this.stale ? "stale" : this.state?.status ?? "static";
   }

@@ -1,6 +1,7 @@
 import { LitElement, html, nothing, type TemplateResult } from "lit";
 import type { DrillDetail } from "../stdlib/index.ts";
 import { type Call } from "../base/index.ts";
+import { NO_CALLS, type CallChildren } from "./session.ts";
 
 /**
  * The drill-down side panel: the calls behind a clicked mark or brushed region, each with
@@ -8,14 +9,15 @@ import { type Call } from "../base/index.ts";
  * calls it made (its trace tree, when they are in this session's call log).
  */
 export class WeftDrillPanel extends LitElement {
-  static override properties = { detail: { attribute: false } };
+  static override properties = { detail: { attribute: false }, calls: { attribute: false } };
   declare detail: DrillDetail | null;
-  /** Children of a call from the session's call log (nested LLM calls and the like). */
-  callChildren: (id: string) => Call[] = () => [];
+  /** The host's call log: what each call made (nested LLM calls and the like). */
+  declare calls: CallChildren;
 
   constructor() {
     super();
     this.detail = null;
+    this.calls = NO_CALLS;
   }
 
   protected override createRenderRoot(): HTMLElement {
@@ -43,7 +45,7 @@ export class WeftDrillPanel extends LitElement {
     const ms = c.endedAt !== null ? c.endedAt - c.startedAt : null;
     const scorers = d.source?.scorerCalls(c.id) ?? [];
     const scored = new Set(scorers.map((s) => s.id));
-    const nested = this.callChildren(c.id).filter((n) => !scored.has(n.id));
+    const nested = this.calls.children(c.id).filter((n) => !scored.has(n.id));
     return html`<details open>
       <summary><code>${c.op}</code> ${c.error ? html`<span class="status-error">error</span>` : nothing} <span class="muted">${ms ?? "?"} ms${c.cost ? ` · $${c.cost.toFixed(5)}` : ""}</span></summary>
       <dl class="call-detail">
@@ -58,7 +60,7 @@ export class WeftDrillPanel extends LitElement {
   }
 
   private tree(c: Call): TemplateResult {
-    const kids = this.callChildren(c.id);
+    const kids = this.calls.children(c.id);
     return html`<details class="tree-node"><summary><code>${c.op}</code> <span class="muted">${c.endedAt !== null ? `${c.endedAt - c.startedAt} ms` : ""}</span></summary>
       <pre>${JSON.stringify({ inputs: c.inputs, output: c.output, error: c.error?.message ?? null, usage: c.usage }, null, 2)}</pre>${kids.map((k) => this.tree(k))}</details>`;
   }

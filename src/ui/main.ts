@@ -4,11 +4,11 @@ import { defaultRegistry } from "../../cells/index.ts";
 import { notebookPlatform } from "../stdlib/index.ts";
 import { notebookSettings } from "../notebook/index.ts";
 import { openIdbStore } from "../store/index.ts";
+import { httpCallsBackend } from "../prod/index.ts";
 import { HttpNotebookApi } from "./api.ts";
 import type { WeftApp } from "./app.ts";
 import { browserProviders } from "./providers.ts";
 import "./app.ts";
-import { WeftTreeNode } from "./vary-view.ts";
 
 // The browser host: wires the real platform (document, IndexedDB, clock) into the editor.
 const app = document.querySelector<WeftApp>("weft-app")!;
@@ -17,6 +17,9 @@ const store = await openIdbStore("weft").catch((error: Error) => {
   return null;
 });
 app.api = new HttpNotebookApi();
+// Production calls: the collector `weft serve` mounts (or the one holding the store, which it forwards to).
+const calls = httpCallsBackend((input, init) => fetch(input, init), "");
+app.traces = calls;
 app.registry = defaultRegistry();
 const host = notebookPlatform({
   providers: await browserProviders(),
@@ -37,15 +40,17 @@ const host = notebookPlatform({
     }
   },
   report: (message) => console.warn(message),
+  calls,
 });
 app.platform = host.platform;
-app.callChildren = (id) => host.log.children(id);
-WeftTreeNode.callChildren = app.callChildren;
+app.calls = host.log;
 (window as unknown as { weft: unknown }).weft = app;
 await app.start();
 addEventListener("popstate", () => {
-  const name = new URL(location.href).searchParams.get("nb");
-  if (name) void app.open(name);
+  const url = new URL(location.href);
+  app.view = url.searchParams.get("view") === "traces" ? "traces" : "notebook";
+  const name = url.searchParams.get("nb");
+  if (name && name !== app.session?.name) void app.open(name);
 });
 import.meta.hot?.on("weft:file-changed", (data: { name: string; version: string | null }) => {
   if (app.session?.name === data.name) void app.session.diskChanged(data.version);

@@ -80,6 +80,7 @@ export class WeftNotebook extends LitElement {
             .state=${s.state(c.id)}
             .stale=${s.isStale(c.id)}
             .kinds=${this.registry.kinds()}
+            .calls=${s.calls}
             language=${this.registry.get(c.kind)?.language ?? "text"}
           ></weft-cell>`,
         )}

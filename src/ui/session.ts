@@ -3,6 +3,7 @@ import {
   type Cell, type CellId, type CellKindRegistry, type Compiled, type Notebook, type NotebookAction,
 } from "../notebook/index.ts";
 import { NotebookRuntime, type CellState, type RuntimeCell, type RuntimePlatform } from "../runtime/index.ts";
+import type { Call } from "../base/index.ts";
 
 /** Where the notebook stands relative to its file on disk. */
 export type SaveState =
@@ -21,6 +22,14 @@ export interface NotebookApi {
   write(name: string, text: string, baseVersion: string | null): Promise<WriteResult>;
 }
 
+/** What the editor asks of the host's call log: the calls a call made (nested ops, LLM requests), in start order. */
+export interface CallChildren {
+  children(id: string): readonly Call[];
+}
+
+/** A call log with nothing in it: what views show before a host hands theirs over. */
+export const NO_CALLS: CallChildren = { children: () => [] };
+
 /** Options of a session; `autosaveMs` is the debounce before a change is written. */
 export interface SessionOptions {
   readonly name: string;
@@ -29,6 +38,8 @@ export interface SessionOptions {
   readonly api: NotebookApi;
   readonly platform: RuntimePlatform;
   readonly registry: CellKindRegistry;
+  /** The host's call log, for the trace trees of results and drill-downs (none: no nested calls are shown). */
+  readonly calls?: CallChildren;
   readonly autosaveMs?: number;
 }
 
@@ -48,6 +59,8 @@ export class NotebookSession extends EventTarget {
   notebook: Notebook;
   save: SaveState = { kind: "saved" };
   readonly runtime: NotebookRuntime;
+  /** The host's call log, handed to every view that shows a call's trace tree. */
+  readonly calls: CallChildren;
   private version: string | null;
   private readonly committed = new Map<CellId, Committed>();
   private readonly compiled = new Map<string, Compiled>();
@@ -61,6 +74,7 @@ export class NotebookSession extends EventTarget {
     super();
     this.name = options.name;
     this.version = options.version;
+    this.calls = options.calls ?? NO_CALLS;
     this.notebook = parse(options.text);
     this.ids.reserve(this.notebook.cells.map((c) => c.id));
     this.runtime = new NotebookRuntime(options.platform);

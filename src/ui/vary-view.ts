@@ -1,6 +1,7 @@
 import { LitElement, html, nothing, type TemplateResult } from "lit";
 import { type Call } from "../base/index.ts";
 import { type TreeNode, type VaryResult } from "../trace/index.ts";
+import { NO_CALLS, type CallChildren } from "./session.ts";
 
 /**
  * A vary's output: its plan (cached and missing calls per op, estimated cost against the
@@ -8,13 +9,16 @@ import { type TreeNode, type VaryResult } from "../trace/index.ts";
  * result tree, browsable down to one call with its inputs, output, error, timing and scorers.
  */
 export class WeftVaryView extends LitElement {
-  static override properties = { result: { attribute: false }, treeOpen: { state: true } };
+  static override properties = { result: { attribute: false }, calls: { attribute: false }, treeOpen: { state: true } };
   declare result: VaryResult;
+  /** The session's call log, for what each call made. */
+  declare calls: CallChildren;
   declare treeOpen: boolean;
 
   constructor() {
     super();
     this.treeOpen = false;
+    this.calls = NO_CALLS;
   }
 
   protected override createRenderRoot(): HTMLElement {
@@ -53,7 +57,7 @@ export class WeftVaryView extends LitElement {
           : nothing}
         <details class="vary-tree" @toggle=${(e: Event) => (this.treeOpen = (e.target as HTMLDetailsElement).open)}>
           <summary>results</summary>
-          ${this.treeOpen ? r.tree().map((n) => html`<weft-tree-node .node=${n}></weft-tree-node>`) : nothing}
+          ${this.treeOpen ? r.tree().map((n) => html`<weft-tree-node .node=${n} .calls=${this.calls}></weft-tree-node>`) : nothing}
         </details>
       </div>
     `;
@@ -65,15 +69,16 @@ export class WeftVaryView extends LitElement {
  * would otherwise put hundreds of thousands of elements in the page on every snapshot.
  */
 export class WeftTreeNode extends LitElement {
-  static override properties = { node: { attribute: false }, open: { state: true } };
-  /** The calls a call made (nested ops, LLM requests), from the host's call log; set once by the host. */
-  static callChildren: (id: string) => Call[] = () => [];
+  static override properties = { node: { attribute: false }, calls: { attribute: false }, open: { state: true } };
   declare node: TreeNode;
+  /** The session's call log: the calls a call made (nested ops, LLM requests). */
+  declare calls: CallChildren;
   declare open: boolean;
 
   constructor() {
     super();
     this.open = false;
+    this.calls = NO_CALLS;
   }
 
   protected override createRenderRoot(): HTMLElement {
@@ -89,21 +94,21 @@ export class WeftTreeNode extends LitElement {
       const ms = call.endedAt !== null ? call.endedAt - call.startedAt : null;
       return html`<details class="tree-node tree-call" data-call=${call.id} @toggle=${toggle}>
         <summary><code>${call.op}</code> ${call.error ? html`<span class="status-error">error</span>` : html`→ <code>${preview(call.output)}</code>`} ${ms !== null ? html`<span class="muted">${ms} ms</span>` : nothing}</summary>
-        ${this.open ? callDetail(call, withNested(call, n.children)) : nothing}
+        ${this.open ? callDetail(call, withNested(call, n.children, this.calls), this.calls) : nothing}
       </details>`;
     }
-    return html`<details class="tree-node tree-${n.kind}" @toggle=${toggle}><summary>${n.label}</summary>${this.open ? n.children.map((c) => html`<weft-tree-node .node=${c}></weft-tree-node>`) : nothing}</details>`;
+    return html`<details class="tree-node tree-${n.kind}" @toggle=${toggle}><summary>${n.label}</summary>${this.open ? n.children.map((c) => html`<weft-tree-node .node=${c} .calls=${this.calls}></weft-tree-node>`) : nothing}</details>`;
   }
 }
 
 /** A call's children in the tree: its scorer calls, plus what it called itself when the call log still has it. */
-function withNested(call: Call, children: readonly TreeNode[]): TreeNode[] {
+function withNested(call: Call, children: readonly TreeNode[], calls: CallChildren): TreeNode[] {
   const known = new Set(children.map((c) => c.call?.id));
-  const nested = WeftTreeNode.callChildren(call.id).filter((c) => !known.has(c.id));
+  const nested = calls.children(call.id).filter((c) => !known.has(c.id));
   return [...children, ...nested.map((c): TreeNode => ({ label: c.op, kind: "call", call: c, children: [] }))];
 }
 
-function callDetail(call: Call, children: readonly TreeNode[]): TemplateResult {
+function callDetail(call: Call, children: readonly TreeNode[], calls: CallChildren): TemplateResult {
   const ms = call.endedAt !== null ? call.endedAt - call.startedAt : null;
   return html`
     <dl class="call-detail">
@@ -114,7 +119,7 @@ function callDetail(call: Call, children: readonly TreeNode[]): TemplateResult {
       ${call.cost !== null ? html`<dt>cost</dt><dd>${money(call.cost)}</dd>` : nothing}
       <dt>ids</dt><dd class="muted">call ${call.id} · trace ${call.traceId}${call.parentId ? ` · parent ${call.parentId}` : ""}</dd>
     </dl>
-    ${children.length ? html`<div class="call-children">${children.map((c) => html`<weft-tree-node .node=${c}></weft-tree-node>`)}</div>` : nothing}`;
+    ${children.length ? html`<div class="call-children">${children.map((c) => html`<weft-tree-node .node=${c} .calls=${calls}></weft-tree-node>`)}</div>` : nothing}`;
 }
 
 function json(value: unknown): string {

@@ -25,6 +25,12 @@ test("the LLM demo runs through the weft serve proxy against the loopback server
   await expect(page.getByTestId("vary-counts")).toContainText("48/48 done · 0 cache hits · 48 op calls · 48 scorer calls");
   await expect(page.getByTestId("vary-counts")).toContainText("0 errors");
   await settled(page);
+  // The result tree shows what a call called (its LLM request) from the session's call log:
+  // open op → model → row → trial → call.
+  const tree = vary.locator("details.vary-tree");
+  await tree.locator(":scope > summary").click();
+  for (let level = 0; level < 5; level++) await tree.locator("details.tree-node:not([open]) > summary").first().click();
+  await expect(tree.locator(".call-children details.tree-call > summary > code").filter({ hasText: /^llm\.chat:/ })).toHaveCount(1);
   await expect(page.locator("weft-cell svg[aria-label], weft-cell figure svg, weft-cell svg").last()).toBeVisible();
   await page.screenshot({ path: "test-results/llm-eval.png", fullPage: true });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { DEFAULT_RETRY } from "../../src/base/index.ts";
 import { createLlm, type ProviderConfig } from "../../src/llm/index.ts";
 import { openMemoryStore } from "../../src/store/index.ts";
 import { CallCache, Vary } from "../../src/trace/index.ts";
@@ -18,6 +19,8 @@ function setup(provider: Partial<ProviderConfig> = {}) {
     op: t.op,
     context: t.platform.context,
     sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 5))),
+    // The fault test below needs the headroom of a fourth retry on a loaded machine.
+    retry: { ...DEFAULT_RETRY, retries: 4 },
   });
   return { ...t, llm };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Call } from "../../src/base/index.ts";
-import type { PriceTable } from "../../src/llm/prices.ts";
+import type { PriceTable } from "../../src/base/index.ts";
 import { FilterError, type CallFilter, type CallPatch, type TraceStore } from "../../src/store/index.ts";
 
 /** The prices every store under the contract must be opened with. */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { Vary, type CallCache, type Op } from "../../src/trace/index.ts";
+import { Vary, type CallCache, type Op, type VaryResult } from "../../src/trace/index.ts";
 import { callCache, tracing } from "./harness.ts";
 
 type Rows = Record<string, any>[];
@@ -177,6 +177,24 @@ describe("vary", () => {
     const fresh = new (cache.constructor as new (store: unknown) => CallCache)((cache as unknown as { store: unknown }).store);
     const r = await new Vary({ data, ops: f, trials: 4 }, { cache: fresh }).execute();
     expect([r.progress.cached, r.progress.opCalls, fresh.reads]).toEqual([10_000, 0, 2]);
+  });
+
+  test("a snapshot taken mid-run is a value: its leaves, progress and table stay as they were when the run finishes", async () => {
+    const { op } = tracing();
+    const classify = op("classify", ({ text }: { text: string }) => (text.includes("refund") ? "billing" : "bug"));
+    const exact = op("exact", ({ output, label }: { output: string; label: string }) => output === label);
+    const vary = new Vary({ data: rows, ops: classify, scorers: [exact], trials: 2, concurrency: 1 }, { cache: await callCache() });
+    const seen = (r: VaryResult) => ({
+      leaves: r.leaves.map((l) => [l.status, l.call?.id ?? null, Object.keys(l.scores)]),
+      progress: JSON.stringify(r.progress),
+      table: JSON.stringify(r.table().objects()),
+    });
+    let mid: { result: VaryResult; then: ReturnType<typeof seen> } | null = null;
+    const final = await vary.execute({ onUpdate: (r) => void (mid ??= { result: r, then: seen(r) }) });
+    expect(mid!.then.leaves.filter(([status]) => status === "pending").length).toBe(5);
+    expect(seen(final).leaves.filter(([status]) => status === "pending").length).toBe(0);
+    expect(seen(mid!.result)).toEqual(mid!.then);
+    expect(Object.isFrozen(mid!.result.leaves[0]) && Object.isFrozen(mid!.result.progress)).toBe(true);
   });
 
   test("inputs that are not data give each leaf a clear error", async () => {

@@ -11,7 +11,7 @@ import { contains, exactMatch, levenshtein, regex, type ContainsOptions, type Ex
 export type { CosineOptions, CostOptions, LatencyOptions, JudgeOptions, NumericOptions, RougeOptions, ContainsOptions, ExactMatchOptions, LevenshteinOptions, RegexOptions };
 export type { JudgeResult } from "./judge.ts";
 export type { SchemaResult } from "./json.ts";
-export type { OpFactory, Scorer, ScorerInput, ScorerLlm } from "./shared.ts";
+export type { OpFactory, Scorer, ScorerInput, ScorerLlm, ScorerChatRequest, ScorerEmbedRequest } from "./shared.ts";
 export { parseJudgeAnswer } from "./judge.ts";
 export { rougeLScore } from "./rouge.ts";
 export { hashingEmbedding, cosineSimilarity } from "./cosine.ts";

@@ -1,5 +1,4 @@
-import type { ChatMessage, ChatRequest } from "../../llm/index.ts";
-import { asText, makeScorer, type Scorer, type ScorerContext, type ScorerInput } from "./shared.ts";
+import { asText, makeScorer, type Scorer, type ScorerChatRequest, type ScorerContext, type ScorerInput } from "./shared.ts";
 
 /** Options of judge: the grading model, the rubric, optional labels, what passes, and what the judge sees. */
 export interface JudgeOptions {
@@ -48,7 +47,7 @@ export function judge(ctx: ScorerContext, options: JudgeOptions): Scorer<JudgeRe
   const maxTokens = options.maxTokens ?? 512;
   if (!Number.isInteger(maxTokens) || maxTokens < 1) throw new Error(`judge: maxTokens must be a positive integer, got ${maxTokens}`);
 
-  const request = (input: ScorerInput): ChatRequest => ({
+  const request = (input: ScorerInput): ScorerChatRequest => ({
     model,
     messages: judgeMessages(rubric, labels, shownFields(input, columns)),
     temperature: 0,
@@ -86,7 +85,7 @@ function shownFields(input: ScorerInput, columns: readonly string[] | null): [st
   return [...keys.map((k): [string, string] => [k, asText(input[k])]), ["output", asText(input.output)]];
 }
 
-function judgeMessages(rubric: string, labels: Labels, fields: [string, string][]): ChatMessage[] {
+function judgeMessages(rubric: string, labels: Labels, fields: [string, string][]): ScorerChatRequest["messages"] {
   const label = labels ? `one of ${labels.names.map((n) => JSON.stringify(n)).join(", ")}` : "a one- or two-word verdict";
   const shape = labels?.scores
     ? `{"reasoning": "<why, briefly>", "label": <${label}>}`

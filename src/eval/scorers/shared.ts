@@ -1,15 +1,29 @@
-import type { ChatRequest, ChatResult, EmbedRequest } from "../../llm/index.ts";
 import { type Json } from "../../base/index.ts";
 import { type createOp, type Estimate, type Op, type OpOptions } from "../../trace/index.ts";
 
 /** The `op(name, fn, options)` factory scorers are made with. */
 export type OpFactory = ReturnType<typeof createOp>;
 
-/** The part of the notebook's `llm` (src/llm createLlm) that scorers use. */
+/** A chat request as a scorer (the judge) sends it: messages, at a temperature, for an answer of at most `max_tokens`. */
+export interface ScorerChatRequest {
+  readonly model?: string;
+  readonly messages: readonly { readonly role: "system" | "user" | "assistant"; readonly content: string }[];
+  readonly temperature?: number;
+  readonly max_tokens?: number;
+  readonly response_format?: { readonly type: "text" | "json_object" };
+}
+
+/** An embeddings request as a scorer (cosine) sends it. */
+export interface ScorerEmbedRequest {
+  readonly model?: string;
+  readonly input: string | readonly string[];
+}
+
+/** What scorers need of an LLM client (the notebook's `llm` satisfies it): chat, embeddings, and a plan's estimate of a chat. */
 export interface ScorerLlm {
-  chat(request: ChatRequest): Promise<Pick<ChatResult, "content">>;
-  embed(request: EmbedRequest): Promise<number[][]>;
-  estimateChat(request: ChatRequest): Estimate | Promise<Estimate>;
+  chat(request: ScorerChatRequest): Promise<{ readonly content: string }>;
+  embed(request: ScorerEmbedRequest): Promise<number[][]>;
+  estimateChat(request: ScorerChatRequest): Estimate | Promise<Estimate>;
 }
 
 /** What the vary engine passes a scorer: the row's columns, the output, and the call facts it asked for. */

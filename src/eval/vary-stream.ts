@@ -1,0 +1,80 @@
+import type { Vary, VaryResult } from "../trace/index.ts";
+
+/** How a vary run is streamed to a cell. */
+export interface VaryStreamOptions {
+  /** The cell's signal: aborting it cancels the run (or the wait for approval). */
+  readonly signal: AbortSignal;
+  /** Run plans over budget without waiting for approval (the CLI's --yes). */
+  readonly autoApprove?: boolean | undefined;
+  /** Minimum milliseconds between snapshots of the running vary (default 100). */
+  readonly everyMs?: number | undefined;
+  /** Told when the run starts waiting for an approval (true) and when it goes on (false). */
+  readonly waiting?: (waiting: boolean) => void;
+}
+
+/**
+ * The snapshots of one vary run, as a cell shows them: the plan ("planned", or
+ * "awaiting-approval" with the function that starts it when the plan is over budget), then
+ * partial results while it runs, then the final result ("done" or "cancelled"). A fully
+ * cached run yields one snapshot, the final one, so its dependents compute once, not twice.
+ */
+export async function* varySnapshots(vary: Vary, options: VaryStreamOptions): AsyncGenerator<VaryResult> {
+  const { signal } = options;
+  const plan = await vary.plan();
+  if (plan.needsApproval && !options.autoApprove) {
+    const approval = waitForApproval(signal);
+    options.waiting?.(true);
+    yield vary.result().withPhase("awaiting-approval", approval.approve);
+    await approval.approved;
+    options.waiting?.(false);
+  } else if (plan.groups.every((g) => g.missing === 0)) {
+    yield (await vary.execute({ signal })).withPhase("done");
+    return;
+  } else {
+    yield vary.result().withPhase("planned");
+  }
+  yield* throttledRun(vary, signal, options.everyMs ?? 100);
+}
+
+/**
+ * An approval to wait for: `approve` resolves `approved`; an abort of `signal` first rejects it
+ * with the signal's reason. Either way the abort listener is removed.
+ */
+export function waitForApproval(signal: AbortSignal): { readonly approve: () => void; readonly approved: Promise<void> } {
+  let onAbort = () => {};
+  let resolve!: () => void;
+  const approved = new Promise<void>((ok, fail) => {
+    resolve = ok;
+    onAbort = () => fail(signal.reason);
+  });
+  const approve = () => {
+    signal.removeEventListener("abort", onAbort);
+    resolve();
+  };
+  if (signal.aborted) onAbort();
+  else signal.addEventListener("abort", onAbort, { once: true });
+  return { approve, approved };
+}
+
+/** Executes the run, yielding its latest snapshot at most once per `every` ms, then the final one. */
+async function* throttledRun(vary: Vary, signal: AbortSignal, every: number): AsyncGenerator<VaryResult> {
+  let latest: VaryResult | null = null;
+  let wake: (() => void) | null = null;
+  const done = vary.execute({ signal, onUpdate: (r) => (latest = r) }).finally(() => wake?.());
+  let finished = false;
+  void done.then(() => (finished = true), () => (finished = true));
+  while (!finished) {
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+      setTimeout(resolve, every);
+    });
+    wake = null;
+    if (latest && !finished) {
+      const snapshot: VaryResult = latest;
+      latest = null;
+      yield snapshot.withPhase("running");
+    }
+  }
+  const result = await done;
+  yield result.withPhase(signal.aborted ? "cancelled" : "done");
+}
