@@ -34,6 +34,8 @@ export default defineConfig({
         OPENAI_API_KEY: E2E_API_KEY,
         OPENAI_MODELS: "test-small,test-large",
         WEFT_PROVIDERS_FILE: "/nonexistent/weft-providers.json",
+        // The editor's own trace store, in the scratch folder (the demo traffic and the Traces view test use it).
+        WEFT_TRACE_STORE: ".e2e/traces.duckdb",
       },
       url: `http://127.0.0.1:${port}/api/notebooks`,
       reuseExistingServer: false,

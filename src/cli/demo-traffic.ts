@@ -64,6 +64,8 @@ export async function sendTraffic(options: TrafficOptions): Promise<TrafficRepor
   const resource = resourceFromAttributes({ "service.name": "support-bot", "service.version": "1.4.0", "deployment.environment.name": "demo", "weft.demo": "traffic from weft demo traffic; LLM = local stub" });
   const base = options.url.replace(/\/$/, "");
   const tracerProvider = new NodeTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${base}/v1/traces`, ...(headers ? { headers } : {}) }), { scheduledDelayMillis: 500, maxQueueSize: 20_000, maxExportBatchSize: 1_000 })] });
+  // Registers the context manager too, so the LLM spans nest under the request's span across awaits.
+  tracerProvider.register();
   const loggerProvider = new LoggerProvider({ resource, processors: [new BatchLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${base}/v1/logs`, ...(headers ? { headers } : {}) }), scheduledDelayMillis: 500, maxQueueSize: 20_000, maxExportBatchSize: 1_000 })] });
   const instrumentations = registerInstrumentations({ instrumentations: [new OpenAIInstrumentation({ captureMessageContent: true })], tracerProvider, loggerProvider });
   // Loaded after the instrumentation is registered, through require, which it patches.

@@ -135,7 +135,9 @@ class DuckDbTraceStore implements TraceStore {
         while (n < this.queue.length && (n === 0 || size + this.queue[n]!.patches.length <= MAX_GROUP_PATCHES)) size += this.queue[n++]!.patches.length;
         const group = this.queue.splice(0, n);
         try {
+          const T0 = performance.now();
           const results = await this.writeNow(group.map((g) => g.patches));
+          if (process.env.WEFT_DEBUG_GROUPS) console.error(`TX ${group.length} ${size} ${(performance.now() - T0).toFixed(1)} q=${this.queue.length}`);
           group.forEach((g, i) => g.resolve(results[i]!));
         } catch (error) {
           if (group.length === 1) group[0]!.reject(error);
@@ -185,8 +187,10 @@ class DuckDbTraceStore implements TraceStore {
         if (recent) replace.push(fold(recent, id));
         else if (!appended) replace.push(fold(stored.get(id) ?? emptyRow(id), id));
       }
+      const TC = performance.now();
       if (replace.length) await w.replaceAndCommit(replace);
       else await w.commit();
+      if (process.env.WEFT_DEBUG_GROUPS) console.error(`commit ${(performance.now() - TC).toFixed(1)}`);
       this.recent.add(appended ? [...fresh, ...replace] : replace);
       if (batches.length === 1) {
         const merged = ids.length - unknown.length + stored.size;

@@ -11,6 +11,7 @@ const POLL_MS = 2_000;
 const PAGE = 200;
 
 const RANGES: Record<string, string> = { "15m": "-15m", "1h": "-1h", "24h": "-24h", "7d": "-7d", all: "" };
+const RANGE_MS: Record<string, number> = { "15m": 15 * 60_000, "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000 };
 
 /** The event the Traces view sends to add a cell holding its `calls(...)` query to the open notebook. */
 export const OPEN_IN_NOTEBOOK = "weft-open-in-notebook";
@@ -212,14 +213,20 @@ export class WeftTraces extends LitElement {
     const step = starts.slice(1).reduce((m, b, i) => Math.min(m, b - starts[i]!), Infinity);
     const width = Number.isFinite(step) ? step : 60_000;
     const rows = this.stats.map((r) => ({ ...r, time: new Date(r.bucket), end: new Date(r.bucket + width) }));
+    // The x axis spans the chosen range (up to now), so a quiet period shows as empty time.
+    const span = RANGE_MS[this.form.range];
+    const last = Math.max(...rows.map((r) => r.end.getTime()));
+    const domain = span ? [new Date(Math.min(Date.now(), last) - span), new Date(Math.max(Date.now(), last))] : undefined;
     const chart = (y: string, label: string, mark: "bar" | "line") =>
       Plot.plot({
         height: 120,
         width: 260,
-        marginLeft: 44,
-        x: { type: "utc", label: null },
-        y: { label, grid: true },
-        marks: [mark === "bar" ? Plot.rectY(rows, { x1: "time", x2: "end", y, fill: y === "errors" ? "#c0392b" : "#4c78a8", inset: 0.5 }) : Plot.lineY(rows, { x: "time", y, stroke: "#4c78a8" }), Plot.ruleY([0])],
+        marginLeft: 48,
+        x: { type: "utc", label: null, ...(domain ? { domain } : {}), ticks: 4 },
+        y: { label, grid: true, zero: true },
+        marks: mark === "bar"
+          ? [Plot.rectY(rows, { x1: "time", x2: "end", y, fill: y === "errors" ? "#c0392b" : "#4c78a8", inset: 0.5 }), Plot.ruleY([0])]
+          : [Plot.lineY(rows, { x: "time", y, stroke: "#4c78a8" }), Plot.dot(rows, { x: "time", y, fill: "#4c78a8", r: 2 }), Plot.ruleY([0])],
       });
     return [chart("count", "calls", "bar"), chart("errors", "errors", "bar"), chart("latency_ms.p95", "p95 ms", "line"), chart("cost.sum", "cost $", "line")].map((svg) => html`<figure>${svg}</figure>`);
   }

@@ -51,7 +51,7 @@ export function scatter(figure: Figure, data: unknown, options: ScatterOptions) 
       grid: true,
       x: { label: options.x },
       y: { label: options.y },
-      color: { legend: true },
+      color: { legend: points.length > 0 },
       marks: [
         Plot.ruleY(points, { y: "y", x1: "x1", x2: "x2", ...trialRange }),
         Plot.ruleX(points, { x: "x", y1: "y1", y2: "y2", ...trialRange }),
