@@ -2,6 +2,8 @@ import * as aq from "arquero";
 import { callRef, digest, memoryCallSource, totalTokens, withCallSource, type Call } from "../base/index.ts";
 import type { CallFilter, CallQuery, OrderKey, StatsRow, StatsSpec } from "../store/index.ts";
 import { LAZY_ROWS_KEY, ROW_SOURCE_BRAND, type RowSource } from "../trace/index.ts";
+import { dataset, type Dataset } from "../eval/index.ts";
+import { mapCalls, type ColumnMap } from "./column-map.ts";
 
 /** Where production calls are read from: the store itself (`weft run`) or the collector's HTTP API (the browser). */
 export interface CallsBackend {
@@ -97,6 +99,19 @@ export class Calls {
   async stats(spec: StatsSpec = {}): Promise<aq.ColumnTable> {
     const rows = await this.backend.stats(this.filter, spec);
     return aq.from(rows as Record<string, unknown>[]);
+  }
+
+  /**
+   * A dataset version made of these calls (at most 10,000), one row per call with the mapped
+   * columns and `source_call`, the call's id. With `append`, the new version is that dataset's
+   * rows plus the calls it does not hold yet (by `source_call`), so running it twice adds
+   * nothing twice. A path that does not resolve names the path and the call.
+   */
+  async toDataset(name: string, options: { readonly columns: ColumnMap; readonly append?: Dataset }): Promise<Dataset> {
+    const calls = await this.list({ limit: this.page.sample ? this.page.sample.n : (this.page.limit ?? MAX_ROWS) });
+    const held = new Set((options.append?.rows ?? []).map((r) => r.source_call));
+    const rows = mapCalls(calls.filter((c) => !held.has(c.id)), options.columns);
+    return options.append ? options.append.add(rows) : dataset(name, rows);
   }
 
   /** These calls as versioned rows for `vary` and `evaluate` (at most 10,000; use `sample` or `limit`). */

@@ -7,3 +7,5 @@
 export { Calls, isCalls, callRow, MAX_ROWS, type CallsBackend, type TableOptions } from "./calls.ts";
 /** A calls backend over the collector's HTTP API. */
 export { httpCallsBackend } from "./calls-http.ts";
+/** Column mappings from calls to dataset rows (`inputs.messages[-1].content`). */
+export { mapCalls, pathSteps, valueAt, MappingError, type ColumnMap } from "./column-map.ts";
