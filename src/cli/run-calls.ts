@@ -1,5 +1,5 @@
 import type { Call } from "../base/index.ts";
-import { httpCallsBackend, type CallsBackend } from "../prod/index.ts";
+import { httpCallsBackend, storeBackend, type CallsBackend } from "../prod/index.ts";
 import type { CallFilter, CallQuery, StatsSpec, TraceStore } from "../store/index.ts";
 import { openTraceStoreOption } from "./trace-store.ts";
 
@@ -12,7 +12,7 @@ export function lazyStoreBackend(storeSpec: string | undefined): CallsBackend & 
   let opened: Promise<{ store: TraceStore | null; backend: CallsBackend }> | null = null;
   const backend = () =>
     (opened ??= openTraceStoreOption(storeSpec).then(
-      (store) => ({ store, backend: store }),
+      (store) => ({ store, backend: storeBackend(store) }),
       (error: Error) => {
         if (!/in use/.test(error.message)) throw error;
         return { store: null, backend: httpCallsBackend(fetch, process.env.WEFT_COLLECTOR_URL ?? "http://127.0.0.1:4318", process.env.WEFT_TOKEN) };
@@ -22,6 +22,18 @@ export function lazyStoreBackend(storeSpec: string | undefined): CallsBackend & 
     query: async (query: CallQuery): Promise<Call[]> => (await backend()).query(query),
     count: async (filter?: CallFilter) => (await backend()).count(filter),
     stats: async (filter: CallFilter | undefined, spec: StatsSpec) => (await backend()).stats(filter, spec),
+    feedback: async (ids) => ((await backend()).feedback?.(ids) ?? []),
+    giveFeedback: async (items) => {
+      const b = await backend();
+      if (!b.giveFeedback) throw new Error("this trace store keeps no feedback");
+      return b.giveFeedback(items);
+    },
+    annotationSchemas: async () => ((await backend()).annotationSchemas?.() ?? []),
+    declareAnnotation: async (schema) => {
+      const b = await backend();
+      if (!b.declareAnnotation) throw new Error("this trace store keeps no feedback");
+      return b.declareAnnotation(schema);
+    },
     async close() {
       const s = await opened?.catch(() => null);
       await s?.store?.close();

@@ -1,5 +1,5 @@
 import type { Call } from "../base/index.ts";
-import type { CallFilter, CallQuery, StatsRow, StatsSpec } from "../store/index.ts";
+import type { AnnotationSchema, CallFilter, CallQuery, Feedback, StatsRow, StatsSpec } from "../store/index.ts";
 import type { CallsBackend } from "./calls.ts";
 
 /** How long a query to the collector may take before it fails. */
@@ -11,13 +11,14 @@ const QUERY_TIMEOUT_MS = 30_000;
  * The collector's own error message (a bad filter names the part at fault) is what rejects.
  */
 export function httpCallsBackend(fetchImpl: typeof fetch, base = "", token?: string): CallsBackend {
-  async function post<T>(action: string, body: unknown): Promise<T> {
+  async function post<T>(action: string, body: unknown, method = "POST"): Promise<T> {
     let response: Response;
     try {
-      response = await fetchImpl(`${base.replace(/\/$/, "")}/api/calls/${action}`, {
-        method: "POST",
+      const path = action.startsWith("/") ? action : `/api/calls/${action}`;
+      response = await fetchImpl(`${base.replace(/\/$/, "")}${path}`, {
+        method,
         headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify(body),
+        ...(method === "GET" ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(QUERY_TIMEOUT_MS),
       });
     } catch (error) {
@@ -37,5 +38,9 @@ export function httpCallsBackend(fetchImpl: typeof fetch, base = "", token?: str
     query: async (query: CallQuery) => (await post<{ calls: Call[] }>("query", query)).calls,
     count: async (filter?: CallFilter) => (await post<{ count: number }>("count", { filter })).count,
     stats: async (filter: CallFilter | undefined, spec: StatsSpec) => (await post<{ rows: StatsRow[] }>("stats", { filter, ...spec })).rows,
+    feedback: async (callIds: readonly string[]) => (await post<{ feedback: Feedback[] }>(`/api/feedback?${callIds.map((id) => `call=${encodeURIComponent(id)}`).join("&")}`, null, "GET")).feedback,
+    giveFeedback: async (items: readonly Record<string, unknown>[]) => (await post<{ feedback: Feedback[] }>("/api/feedback", { feedback: items })).feedback,
+    annotationSchemas: async () => (await post<{ schemas: AnnotationSchema[] }>("/api/feedback/schemas", null, "GET")).schemas,
+    declareAnnotation: async (schema: Record<string, unknown>) => (await post<{ schema: AnnotationSchema }>("/api/feedback/schemas", schema)).schema,
   };
 }

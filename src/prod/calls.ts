@@ -1,6 +1,6 @@
 import * as aq from "arquero";
 import { callRef, digest, memoryCallSource, totalTokens, withCallSource, type Call } from "../base/index.ts";
-import type { CallFilter, CallQuery, OrderKey, StatsRow, StatsSpec } from "../store/index.ts";
+import type { AnnotationSchema, CallFilter, CallQuery, Feedback, OrderKey, StatsRow, StatsSpec } from "../store/index.ts";
 import { LAZY_ROWS_KEY, ROW_SOURCE_BRAND, type RowSource } from "../trace/index.ts";
 import { dataset, type Dataset } from "../eval/index.ts";
 import { mapCalls, type ColumnMap } from "./column-map.ts";
@@ -10,6 +10,14 @@ export interface CallsBackend {
   query(query: CallQuery): Promise<Call[]>;
   count(filter?: CallFilter): Promise<number>;
   stats(filter: CallFilter | undefined, spec: StatsSpec): Promise<StatsRow[]>;
+  /** The feedback of these calls (when the backend keeps feedback). */
+  feedback?(callIds: readonly string[]): Promise<Feedback[]>;
+  /** Gives feedback: loose items checked by the store (`{call, emoji | note | name + value, author}`); resolves with the stored rows. */
+  giveFeedback?(items: readonly Record<string, unknown>[]): Promise<Feedback[]>;
+  /** The declared annotations. */
+  annotationSchemas?(): Promise<AnnotationSchema[]>;
+  /** Declares (or redeclares) an annotation: `{name, type: "label", labels}`, `{name, type: "number", min, max}` or `{name, type: "text"}`. */
+  declareAnnotation?(schema: Record<string, unknown>): Promise<AnnotationSchema>;
 }
 
 /** Options of `calls(...).table()`: which columns, which page, in which order. */

@@ -9,3 +9,5 @@ export { Calls, isCalls, callRow, MAX_ROWS, type CallsBackend, type TableOptions
 export { httpCallsBackend } from "./calls-http.ts";
 /** Column mappings from calls to dataset rows (`inputs.messages[-1].content`). */
 export { mapCalls, pathSteps, valueAt, MappingError, type ColumnMap } from "./column-map.ts";
+/** A trace store as the backend of `calls()` (hosts that open the store themselves). */
+export { storeBackend } from "./store-backend.ts";

@@ -17,14 +17,21 @@ export interface WeftClient {
   current(): ActiveCall | undefined;
   flush(): Promise<void>;
   stats(): Readonly<BatcherStats>;
+  /** Sends feedback on a call (a user's 👍, a note, an annotation); resolves with the stored rows, rejects with the collector's message. */
+  feedback(callId: string, feedback: FeedbackBody): Promise<unknown[]>;
 }
+
+/** Feedback on one call: `{emoji: "👍"}`, `{note: "wrong order number"}`, or `{name: "label", value: "billing"}` (a declared annotation); `author` defaults to "anonymous". */
+export type FeedbackBody = ({ readonly emoji: string } | { readonly note: string } | { readonly name: string; readonly value: string | number }) & { readonly author?: string; readonly authorKind?: "human" | "llm" | "code" };
 
 let client: WeftClient | null = null;
 
 /** Creates the client `op` and `flush` use; call once at start-up. Calls are flushed when the process is about to exit. */
 export function init(options: InitOptions = {}): WeftClient {
   const env = typeof process !== "undefined" ? process.env : {};
-  const batcher = new CallBatcher({ ...options, url: options.url ?? env.WEFT_URL ?? "http://127.0.0.1:4318", ...(options.token ?? env.WEFT_TOKEN ? { token: options.token ?? env.WEFT_TOKEN } : {}) });
+  const url = options.url ?? env.WEFT_URL ?? "http://127.0.0.1:4318";
+  const token = options.token ?? env.WEFT_TOKEN;
+  const batcher = new CallBatcher({ ...options, url, ...(token ? { token } : {}) });
   const als = new AsyncLocalStorage<ActiveCall>();
   const platform: TracePlatform = {
     now: () => Date.now(),
@@ -38,6 +45,7 @@ export function init(options: InitOptions = {}): WeftClient {
     current: () => als.getStore(),
     flush: () => batcher.flush(),
     stats: () => ({ ...batcher.stats }),
+    feedback: (callId, body) => sendFeedback(url, token, options.fetch ?? fetch, callId, body),
   };
   client = made;
   if (typeof process !== "undefined") process.once("beforeExit", () => void batcher.flush());
@@ -52,6 +60,24 @@ export function op<A extends unknown[], R>(name: string, fn: (...args: A) => R |
 /** Sends every buffered call; resolves when they are sent (or given up on after retries). */
 export function flush(): Promise<void> {
   return client ? client.flush() : Promise.resolve();
+}
+
+/** Sends feedback on a call through the client made by `init`. */
+export function feedback(callId: string, body: FeedbackBody): Promise<unknown[]> {
+  return (client ?? init()).feedback(callId, body);
+}
+
+async function sendFeedback(url: string, token: string | undefined, fetchImpl: typeof fetch, callId: string, body: FeedbackBody): Promise<unknown[]> {
+  const kind = "emoji" in body ? "reaction" : "note" in body ? "note" : "annotation";
+  const response = await fetchImpl(`${url.replace(/\/$/, "")}/api/feedback`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ call: callId, kind, ...body }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const answer = (await response.json().catch(() => ({}))) as { feedback?: unknown[]; error?: string };
+  if (!response.ok) throw new Error(`weft: feedback on ${callId} refused: ${answer.error ?? `HTTP ${response.status}`}`);
+  return answer.feedback ?? [];
 }
 
 export type { Op, OpOptions, BatcherStats };

@@ -7,6 +7,7 @@ import { MAX_INGEST_BYTES, readIngestBody } from "./ingest-body.ts";
 import { otlpRoute } from "./otlp-route.ts";
 import { weaveRoutes } from "./weave-routes.ts";
 import { callsApi } from "./calls-api.ts";
+import { feedbackApi } from "./feedback-api.ts";
 import { IngestError, parseJsonBody, weftBatchToPatches } from "../prod/ingest.ts";
 
 /** What the collector needs: the store, the token (required off loopback), limits and prices. */
@@ -69,6 +70,7 @@ export function createCollector(options: CollectorOptions): Collector {
   const otlp = otlpRoute(ctx);
   const weave = weaveRoutes(ctx);
   const query = callsApi(ctx);
+  const feedback = feedbackApi(options.store, now);
 
   async function route(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
     if (path === "/v1/traces" || path === "/v1/logs") {
@@ -88,6 +90,12 @@ export function createCollector(options: CollectorOptions): Collector {
       const patches = decodeBatch(await readIngestBody(req, limit));
       await write(patches);
       sendJson(res, 200, { accepted: patches.length });
+      return true;
+    }
+    if (path === "/api/feedback" || path.startsWith("/api/feedback/")) {
+      refuseCrossSite(req);
+      requireToken(req, token);
+      await feedback(req, res, path.slice("/api/feedback".length));
       return true;
     }
     if (path.startsWith("/api/calls/")) {

@@ -5,7 +5,7 @@ import { createCollector, type Collector } from "./collector.ts";
 import { readBody, sendJson } from "./http.ts";
 
 /** Routes the collector answers inside `weft serve`. */
-const COLLECTOR_PATHS = /^\/(v1\/(traces|logs)|weave(\/|$)|api\/calls\/)/;
+const COLLECTOR_PATHS = /^\/(v1\/(traces|logs)|weave(\/|$)|api\/calls\/|api\/feedback(\/|$))/;
 
 /** How `weft serve` reaches production calls: its own store, or a collector that holds it. */
 export interface ServeCollectorOptions {
@@ -38,7 +38,7 @@ export function serveCollector(options: ServeCollectorOptions) {
     if (!COLLECTOR_PATHS.test(path)) return next();
     void ready().then(async (s) => {
       if ("collector" in s) return void (await s.collector.handle(req, res));
-      if (path.startsWith("/api/calls/") && path !== "/api/calls/batch") return forward(req, res, `${options.fallbackUrl.replace(/\/$/, "")}${req.url}`);
+      if ((path.startsWith("/api/calls/") && path !== "/api/calls/batch") || path.startsWith("/api/feedback")) return forward(req, res, `${options.fallbackUrl.replace(/\/$/, "")}${req.url}`);
       res.setHeader("retry-after", "5");
       sendJson(res, 503, { error: `this server cannot write traces (${s.error}); send them to the collector at ${options.fallbackUrl}` });
     });

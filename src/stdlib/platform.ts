@@ -26,13 +26,27 @@ export interface HostOptions {
   readonly calls?: CallsBackend | null;
 }
 
-/** The `calls` builtin: a lazy query over production calls, or an error saying where calls come from when this host has none. */
+/**
+ * The `calls` builtin: a lazy query over production calls, or an error saying where calls
+ * come from when this host has none. `calls.feedback(callId, {emoji | note | name, value})`
+ * gives feedback from a notebook, and `calls.declare({name, type, …})` declares an annotation.
+ */
 function callsBuiltin(backend: CallsBackend | null | undefined) {
   const none = (): never => {
     throw new Error("calls(): this host has no trace store; run the notebook with weft serve or weft run, next to a collector (weft collect)");
   };
   const source: CallsBackend = backend ?? { query: none, count: none, stats: none };
-  return (filter: CallFilter = {}) => new Calls(source, filter);
+  return Object.assign((filter: CallFilter = {}) => new Calls(source, filter), {
+    feedback: async (callId: string, body: Record<string, unknown>) => {
+      if (!source.giveFeedback) throw new Error("calls.feedback: this host's trace store keeps no feedback");
+      const kind = "emoji" in body ? "reaction" : "note" in body ? "note" : "annotation";
+      return source.giveFeedback([{ call: callId, kind, author: "notebook", authorKind: "human", ...body }]);
+    },
+    declare: async (schema: Record<string, unknown>) => {
+      if (!source.declareAnnotation) throw new Error("calls.declare: this host's trace store keeps no feedback");
+      return source.declareAnnotation(schema);
+    },
+  });
 }
 
 /**

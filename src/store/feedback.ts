@@ -130,3 +130,21 @@ export function toAnnotationSchema(input: unknown, where = "schema"): Annotation
   if (s.type === "text") return { name: s.name, type: "text", ...description };
   throw new FeedbackError(`${where}.type`, `expected label, number or text, got ${JSON.stringify(s.type)}`);
 }
+
+/** The part of a trace store that keeps feedback and annotation schemas. */
+export interface FeedbackStore {
+  /** Stores feedback rows; a row with an existing id replaces it (keeping its `createdAt`). Durable when it resolves. */
+  writeFeedback(rows: readonly Feedback[]): Promise<void>;
+  /** The feedback of these calls, oldest first. */
+  feedback(callIds: readonly string[]): Promise<Feedback[]>;
+  /** The declared annotations. */
+  annotationSchemas(): Promise<AnnotationSchema[]>;
+  /** Declares (or redeclares) an annotation. */
+  declareAnnotation(schema: AnnotationSchema): Promise<void>;
+}
+
+/** Whether a store keeps feedback. */
+export function keepsFeedback(store: object): store is FeedbackStore {
+  const s = store as Partial<FeedbackStore>;
+  return typeof s.writeFeedback === "function" && typeof s.feedback === "function" && typeof s.annotationSchemas === "function" && typeof s.declareAnnotation === "function";
+}

@@ -12,3 +12,5 @@ export type { NormalizedExpr, NormalizedOperand } from "./trace-expr.ts";
 export { parseField, COLUMNS, JSON_ROOTS, type FieldRef, type Column } from "./trace-fields.ts";
 export { parseTime, parseDuration } from "./trace-time.ts";
 export { applyPatch, emptyRow, derive, costOfUsage, type TraceRow } from "./trace-merge.ts";
+export { toFeedback, toAnnotationSchema, keepsFeedback, FeedbackError } from "./feedback.ts";
+export type { Feedback, FeedbackKind, AuthorKind, AnnotationSchema, FeedbackFilter, FeedbackStore } from "./feedback.ts";

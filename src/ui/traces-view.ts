@@ -2,7 +2,7 @@ import { LitElement, html, nothing } from "lit";
 import * as Plot from "@observablehq/plot";
 import type { Call } from "../base/index.ts";
 import type { CallsBackend } from "../prod/index.ts";
-import type { CallFilter, StatsRow } from "../store/index.ts";
+import type { AnnotationSchema, CallFilter, Feedback, StatsRow } from "../store/index.ts";
 import { callsSource, chatLines, traceRows, type ChatLine } from "./trace-tree.ts";
 
 /** How often the list and charts refresh while the view is open and live. */
@@ -32,6 +32,8 @@ export class WeftTraces extends LitElement {
     live: { state: true },
     ops: { state: true },
     form: { state: true },
+    feedback: { state: true },
+    schemas: { state: true },
   };
   declare calls: Call[];
   declare stats: StatsRow[];
@@ -41,6 +43,9 @@ export class WeftTraces extends LitElement {
   declare live: boolean;
   declare ops: string[];
   declare form: { range: string; op: string; status: string; model: string; text: string; where: string };
+  /** The selected call's feedback, and the declared annotations. */
+  declare feedback: Feedback[];
+  declare schemas: AnnotationSchema[];
   backend!: CallsBackend;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private version = 0;
@@ -55,6 +60,8 @@ export class WeftTraces extends LitElement {
     this.live = true;
     this.ops = [];
     this.form = { range: "1h", op: "", status: "", model: "", text: "", where: "" };
+    this.feedback = [];
+    this.schemas = [];
   }
 
   protected override createRenderRoot(): HTMLElement {
@@ -113,8 +120,31 @@ export class WeftTraces extends LitElement {
 
   private async open(call: Call): Promise<void> {
     this.selected = call;
+    this.feedback = [];
     try {
       this.trace = await this.backend.query({ filter: { traceId: call.traceId }, orderBy: [{ field: "started_at" }], limit: 2_000 });
+      await this.loadFeedback(call);
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
+  private async loadFeedback(call: Call): Promise<void> {
+    if (!this.backend.feedback) return;
+    const [feedback, schemas] = await Promise.all([this.backend.feedback([call.id]), this.backend.annotationSchemas?.() ?? []]);
+    if (this.selected?.id !== call.id) return;
+    this.feedback = feedback;
+    this.schemas = schemas;
+  }
+
+  /** Gives feedback on the selected call as this browser's author (`localStorage["weft.author"]`, else "editor"); a refusal is shown, not thrown. */
+  private async give(item: Record<string, unknown>): Promise<void> {
+    const call = this.selected;
+    if (!call || !this.backend.giveFeedback) return;
+    try {
+      await this.backend.giveFeedback([{ call: call.id, author: localStorage.getItem("weft.author") || "editor", authorKind: "human", ...item }]);
+      await this.loadFeedback(call);
+      this.error = null;
     } catch (error) {
       this.error = (error as Error).message;
     }
@@ -198,8 +228,33 @@ export class WeftTraces extends LitElement {
       </dl>
       ${call.error ? html`<pre class="error" role="alert">${call.error.message}</pre>` : nothing}
       ${input.length || output.length ? html`<div class="chat" data-testid="chat">${[...input, ...output].map((m) => this.bubble(m))}</div>` : html`<details open><summary>inputs</summary><pre>${json(call.inputs)}</pre></details><details open><summary>output</summary><pre>${json(call.output)}</pre></details>`}
+      ${this.backend.giveFeedback ? this.feedbackForm() : nothing}
       <details><summary>attributes</summary><pre>${json(call.attributes)}</pre></details>
     </aside>`;
+  }
+
+  private feedbackForm() {
+    const mine = (emoji: string) => this.feedback.some((f) => f.kind === "reaction" && f.name === emoji);
+    return html`<section class="feedback" data-testid="feedback" aria-label="feedback">
+      <div class="reactions">
+        ${["👍", "👎"].map((emoji) => html`<button aria-label=${emoji === "👍" ? "thumbs up" : "thumbs down"} aria-pressed=${mine(emoji) ? "true" : "false"} @click=${() => this.give({ kind: "reaction", emoji })}>${emoji}</button>`)}
+      </div>
+      <form class="note" @submit=${(e: Event) => {
+        e.preventDefault();
+        const box = (e.target as HTMLFormElement).querySelector("textarea")!;
+        if (box.value.trim()) void this.give({ kind: "note", note: box.value }).then(() => (box.value = ""));
+      }}>
+        <textarea aria-label="note" rows="2" placeholder="a note on this call"></textarea><button type="submit">Add note</button>
+      </form>
+      ${this.schemas.map((s) => html`<label class="annotation">${s.name}
+        ${s.type === "label"
+          ? html`<select aria-label=${`annotation ${s.name}`} @change=${(e: Event) => this.give({ kind: "annotation", name: s.name, value: (e.target as HTMLSelectElement).value })}>
+              <option value="">—</option>${s.labels.map((l) => html`<option ?selected=${this.feedback.some((f) => f.name === s.name && f.value === l)} value=${l}>${l}</option>`)}</select>`
+          : html`<input aria-label=${`annotation ${s.name}`} type=${s.type === "number" ? "number" : "text"} min=${s.type === "number" && s.min !== undefined ? s.min : ""} max=${s.type === "number" && s.max !== undefined ? s.max : ""}
+              @change=${(e: Event) => { const raw = (e.target as HTMLInputElement).value; void this.give({ kind: "annotation", name: s.name, value: s.type === "number" ? Number(raw) : raw }); }} />`}
+      </label>`)}
+      <ul class="feedback-list" data-testid="feedback-list">${this.feedback.map((f) => html`<li><span class="fb-value">${f.kind === "annotation" ? `${f.name}: ${String(f.value)}` : String(f.value)}</span> <span class="muted">${f.author} (${f.authorKind}) · ${new Date(f.updatedAt).toLocaleString()}</span></li>`)}</ul>
+    </section>`;
   }
 
   private bubble(m: ChatLine) {
