@@ -23,6 +23,8 @@ export interface CallsBackend {
 /** Options of `calls(...).table()`: which columns, which page, in which order. */
 export interface TableOptions {
   readonly columns?: readonly string[];
+  /** Bring feedback in as columns: `feedback.NAME` (an annotation's latest value, a note's latest text, a reaction's count). */
+  readonly feedback?: boolean;
   readonly limit?: number;
   readonly offset?: number;
   readonly orderBy?: readonly OrderKey[] | string;
@@ -97,10 +99,26 @@ export class Calls {
    */
   async table(options: TableOptions = {}): Promise<aq.ColumnTable> {
     const calls = await this.list(options);
-    const rows = calls.map((c, i) => ({ row: i, ...callRow(c) }));
+    const extra = options.feedback ? await this.feedbackColumns(calls) : null;
+    const rows = calls.map((c, i) => ({ row: i, ...callRow(c), ...(extra?.get(c.id) ?? {}) }));
     const all = aq.from(rows.length ? rows : [{ row: null, ...emptyRow() }]).slice(0, rows.length);
     const table = options.columns ? all.select([...new Set([...options.columns, "call"])].filter((c) => all.columnNames().includes(c))) : all;
     return withCallSource(table, memoryCallSource(calls));
+  }
+
+  /** Feedback columns per call id: every name seen on the page, null where a call has none. */
+  private async feedbackColumns(calls: readonly Call[]): Promise<Map<string, Record<string, unknown>>> {
+    if (!this.backend.feedback) throw new Error("calls().table({feedback: true}): this trace store keeps no feedback");
+    const rows = await this.backend.feedback(calls.map((c) => c.id));
+    const names = [...new Set(rows.map((f) => `feedback.${f.name}`))];
+    const out = new Map<string, Record<string, unknown>>(calls.map((c) => [c.id, Object.fromEntries(names.map((n) => [n, null]))]));
+    for (const f of rows) {
+      const cols = out.get(f.callId);
+      if (!cols) continue;
+      const key = `feedback.${f.name}`;
+      cols[key] = f.kind === "reaction" ? Number(cols[key] ?? 0) + 1 : f.value;
+    }
+    return out;
   }
 
   /** Time-bucketed aggregates computed in the store: count, errors, and quantiles or sums of latency, tokens and cost. */

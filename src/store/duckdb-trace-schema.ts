@@ -5,6 +5,7 @@
 
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { newerVersionError } from "./kv.ts";
+import { FEEDBACK_MIGRATION } from "./duckdb-feedback.ts";
 
 /** A stored column: its name and DuckDB type, in table order. JSON is kept as VARCHAR text (valid JSON, written by `JSON.stringify`), which DuckDB's JSON functions read as they read the JSON type, without a cast on every write. */
 export interface StoredColumn {
@@ -44,7 +45,11 @@ export interface TraceMigration {
 const columnsDdl = STORED_COLUMNS.map((c) => (c.name === "id" ? "id VARCHAR PRIMARY KEY" : c.name === "status" ? "status VARCHAR NOT NULL" : `${c.name} ${c.type}`)).join(", ");
 
 /** Every migration of the trace store, oldest first. */
-export const TRACE_MIGRATIONS: readonly TraceMigration[] = [{ version: 1, statements: [`CREATE TABLE calls (${columnsDdl})`] }];
+export const TRACE_MIGRATIONS: readonly TraceMigration[] = [
+  { version: 1, statements: [`CREATE TABLE calls (${columnsDdl})`] },
+  // Feedback on calls (reactions, notes, annotations) and the declared annotations.
+  { version: 2, statements: FEEDBACK_MIGRATION },
+];
 
 /** The schema version this Weft writes. */
 export const TRACE_SCHEMA_VERSION = TRACE_MIGRATIONS[TRACE_MIGRATIONS.length - 1]!.version;

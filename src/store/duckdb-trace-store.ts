@@ -8,6 +8,8 @@
 // them back (or finding them among the recent rows of running calls). Queries are built by
 // `trace-sql.ts` and run on the readers.
 
+import { duckDbFeedback, withFeedback } from "./duckdb-feedback.ts";
+import type { FeedbackStore } from "./feedback.ts";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { BIGINT, BOOLEAN, DOUBLE, DuckDBInstance, VARCHAR, type DuckDBConnection, type DuckDBType, type DuckDBValue } from "@duckdb/node-api";
@@ -34,17 +36,29 @@ export interface DuckDbTraceStoreOptions {
   readonly recentRows?: number;
   /** The clock for relative times in filters (default `Date.now`). */
   readonly now?: () => number;
+  /**
+   * How large the write-ahead log may grow before DuckDB checkpoints it into the file (default
+   * "256MB", about 230,000 calls). Every commit is durable in the log either way; a checkpoint
+   * recompresses the table's last, partly filled row group, so at DuckDB's default of 16MB
+   * (a checkpoint every ~15,000 calls) each row was compressed several times over and
+   * checkpoints took most of the write time. A larger log costs replay time when a store that
+   * was not closed is opened again.
+   */
+  readonly checkpointThreshold?: string;
 }
 
 const open = new Set<string>();
 
+/** See `DuckDbTraceStoreOptions.checkpointThreshold`. */
+const DEFAULT_CHECKPOINT_THRESHOLD = "256MB";
+
 /** Opens (creating if needed, migrating if older) the DuckDB trace store at `path`; rejects a newer file and a file another process holds, with a clear message. */
-export async function openDuckDbTraceStore(path: string, options: DuckDbTraceStoreOptions = {}): Promise<TraceStore> {
+export async function openDuckDbTraceStore(path: string, options: DuckDbTraceStoreOptions = {}): Promise<TraceStore & FeedbackStore> {
   if (open.has(path)) throw new Error(`the trace store ${path} is already open in this process; share that store instead of opening it twice`);
   let instance: DuckDBInstance;
   try {
     mkdirSync(dirname(path), { recursive: true });
-    instance = await DuckDBInstance.create(path);
+    instance = await DuckDBInstance.create(path, { checkpoint_threshold: options.checkpointThreshold ?? DEFAULT_CHECKPOINT_THRESHOLD });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (/could not set lock|conflicting lock/i.test(message)) {
@@ -56,7 +70,8 @@ export async function openDuckDbTraceStore(path: string, options: DuckDbTraceSto
   try {
     const writer = await instance.connect();
     await migrateTraceStore(writer, `trace store ${path}`);
-    return new DuckDbTraceStore(path, instance, writer, await DuckDbCallWriter.create(writer), options);
+    const calls = new DuckDbTraceStore(path, instance, writer, await DuckDbCallWriter.create(writer), options);
+    return withFeedback(calls, await duckDbFeedback(instance));
   } catch (error) {
     open.delete(path);
     instance.closeSync();
@@ -135,9 +150,7 @@ class DuckDbTraceStore implements TraceStore {
         while (n < this.queue.length && (n === 0 || size + this.queue[n]!.patches.length <= MAX_GROUP_PATCHES)) size += this.queue[n++]!.patches.length;
         const group = this.queue.splice(0, n);
         try {
-          const T0 = performance.now();
           const results = await this.writeNow(group.map((g) => g.patches));
-          if (process.env.WEFT_DEBUG_GROUPS) console.error(`TX ${group.length} ${size} ${(performance.now() - T0).toFixed(1)} q=${this.queue.length}`);
           group.forEach((g, i) => g.resolve(results[i]!));
         } catch (error) {
           if (group.length === 1) group[0]!.reject(error);
@@ -187,10 +200,8 @@ class DuckDbTraceStore implements TraceStore {
         if (recent) replace.push(fold(recent, id));
         else if (!appended) replace.push(fold(stored.get(id) ?? emptyRow(id), id));
       }
-      const TC = performance.now();
       if (replace.length) await w.replaceAndCommit(replace);
       else await w.commit();
-      if (process.env.WEFT_DEBUG_GROUPS) console.error(`commit ${(performance.now() - TC).toFixed(1)}`);
       this.recent.add(appended ? [...fresh, ...replace] : replace);
       if (batches.length === 1) {
         const merged = ids.length - unknown.length + stored.size;

@@ -22,6 +22,18 @@ export interface NormalizedFilter {
   readonly text?: string;
   readonly where?: NormalizedExpr;
   readonly parent?: NormalizedFilter;
+  /** Calls with at least one feedback row matching all of these (`value` as its JSON text). */
+  readonly feedback?: NormalizedFeedbackFilter;
+}
+
+/** A feedback condition after validation. */
+export interface NormalizedFeedbackFilter {
+  readonly kind?: string;
+  readonly name?: string;
+  readonly value?: string;
+  readonly author?: string;
+  readonly authorKind?: string;
+  readonly since?: number;
 }
 
 /** An order key after validation: a canonical field name and a direction. */
@@ -51,7 +63,7 @@ export const DEFAULT_LIMIT = 100;
 /** The largest page or sample a query may ask for. */
 export const MAX_LIMIT = 10_000;
 
-const FILTER_KEYS = ["op", "since", "until", "ids", "traceId", "parentId", "status", "model", "text", "where", "parent"] as const;
+const FILTER_KEYS = ["op", "since", "until", "ids", "traceId", "parentId", "status", "model", "text", "where", "parent", "feedback"] as const;
 const STATUSES: readonly CallStatus[] = ["ok", "error", "running"];
 const MAX_PARENT_DEPTH = 8;
 const MAX_LIST = 10_000;
@@ -105,6 +117,36 @@ function filterAt(filter: unknown, at: string, now: number, depth: number): Norm
     if (depth >= MAX_PARENT_DEPTH) throw new FilterError(path("parent"), `parent filters nested deeper than ${MAX_PARENT_DEPTH} levels`);
     out.parent = filterAt(f.parent, path("parent"), now, depth + 1);
   }
+  if (f.feedback !== undefined) out.feedback = feedbackFilterAt(f.feedback, path("feedback"), now);
+  return out;
+}
+
+const FEEDBACK_KEYS = ["kind", "name", "value", "author", "authorKind", "since"] as const;
+
+/** A feedback condition: which kind, name, value, author or time a call's feedback must have. */
+function feedbackFilterAt(value: unknown, at: string, now: number): NormalizedFeedbackFilter {
+  if (!isObject(value)) throw new FilterError(at, `expected an object such as {kind: "reaction", name: "👎"}, got ${describe(value)}`);
+  const f = value as Record<string, unknown>;
+  for (const key of Object.keys(f)) if (!(FEEDBACK_KEYS as readonly string[]).includes(key)) throw new FilterError(`${at}.${key}`, `unknown feedback field (fields: ${FEEDBACK_KEYS.join(", ")})`);
+  const out: { -readonly [K in keyof NormalizedFeedbackFilter]: NormalizedFeedbackFilter[K] } = {};
+  for (const key of ["name", "author"] as const) {
+    if (f[key] === undefined) continue;
+    if (typeof f[key] !== "string") throw new FilterError(`${at}.${key}`, `expected a string, got ${describe(f[key])}`);
+    out[key] = f[key] as string;
+  }
+  if (f.kind !== undefined) {
+    if (!["reaction", "note", "annotation"].includes(f.kind as string)) throw new FilterError(`${at}.kind`, `expected reaction, note or annotation, got ${describe(f.kind)}`);
+    out.kind = f.kind as string;
+  }
+  if (f.authorKind !== undefined) {
+    if (!["human", "llm", "code"].includes(f.authorKind as string)) throw new FilterError(`${at}.authorKind`, `expected human, llm or code, got ${describe(f.authorKind)}`);
+    out.authorKind = f.authorKind as string;
+  }
+  if (f.value !== undefined) {
+    if (f.value === null || (typeof f.value !== "string" && typeof f.value !== "number" && typeof f.value !== "boolean")) throw new FilterError(`${at}.value`, `expected a string, number or boolean, got ${describe(f.value)}`);
+    out.value = JSON.stringify(f.value);
+  }
+  if (f.since !== undefined) out.since = parseTime(f.since, `${at}.since`, now);
   return out;
 }
 
@@ -197,4 +239,18 @@ export function chooseBucket(from: number, to: number): number {
   let b = week * Math.ceil((to - from) / week / (AUTO_MAX_BUCKETS - 1));
   while (count(b) > AUTO_MAX_BUCKETS) b += week;
   return b;
+}
+
+/** The bucket of a stats query in ms, or null for none: `auto` is chosen from the filter's range, completed by the first and last start of the matching calls, which `range` asks the store for only when the filter leaves an end open. */
+export async function resolveBucket(f: NormalizedFilter, bucket: number | "auto" | null, now: number, range: () => Promise<readonly [unknown, unknown] | undefined>): Promise<number | null> {
+  if (bucket !== "auto") return bucket;
+  let from = f.since ?? null;
+  let to = f.until ?? null;
+  if (from === null || to === null) {
+    const [min, max] = (await range()) ?? [null, null];
+    const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+    from ??= num(min) ?? now;
+    to ??= f.since !== undefined ? now : (num(max) ?? now);
+  }
+  return chooseBucket(from, Math.max(from, to));
 }

@@ -5,9 +5,10 @@
 import type { Call, CallError, Json, ModelUsage } from "../base/index.ts";
 import type { NormalizedExpr, NormalizedOperand } from "./trace-expr.ts";
 import { parseField, type Column, type FieldRef } from "./trace-fields.ts";
-import type { NormalizedFilter, NormalizedOrder, NormalizedQuery, NormalizedStats } from "./trace-filter.ts";
+import type { NormalizedFeedbackFilter, NormalizedFilter, NormalizedOrder, NormalizedQuery, NormalizedStats } from "./trace-filter.ts";
 import type { Bind, SqlDialect, SqlParam, SqlType } from "./trace-dialect.ts";
 import type { Aggregate, GroupKey, Measure, StatsRow } from "./trace-store.ts";
+import { opName, type TraceRow } from "./trace-merge.ts";
 
 /** SQL text and its parameters, in placeholder order. */
 export interface BuiltSql {
@@ -44,27 +45,32 @@ class Params {
 /** A page or a seeded sample of calls, decoded with `decodeCall`. */
 export function buildQuery(d: SqlDialect, q: NormalizedQuery): BuiltSql {
   const p = new Params(d);
-  const where = filterSql(p, q.filter);
+  const from = fromWhere(p, q.filter);
   const order = orderSql(p, q.orderBy);
   const cols = CALL_COLUMNS.join(", ");
-  if (q.sample) {
-    const key = d.sampleKey("id", q.sample.seed, p.bind);
-    const inner = `SELECT * FROM ${CALLS_TABLE} WHERE ${where} ORDER BY ${key}, id LIMIT ${p.bind(q.sample.n, "bigint")}`;
-    return { sql: `SELECT ${cols} FROM (${inner}) AS sampled ORDER BY ${order}`, params: p.list };
+  const page = q.sample ? `ORDER BY ${d.sampleKey("id", q.sample.seed, p.bind)}, id LIMIT ${p.bind(q.sample.n, "bigint")}` : `ORDER BY ${order} LIMIT ${p.bind(q.limit, "bigint")} OFFSET ${p.bind(q.offset, "bigint")}`;
+  if (d.rowKey) {
+    // Late materialization: the page's rows are found on narrow columns, then read whole.
+    const key = d.rowKey.join(", ");
+    const chosen = `(${key}) IN (SELECT ${key} ${from} ${page})`;
+    const source = d.source?.([chosen]) ?? { from: CALLS_TABLE, where: [chosen] };
+    const rows = `SELECT ${cols} FROM ${source.from} WHERE ${source.where.join(" AND ")}`;
+    return { sql: `${rows} ORDER BY ${q.sample ? order : orderSql(p, q.orderBy)}`, params: p.list };
   }
-  return { sql: `SELECT ${cols} FROM ${CALLS_TABLE} WHERE ${where} ORDER BY ${order} LIMIT ${p.bind(q.limit, "bigint")} OFFSET ${p.bind(q.offset, "bigint")}`, params: p.list };
+  if (q.sample) return { sql: `SELECT ${cols} FROM (SELECT * ${from} ${page}) AS sampled ORDER BY ${order}`, params: p.list };
+  return { sql: `SELECT ${cols} ${from} ${page}`, params: p.list };
 }
 
 /** How many calls match; one row, one column. */
 export function buildCount(d: SqlDialect, f: NormalizedFilter): BuiltSql {
   const p = new Params(d);
-  return { sql: `SELECT count(*) FROM ${CALLS_TABLE} WHERE ${filterSql(p, f)}`, params: p.list };
+  return { sql: `SELECT count(*) ${fromWhere(p, f)}`, params: p.list };
 }
 
 /** The first and last start time of the matching calls (for `bucket: "auto"`); one row, two columns, NULL when none match. */
 export function buildTimeRange(d: SqlDialect, f: NormalizedFilter): BuiltSql {
   const p = new Params(d);
-  return { sql: `SELECT min(started_at), max(started_at) FROM ${CALLS_TABLE} WHERE ${filterSql(p, f)}`, params: p.list };
+  return { sql: `SELECT min(started_at), max(started_at) ${fromWhere(p, f)}`, params: p.list };
 }
 
 /** Where each output column of a stats query comes from: a result column, or one element of a quantile list. */
@@ -82,11 +88,12 @@ export interface BuiltStats extends BuiltSql {
 /** Aggregates per bucket (a fixed size in ms, or none) and group, ordered by bucket then group keys. */
 export function buildStats(d: SqlDialect, f: NormalizedFilter, s: NormalizedStats & { readonly bucket: number | null }): BuiltStats {
   const p = new Params(d);
-  const where = filterSql(p, f);
+  const from = fromWhere(p, f);
   const inner: string[] = [`${s.bucket === null ? "0" : d.bucket("started_at", s.bucket, p.bind)} AS b`, "status = 'error' AS is_error"];
   s.by.forEach((key, i) => inner.push(`${GROUP_SQL[key]} AS g${i}`));
   const measures = [...new Set(s.metrics.map(([m]) => m))];
   measures.forEach((m, i) => inner.push(`${MEASURE_SQL[m]} AS m${i}`));
+  if (d.statsRowKey && measures.length) inner.push(`${d.statsRowKey} AS rk`);
   const outer: string[] = ["b", ...s.by.map((_, i) => `g${i}`), "count(*)", d.countIf("is_error")];
   const columns: StatsColumn[] = [{ name: "bucket", index: 0 }, ...s.by.map((key, i) => ({ name: key, index: 1 + i })), { name: "count", index: 1 + s.by.length }, { name: "errors", index: 2 + s.by.length }];
   const quantileLists = new Map<Measure, { index: number; qs: number[] }>();
@@ -107,7 +114,7 @@ export function buildStats(d: SqlDialect, f: NormalizedFilter, s: NormalizedStat
   for (const [m, list] of quantileLists) outer[list.index] = d.quantiles(`m${measures.indexOf(m)}`, list.qs);
   const time = s.bucket === null ? "" : " AND started_at IS NOT NULL";
   const groups = ["b", ...s.by.map((_, i) => `g${i}`)];
-  const sql = `SELECT ${outer.join(", ")} FROM (SELECT ${inner.join(", ")} FROM ${CALLS_TABLE} WHERE ${where}${time}) AS rows GROUP BY ${groups.join(", ")} ORDER BY ${groups.map((g) => `${g} NULLS FIRST`).join(", ")}`;
+  const sql = `SELECT ${outer.join(", ")} FROM (SELECT ${inner.join(", ")} ${from}${time}) AS rows GROUP BY ${groups.join(", ")} ORDER BY ${groups.map((g) => `${g} NULLS FIRST`).join(", ")}`;
   return { sql, params: p.list, columns };
 }
 
@@ -143,14 +150,49 @@ export function decodeCall(values: readonly unknown[]): Call {
   };
 }
 
-/** The condition of a filter: its parts joined with AND; `TRUE` for the empty filter. */
-function filterSql(p: Params, f: NormalizedFilter): string {
+/** A result row of `CALL_COLUMNS` as the row patches merge into (nulls kept, unlike a `Call`). */
+export function decodeTraceRow(values: readonly unknown[]): TraceRow {
+  const [id, traceId, parentId, op, startedAt, endedAt, inputs, output, error, attributes, usage, cost] = values;
+  const str = (v: unknown) => (typeof v === "string" ? v : null);
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  const parse = <T>(v: unknown, empty: T): T => (typeof v === "string" ? (JSON.parse(v) as T) : empty);
+  return {
+    id: String(id), traceId: str(traceId), parentId: str(parentId), op: str(op), startedAt: num(startedAt), endedAt: num(endedAt),
+    inputs: parse<Json>(inputs, {}), output: parse<Json | null>(output, null), error: parse<CallError | null>(error, null),
+    attributes: parse<{ [key: string]: Json }>(attributes, {}), usage: parse<{ [model: string]: ModelUsage }>(usage, {}), cost: num(cost),
+  };
+}
+
+const TRUE = (p: Params) => p.dialect.trueSql ?? "TRUE";
+const FALSE = (p: Params) => p.dialect.falseSql ?? "FALSE";
+
+/** `FROM … WHERE …` of the calls a filter matches, through the dialect's source when it has one. */
+function fromWhere(p: Params, f: NormalizedFilter): string {
+  const keys: string[] = [];
+  const where = filterSql(p, f, keys);
+  const source = p.dialect.source?.(keys) ?? { from: CALLS_TABLE, where: [] };
+  return `FROM ${source.from} WHERE ${[...source.where, where].join(" AND ")}`;
+}
+
+/** The condition of a filter: its parts joined with AND; `TRUE` for the empty filter. Conditions on the dialect's key columns that the filter implies go into `keys`. */
+function filterSql(p: Params, f: NormalizedFilter, keys: string[]): string {
   const parts: string[] = [];
+  const key = p.dialect.keyColumns;
   const list = (values: readonly string[]) => values.map((v) => p.bind(v, "text")).join(", ");
-  const anyOf = (col: string, values: readonly string[]) => (values.length === 0 ? "FALSE" : `${col} IN (${list(values)})`);
-  if (f.op) parts.push(f.op.length === 0 ? "FALSE" : `(op IN (${list(f.op)}) OR op_name IN (${list(f.op)}))`);
-  if (f.since !== undefined) parts.push(`started_at >= ${p.bind(f.since, "bigint")}`);
-  if (f.until !== undefined) parts.push(`started_at < ${p.bind(f.until, "bigint")}`);
+  const anyOf = (col: string, values: readonly string[]) => (values.length === 0 ? FALSE(p) : `${col} IN (${list(values)})`);
+  if (f.op) parts.push(f.op.length === 0 ? FALSE(p) : `(op IN (${list(f.op)}) OR op_name IN (${list(f.op)}))`);
+  // `op` or `op_name` in the list implies an op name among the list and the names of its `name:version`s.
+  if (f.op && key) keys.push(anyOf(key.op, [...new Set([...f.op, ...f.op.map(opName)])]));
+  if (f.since !== undefined) {
+    const since = p.bind(f.since, "bigint");
+    parts.push(`started_at >= ${since}`);
+    if (key) keys.push(`${key.time} >= ${since}`);
+  }
+  if (f.until !== undefined) {
+    const until = p.bind(f.until, "bigint");
+    parts.push(`started_at < ${until}`);
+    if (key) keys.push(`${key.time} < ${until}`);
+  }
   if (f.ids) parts.push(anyOf("id", f.ids));
   if (f.traceId) parts.push(anyOf("trace_id", f.traceId));
   if (f.parentId === null) parts.push("parent_id IS NULL");
@@ -159,8 +201,9 @@ function filterSql(p: Params, f: NormalizedFilter): string {
   if (f.model) parts.push(anyOf("model", f.model));
   if (f.text !== undefined) parts.push(p.dialect.contains("search", p.bind(f.text.toLowerCase(), "text")));
   if (f.where) parts.push(exprSql(p, f.where));
-  if (f.parent) parts.push(`parent_id IN (SELECT id FROM ${CALLS_TABLE} WHERE ${filterSql(p, f.parent)})`);
-  return parts.length ? parts.join(" AND ") : "TRUE";
+  if (f.parent) parts.push(`parent_id IN (SELECT id ${fromWhere(p, f.parent)})`);
+  if (f.feedback) parts.push(feedbackSql(p, f.feedback));
+  return parts.length ? parts.join(" AND ") : TRUE(p);
 }
 
 function orderSql(p: Params, keys: readonly NormalizedOrder[]): string {
@@ -206,7 +249,7 @@ function value(p: Params, o: NormalizedOperand): Value {
 /** A comparison: numeric when either side is a number, JSON text against `true`/`false` for booleans, else text. */
 function compare(p: Params, op: "=" | ">" | ">=", a: NormalizedOperand, b: NormalizedOperand): string {
   const isNull = (o: NormalizedOperand) => "$literal" in o && o.$literal === null;
-  if (isNull(a)) return isNull(b) ? "TRUE" : `(${value(p, b).sql} IS NULL)`;
+  if (isNull(a)) return isNull(b) ? TRUE(p) : `(${value(p, b).sql} IS NULL)`;
   if (isNull(b)) return `(${value(p, a).sql} IS NULL)`;
   const isBool = (o: NormalizedOperand) => "$literal" in o && typeof o.$literal === "boolean";
   const bool = isBool(a) || isBool(b);
@@ -227,15 +270,15 @@ function textOf(p: Params, o: NormalizedOperand): string {
 }
 
 function exprSql(p: Params, e: NormalizedExpr): string {
-  if ("$and" in e) return e.$and.length ? `(${e.$and.map((x) => exprSql(p, x)).join(" AND ")})` : "TRUE";
-  if ("$or" in e) return e.$or.length ? `(${e.$or.map((x) => exprSql(p, x)).join(" OR ")})` : "FALSE";
-  if ("$not" in e) return `(NOT coalesce(${exprSql(p, e.$not[0])}, FALSE))`;
+  if ("$and" in e) return e.$and.length ? `(${e.$and.map((x) => exprSql(p, x)).join(" AND ")})` : TRUE(p);
+  if ("$or" in e) return e.$or.length ? `(${e.$or.map((x) => exprSql(p, x)).join(" OR ")})` : FALSE(p);
+  if ("$not" in e) return `(NOT coalesce(${exprSql(p, e.$not[0])}, ${FALSE(p)}))`;
   if ("$eq" in e) return compare(p, "=", e.$eq[0], e.$eq[1]);
   if ("$gt" in e) return compare(p, ">", e.$gt[0], e.$gt[1]);
   if ("$gte" in e) return compare(p, ">=", e.$gte[0], e.$gte[1]);
   if ("$in" in e) {
     const [left, list] = e.$in;
-    if (list.length === 0) return "FALSE";
+    if (list.length === 0) return FALSE(p);
     const kinds = new Set(list.map((o) => ("$literal" in o ? (o.$literal === null ? "null" : typeof o.$literal) : "field")));
     const only = kinds.size === 1 ? [...kinds][0] : null;
     if (only !== "string" && only !== "number") return `(${list.map((o) => compare(p, "=", left, o)).join(" OR ")})`;
@@ -248,4 +291,15 @@ function exprSql(p: Params, e: NormalizedExpr): string {
   const hay = textOf(p, input);
   const needle = textOf(p, substr);
   return case_insensitive ? p.dialect.contains(p.dialect.lower(hay), p.dialect.lower(needle)) : p.dialect.contains(hay, needle);
+}
+
+/** Calls with a feedback row matching every field of the condition (the `feedback` table beside `calls`). */
+function feedbackSql(p: Params, f: NormalizedFeedbackFilter): string {
+  const conds: string[] = [];
+  for (const [field, column] of [["kind", "kind"], ["name", "name"], ["value", "value"], ["author", "author"], ["authorKind", "author_kind"]] as const) {
+    const v = f[field];
+    if (v !== undefined) conds.push(`${column} = ${p.bind(v, "text")}`);
+  }
+  if (f.since !== undefined) conds.push(`updated_at >= ${p.bind(f.since, "bigint")}`);
+  return `id IN (SELECT call_id FROM feedback${conds.length ? ` WHERE ${conds.join(" AND ")}` : ""})`;
 }

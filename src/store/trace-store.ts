@@ -5,6 +5,7 @@
 // (`validateFilter`) and turned into SQL in one place (`trace-sql.ts`).
 
 import type { Call, CallError, Json, ModelUsage } from "../base/index.ts";
+import type { FeedbackFilter } from "./feedback.ts";
 
 /**
  * A part of a call as ingest receives it, merged into the stored call by `id`:
@@ -73,6 +74,8 @@ export interface CallFilter {
   readonly where?: Expr | { readonly $expr: Expr };
   /** Calls whose parent matches this filter. */
   readonly parent?: CallFilter;
+  /** Calls with feedback matching this (e.g. `{kind: "reaction", name: "👎", since: "-1d"}`). */
+  readonly feedback?: FeedbackFilter;
 }
 
 /** One key of an order: a column or JSON path, ascending by default. */
