@@ -5,12 +5,13 @@ import { weftServer } from "./src/server/vite-plugin.ts";
 import { loadProviders } from "./src/server/provider-config.ts";
 import { serveCollector } from "./src/server/serve-collector.ts";
 import { DEFAULT_PRICES } from "./src/llm/index.ts";
+import { openTraceStoreOption, traceStoreSpec } from "./src/cli/trace-store.ts";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
-// Production calls: the trace store beside the cell cache, or the collector that holds it.
-const traceStore = path.resolve(process.env.WEFT_TRACE_STORE ?? path.join(root, ".weft/traces.duckdb"));
+// Production calls: the trace store beside the cell cache (or the ClickHouse server WEFT_TRACE_STORE names), or the collector that holds it.
+const traceStore = traceStoreSpec(process.env.WEFT_TRACE_STORE ?? path.join(root, ".weft/traces.duckdb"));
 const collector = serveCollector({
-  open: async () => (await import("./src/store/node.ts")).openDuckDbTraceStore(traceStore, { prices: DEFAULT_PRICES }),
+  open: () => openTraceStoreOption(traceStore),
   fallbackUrl: process.env.WEFT_COLLECTOR_URL ?? "http://127.0.0.1:4318",
   prices: DEFAULT_PRICES,
   log: (message) => console.warn(message),
@@ -20,7 +21,8 @@ const collector = serveCollector({
 export default defineConfig({
   root,
   publicDir: "public",
-  plugins: [weftServer({ notebooksDir: process.env.WEFT_NOTEBOOKS ?? path.join(root, "notebooks"), providers: () => loadProviders(process.env), collector })],
+  // WEFT_WORKSPACE set (weft serve on the shipped notebooks/): the demos are templates, edits go there.
+  plugins: [weftServer({ notebooksDir: process.env.WEFT_NOTEBOOKS ?? path.join(root, "notebooks"), ...(process.env.WEFT_WORKSPACE ? { workspaceDir: process.env.WEFT_WORKSPACE } : {}), providers: () => loadProviders(process.env), collector })],
   resolve: {
     alias: {
       typescript: path.join(root, "src/ui/typescript-stub.ts"),

@@ -2,7 +2,7 @@ import { isAlias, isMap, isNode, isScalar, isSeq, type Document } from "yaml";
 import type { CellKind } from "../src/notebook/index.ts";
 import { CellError, compileSpec, identifier, offsetOf, shown, suggest } from "./yaml-spec.ts";
 
-const KEYS = ["name", "data", "ops", "params", "trials", "scorers", "budget", "concurrency", "retries"] as const;
+const KEYS = ["name", "data", "ops", "params", "trials", "scorers", "budget", "concurrency", "retries", "allowErrors"] as const;
 type Key = (typeof KEYS)[number];
 const BUILTIN = "vary";
 
@@ -26,6 +26,7 @@ interface VaryCell {
   budget?: number;
   concurrency?: number;
   retries?: number;
+  allowErrors?: boolean;
 }
 
 /** Vary cells: a YAML spec of data × ops × params × trials with scorers, compiled to a call of the `vary` builtin. */
@@ -84,6 +85,12 @@ function read(doc: Document): VaryCell {
       case "budget":
         cell.budget = number(value, key, valueAt, (n) => n >= 0, "a non-negative number of dollars");
         break;
+      case "allowErrors": {
+        const flag = isScalar(value) ? value.value : undefined;
+        if (typeof flag !== "boolean") throw new CellError("allowErrors must be true or false", valueAt);
+        cell.allowErrors = flag;
+        break;
+      }
     }
   }
   const need = <K extends "name" | "data" | "ops">(key: K): NonNullable<Partial<VaryCell>[K]> => {
@@ -181,7 +188,7 @@ function body(cell: VaryCell, inputs: readonly string[]): string {
   const fields = [`data: ${cell.data}`, `ops: ${record(cell.ops)}`];
   if (cell.scorers) fields.push(`scorers: ${record(cell.scorers)}`);
   if (cell.params) fields.push(`params: ${JSON.stringify(cell.params)}`);
-  for (const key of ["trials", "budget", "concurrency", "retries"] as const) {
+  for (const key of ["trials", "budget", "concurrency", "retries", "allowErrors"] as const) {
     if (cell[key] !== undefined) fields.push(`${key}: ${JSON.stringify(cell[key])}`);
   }
   return `(${inputs.join(", ")}) => {\nreturn {${cell.name}: vary({${fields.join(", ")}})};\n}`;

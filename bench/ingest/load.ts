@@ -17,6 +17,8 @@ export interface LoadResult {
   readonly p99: number;
   /** The first failure's status and text, if any. */
   readonly firstError: string | null;
+  /** Items in every request answered 200, warm-up and overrun included: what the server acknowledged. */
+  readonly acknowledged: number;
 }
 
 /** A request body and how many items it carries. */
@@ -47,6 +49,7 @@ export async function drive(o: LoadOptions): Promise<LoadResult> {
   let requests = 0;
   let failed = 0;
   let firstError: string | null = null;
+  let acknowledged = 0;
   const latencies: number[] = [];
   const send = (p: Payload) =>
     new Promise<{ status: number; text: string }>((resolve, reject) => {
@@ -72,6 +75,7 @@ export async function drive(o: LoadOptions): Promise<LoadResult> {
         text = (error as Error).message;
       }
       const end = performance.now();
+      if (status === 200) acknowledged += p.items;
       // A request counts when its answer arrives inside the measured window (a steady-state rate).
       if (end < measureFrom || end > stopAt) continue;
       if (status === 200) {
@@ -89,5 +93,5 @@ export async function drive(o: LoadOptions): Promise<LoadResult> {
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const pct = (q: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]! : NaN);
-  return { items, requests, failed, seconds: o.seconds, perSecond: items / o.seconds, p50: pct(0.5), p99: pct(0.99), firstError };
+  return { items, requests, failed, seconds: o.seconds, perSecond: items / o.seconds, p50: pct(0.5), p99: pct(0.99), firstError, acknowledged };
 }

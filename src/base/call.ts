@@ -65,12 +65,31 @@ export function addUsage(usage: { readonly [model: string]: ModelUsage }, model:
   };
 }
 
+/** One score of a call, under the name the notebook gave its scorer. */
+export interface CallScore {
+  readonly value: unknown;
+  readonly error: string | null;
+  readonly call: Call | null;
+}
+
+/** What a call was in the evaluation that made it: the variant, its parameters, the data row, the trial, and its scores by the notebook's names. */
+export interface CallContext {
+  readonly variant: string;
+  readonly params: Readonly<Record<string, Json>>;
+  readonly rowIndex: number;
+  readonly row: Readonly<Record<string, unknown>>;
+  readonly trial: number;
+  readonly scores: Readonly<Record<string, CallScore>>;
+}
+
 /** Where the calls behind table rows can be looked up by ref: a vary result, or a page of production calls. */
 export interface CallSource {
   /** The calls with these refs, in the given order (unknown refs are skipped). */
   calls(refs: Iterable<string | null | undefined>): Call[];
   /** Scorer calls made on the call with this ref (none for production calls). */
   scorerCalls(ref: string): Call[];
+  /** The evaluation context of the call with this ref (a vary result knows it; production calls have none). */
+  context?(ref: string): CallContext | null;
 }
 
 const CALL_SOURCE = Symbol.for("weft.callSource");

@@ -6,5 +6,6 @@
 export { toCanonical, fromCanonical, canonicalJson, isData, isTable, NotDataError, type Json, type TableLike } from "./canonical.ts";
 export { digest, sha256Hex, type Digest } from "./digest.ts";
 export { isRetryable, backoffMs, sleep, DEFAULT_RETRY, type RetryPolicy } from "./retry.ts";
-export { callRef, totalTokens, addUsage, withCallSource, callSourceOf, memoryCallSource, type Call, type CallError, type CallRef, type ModelUsage, type CallSource } from "./call.ts";
+export { callRef, totalTokens, addUsage, withCallSource, callSourceOf, memoryCallSource, type Call, type CallError, type CallRef, type ModelUsage, type CallSource, type CallContext, type CallScore } from "./call.ts";
 export { priceOf, costOf, DEFAULT_PRICES, PRICES_EFFECTIVE, type Price, type PriceTable } from "./prices.ts";
+export { cellText, isStatColumn } from "./cell-text.ts";

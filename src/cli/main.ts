@@ -1,8 +1,6 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command } from "commander";
-import { NotebookSyntaxError } from "../notebook/index.ts";
-import { fmtNotebook } from "./fmt.ts";
 
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const program = new Command("weft")
@@ -19,12 +17,14 @@ program
   .argument("[notebook]", "notebook to open, e.g. notebooks/demo.md")
   .option("-p, --port <port>", "port", "5173")
   .option("--notebooks <dir>", "notebooks folder", "notebooks")
+  .option("--in-place", "edit the shipped demo notebooks where they are (by default they open as templates and edits go to .weft/workspace/)")
   .option("--stub-llm", "add the local OpenAI-protocol stub as provider \"stub\" (offline, canned answers)")
-  .option("--store <path>", "trace store: a DuckDB file (default .weft/traces.duckdb)")
-  .action(async (notebook: string | undefined, opts: { port: string; notebooks: string; stubLlm?: boolean; store?: string }) => {
-    const { serve } = await import("./serve.ts");
-    const dir = path.resolve(opts.notebooks);
-    const url = await serve({ root: packageRoot, notebooksDir: dir, port: Number(opts.port), stubLlm: !!opts.stubLlm, ...(opts.store ? { traceStore: opts.store } : {}) });
+  .option("--store <path>", "trace store: a DuckDB file (default .weft/traces.duckdb) or clickhouse://user:password@host:8123/db")
+  .action(async (notebook: string | undefined, opts: { port: string; notebooks: string; inPlace?: boolean; stubLlm?: boolean; store?: string }) => {
+    const { serve, notebookFolders } = await import("./serve.ts");
+    const folders = notebookFolders(packageRoot, opts.notebooks, !!opts.inPlace);
+    const dir = folders.notebooksDir;
+    const url = await serve({ root: packageRoot, ...folders, port: Number(opts.port), stubLlm: !!opts.stubLlm, ...(opts.store ? { traceStore: opts.store } : {}) });
     const name = notebook ? path.relative(dir, path.resolve(notebook)).split(path.sep).join("/") : "demo.md";
     console.log(`weft: editor at ${url}?nb=${encodeURIComponent(name)}`);
   });
@@ -33,22 +33,23 @@ program
   .command("run")
   .description("run a notebook headless and print each cell's status")
   .argument("<notebook>", "notebook file")
-  .option("--json", "print one JSON document")
+  .option("--json", "print the report as one line of compact JSON")
   .option("--no-cache", "do not read or write the cell cache")
   .option("--cache-dir <dir>", "cell cache folder", ".weft")
   .option("--timeout <ms>", "how long to wait for cells to settle", "600000")
   .option("-y, --yes", "run vary plans whose estimate is over the budget")
+  .option("--allow-errors", "do not fail when leaves of a vary or evaluation errored (they are still listed)")
   .option("--budget <dollars>", "budget of a vary without its own (default: the notebook's weft setting, else 1)")
-  .option("--store <path>", "trace store calls() reads (default .weft/traces.duckdb)")
-  .action(async (file: string, opts: { json?: boolean; cache: boolean; cacheDir: string; timeout: string; yes?: boolean; budget?: string; store?: string }) => {
+  .option("--store <path>", "trace store calls() reads: a DuckDB file (default .weft/traces.duckdb) or clickhouse://…")
+  .action(async (file: string, opts: { json?: boolean; cache: boolean; cacheDir: string; timeout: string; yes?: boolean; allowErrors?: boolean; budget?: string; store?: string }) => {
     // Loaded here, not at start-up: fmt, import and export need none of the runtime.
     const [{ formatReport, runNotebook }, { loadProviders }, { openLmdbStore }, { lazyStoreBackend }] = await Promise.all([import("./run.ts"), import("../server/provider-config.ts"), import("../store/node.ts"), import("./run-calls.ts")]);
     const store = opts.cache ? await openLmdbStore(path.resolve(opts.cacheDir)) : null;
     const calls = lazyStoreBackend(opts.store);
     try {
       const providers = await loadProviders(process.env);
-      const report = await runNotebook(file, { store, providers, calls, timeoutMs: Number(opts.timeout), yes: !!opts.yes, ...(opts.budget !== undefined ? { budget: Number(opts.budget) } : {}) });
-      console.log(opts.json ? JSON.stringify(report, null, 2) : formatReport(report));
+      const report = await runNotebook(file, { store, providers, calls, timeoutMs: Number(opts.timeout), yes: !!opts.yes, allowErrors: !!opts.allowErrors, ...(opts.budget !== undefined ? { budget: Number(opts.budget) } : {}) });
+      console.log(opts.json ? JSON.stringify(report) : formatReport(report));
       process.exitCode = report.ok ? 0 : 1;
     } finally {
       await calls.close();
@@ -61,7 +62,7 @@ program
   .description("run the trace collector alone: OTLP/HTTP, W&B Weave's trace server and Weft JSON into the trace store")
   .option("-p, --port <port>", "port", "4318")
   .option("--host <host>", "address to bind (anything but loopback needs a token)", "127.0.0.1")
-  .option("--store <path>", "trace store: a DuckDB file", undefined)
+  .option("--store <path>", "trace store: a DuckDB file or clickhouse://user:password@host:8123/db", undefined)
   .option("--token <token>", "token every request must carry (default: $WEFT_TOKEN)")
   .option("--max-body <bytes>", "largest request body, before and after gzip", String(20 * 1024 * 1024))
   .action(async (opts: { port: string; host: string; store?: string; token?: string; maxBody: string }) => {
@@ -85,7 +86,7 @@ const callsOptions = (c: Command) =>
     .option("--text <text>", "text contained in the inputs or the output")
     .option("--trace <id>", "one trace")
     .option("--json", "JSON Lines: one object per line")
-    .option("--store <path>", "trace store file (default .weft/traces.duckdb)")
+    .option("--store <path>", "trace store: a DuckDB file (default .weft/traces.duckdb) or clickhouse://…")
     .option("--url <url>", "ask a running collector instead, e.g. http://127.0.0.1:4318")
     .option("--token <token>", "the collector's token (default: $WEFT_TOKEN)");
 callsOptions(callsCommand)
@@ -126,6 +127,7 @@ program
   .argument("<files...>", "notebook files")
   .option("--check", "only check; exit 1 when a file is not canonical")
   .action(async (files: string[], opts: { check?: boolean }) => {
+    const { fmtNotebook } = await import("./fmt.ts");
     for (const file of files) {
       const result = await fmtNotebook(file, !!opts.check);
       if (!result.canonical) {
@@ -161,7 +163,7 @@ try {
   await program.parseAsync(argv);
 } catch (error) {
   // Expected failures print their message alone; a stack trace only with --verbose.
-  if (!verbose || error instanceof NotebookSyntaxError) console.error(`weft: ${(error as Error).message ?? error}`);
+  if (!verbose || (error as Error)?.name === "NotebookSyntaxError") console.error(`weft: ${(error as Error).message ?? error}`);
   else console.error(`weft: ${(error as Error).stack ?? error}`);
   process.exitCode = 2;
 }

@@ -6,13 +6,14 @@ import { compileCell, hasFlag, notebookSettings, parse, type CellKindRegistry } 
 import { NotebookRuntime, type CellState } from "../runtime/index.ts";
 import { notebookPlatform } from "../stdlib/index.ts";
 import type { KvStore } from "../store/index.ts";
-import { isVaryResult, type VaryResult } from "../trace/index.ts";
+import { isVaryResult, type ErrorGroup, type VaryResult } from "../trace/index.ts";
 import { type Json } from "../base/index.ts";
 import { asyncCarrier } from "./async-carrier.ts";
 import type { ProviderConfig } from "../llm/index.ts";
 import type { CallsBackend } from "../prod/index.ts";
 import { installServerDom } from "./server-dom.ts";
 import { jsonValue, summarize } from "./summarize.ts";
+import { valueLines } from "./value-text.ts";
 
 /** One cell in a run report, as `weft run --json` prints it. */
 export interface CellReport {
@@ -26,6 +27,8 @@ export interface CellReport {
   ms: number | null;
   cached: boolean;
   runs: number;
+  /** What the human output prints for the cell's value: a table's first rows, Markdown as text, a gate's message. */
+  text: string[];
   /** For a cell defining a vary: its final counts. */
   vary?: VarySummary;
 }
@@ -43,6 +46,12 @@ export interface VarySummary {
   costByModel: Record<string, number>;
   estimatedCost: number | null;
   budget: number | null;
+  /** The distinct error messages of failed leaves and scores, most frequent first. */
+  errorGroups: ErrorGroup[];
+  /** Whether errors are accepted (`allowErrors: true` in the spec, or `--allow-errors`). */
+  allowErrors: boolean;
+  /** Why the run was not offered (its calls cannot be made), else null. */
+  blocked: string | null;
 }
 
 /** The result of running a notebook headless. */
@@ -58,6 +67,8 @@ export interface RunOptions {
   readonly registry?: CellKindRegistry;
   /** Run vary plans over budget without asking (--yes). */
   readonly yes?: boolean;
+  /** Failed leaves of a vary do not make the run fail (--allow-errors). */
+  readonly allowErrors?: boolean;
   readonly budget?: number;
   readonly providers?: readonly ProviderConfig[];
   /** Where `calls()` reads production calls. */
@@ -100,25 +111,21 @@ export async function runNotebook(file: string, options: RunOptions = {}): Promi
     const s = runtime.state(c.id)!;
     const settled = s.status !== "queued" && s.status !== "running";
     const varyName = s.names.find((n) => isVaryResult(s.exports[n]));
-    const vary = varyName ? varySummary(varyName, s.exports[varyName] as VaryResult) : undefined;
-    const error = !settled && timedOut
-      ? `did not settle within ${timeoutMs} ms`
-      : s.error
-        ? formatError(s.error)
-        : vary?.phase === "awaiting-approval"
-          ? `not run: the plan's estimate ${money(vary.estimatedCost ?? 0)} is over the budget ${money(vary.budget ?? 0)}; run again with --yes to spend it`
-          : null;
+    const vary = varyName ? varySummary(varyName, s.exports[varyName] as VaryResult, !!options.allowErrors) : undefined;
+    const error = !settled && timedOut ? `did not settle within ${timeoutMs} ms` : s.error ? formatError(s.error) : vary ? varyError(vary) : null;
+    const ok = s.status !== "error";
     return {
       id: c.id,
       kind: c.kind,
       names: [...s.names],
       status: error && !s.error ? "error" : s.status,
-      value: s.status === "error" ? null : jsonValue(shown(s)),
-      summary: s.status === "error" ? "" : s.autodisplay || !s.names.length ? summarize(s.value) : s.names.map((n) => `${n} = ${summarize(s.exports[n], 60)}`).join(", "),
+      value: ok ? jsonValue(shown(s)) : null,
+      summary: !ok ? "" : s.displays.length && shown(s) === undefined ? s.displays.map((d) => summarize(d)).join(" ") : s.autodisplay || !s.names.length ? summarize(s.value) : s.names.map((n) => `${n} = ${summarize(s.exports[n], 60)}`).join(", "),
       error,
       ms: s.ms === null ? null : Math.round(s.ms * 1000) / 1000,
       cached: s.status === "cached",
       runs: s.runs,
+      text: ok ? cellText(s) : [],
       ...(vary ? { vary } : {}),
     };
   });
@@ -132,9 +139,33 @@ function shown(s: CellState): unknown {
   return s.autodisplay || !s.names.length ? s.value : s.exports;
 }
 
-function varySummary(name: string, r: VaryResult): VarySummary {
+/** What a cell prints: its displays (a gate's message), else its value, or each declared name's. */
+function cellText(s: CellState): string[] {
+  if (s.displays.length && shown(s) === undefined) return s.displays.flatMap((d) => valueLines(d));
+  if (s.autodisplay || !s.names.length) return valueLines(s.value);
+  return s.names.flatMap((n) => {
+    const lines = valueLines(s.exports[n]);
+    return lines.length === 1 ? [`${n} = ${lines[0]}`] : [`${n} =`, ...lines];
+  });
+}
+
+function varySummary(name: string, r: VaryResult, allowErrors: boolean): VarySummary {
   const p = r.progress;
-  return { name, phase: r.phase, leaves: p.total, computed: p.opCalls, cached: p.cached, errors: p.errors + p.scorerErrors, scorerCalls: p.scorerCalls, cost: p.cost, costByModel: p.costByModel, estimatedCost: r.plan?.estimatedCost ?? null, budget: r.plan?.budget ?? null };
+  return {
+    name, phase: r.phase, leaves: p.total, computed: p.opCalls, cached: p.cached, errors: p.errors + p.scorerErrors, scorerCalls: p.scorerCalls, cost: p.cost, costByModel: p.costByModel,
+    estimatedCost: r.plan?.estimatedCost ?? null, budget: r.plan?.budget ?? null, errorGroups: r.errorGroups(), allowErrors: allowErrors || r.allowErrors, blocked: r.plan?.blocked ?? null,
+  };
+}
+
+/** Why a vary cell fails the run: its calls cannot be made, it waits for a budget approval, or leaves failed (unless errors are allowed). */
+function varyError(v: VarySummary): string | null {
+  if (v.phase === "blocked") return `not run: ${v.blocked}`;
+  if (v.phase === "awaiting-approval") return `not run: the plan's estimate ${money(v.estimatedCost ?? 0)} is over the budget ${money(v.budget ?? 0)}; run again with --yes to spend it`;
+  if (v.errors > 0 && !v.allowErrors) {
+    const top = v.errorGroups[0]!;
+    return `${v.errors} of ${v.leaves} leaves failed${v.errorGroups.length > 1 ? ` (${v.errorGroups.length} distinct errors)` : ""}, e.g. ${top.message}; set allowErrors: true in the spec or pass --allow-errors to accept them`;
+  }
+  return null;
 }
 
 function money(x: number): string {
@@ -145,16 +176,25 @@ function formatError(e: { message: string; line?: number; column?: number }): st
   return e.line !== undefined ? `${e.message} (${e.line}:${e.column ?? 0})` : e.message;
 }
 
-/** The human form of a report: one line per cell and a closing count. */
+/**
+ * The human form of a report: a line per cell (status, time, and its value: one line, or the
+ * lines of a table or of prose indented below), a closing line per vary with its distinct
+ * errors, and a closing count.
+ */
 export function formatReport(report: RunReport): string {
   const mark: Record<string, string> = { fulfilled: "✓", cached: "↺", error: "✗", queued: "…", running: "…" };
-  const lines = report.cells.map((c) => {
-    const head = `${mark[c.status] ?? "?"} ${c.id.padEnd(5)} ${c.kind.padEnd(3)} ${c.status.padEnd(9)} ${c.ms === null ? "" : `${c.ms.toFixed(1)} ms`}`.padEnd(40);
-    return `${head} ${c.error ? `error: ${c.error}` : c.names.length ? c.summary : `= ${c.summary}`}`;
-  });
+  const lines: string[] = [];
+  for (const c of report.cells) {
+    const head = `${mark[c.status] ?? "?"} ${c.id.padEnd(5)} ${c.kind.padEnd(4)} ${c.status.padEnd(9)} ${c.ms === null ? "" : `${c.ms.toFixed(1)} ms`}`.padEnd(40);
+    if (c.error) lines.push(`${head} error: ${c.error}`);
+    else if (c.text.length === 1) lines.push(`${head} ${c.names.length || c.kind === "md" ? "" : "= "}${c.text[0]}`);
+    else lines.push(head.trimEnd(), ...c.text.map((l) => `      ${l}`));
+  }
   for (const c of report.cells) {
     const v = c.vary;
-    if (v) lines.push(`vary ${v.name}: ${v.leaves} leaves · ${v.computed} computed · ${v.cached} cached · ${v.errors} errors · ${v.scorerCalls} scorer calls · cost ${money(v.cost)}${Object.keys(v.costByModel).length ? ` (${Object.entries(v.costByModel).map(([m, c]) => `${m} ${money(c)}`).join(", ")})` : ""}${v.phase === "done" ? "" : ` (${v.phase})`}`);
+    if (!v) continue;
+    lines.push(`vary ${v.name}: ${v.leaves} leaves · ${v.computed} computed · ${v.cached} cached · ${v.errors} errors · ${v.scorerCalls} scorer calls · cost ${money(v.cost)}${Object.keys(v.costByModel).length ? ` (${Object.entries(v.costByModel).map(([m, c]) => `${m} ${money(c)}`).join(", ")})` : ""}${v.phase === "done" ? "" : ` (${v.phase})`}`);
+    for (const g of v.errorGroups) lines.push(`  ${String(g.count).padStart(5)} × ${g.role === "scorer" ? "scorer: " : ""}${g.message}`);
   }
   const count = (s: string) => report.cells.filter((c) => c.status === s).length;
   lines.push(`${report.cells.length} cells: ${count("fulfilled")} ran, ${count("cached")} cached, ${report.cells.filter((c) => c.error).length} errors`);

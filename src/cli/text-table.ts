@@ -1,11 +1,8 @@
+import { cellText } from "../base/index.ts";
+
 /** Renders rows as an aligned text table: a header, a rule, one line per row; numbers right-aligned, cells cut at `maxWidth`. */
 export function textTable(rows: readonly Record<string, unknown>[], columns: readonly string[], maxWidth = 48): string {
-  const cell = (v: unknown): string => {
-    const s = v === null || v === undefined ? "" : v instanceof Date ? v.toISOString() : typeof v === "number" && !Number.isInteger(v) ? String(Number(v.toPrecision(4))) : typeof v === "object" ? JSON.stringify(v) : String(v);
-    const flat = s.replace(/\s+/g, " ");
-    return flat.length > maxWidth ? flat.slice(0, maxWidth - 1) + "…" : flat;
-  };
-  const text = rows.map((r) => columns.map((c) => cell(r[c])));
+  const text = rows.map((r) => columns.map((c) => cellText(r[c], c, maxWidth)));
   const numeric = columns.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[columns[i]!] === "number" || r[columns[i]!] === null || r[columns[i]!] === undefined));
   const widths = columns.map((c, i) => Math.max(c.length, ...text.map((t) => t[i]!.length)));
   const line = (parts: readonly string[]) => parts.map((p, i) => (numeric[i] ? p.padStart(widths[i]!) : p.padEnd(widths[i]!))).join("  ").trimEnd();

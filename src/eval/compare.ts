@@ -1,6 +1,7 @@
 import { groupBy } from "../trace/index.ts";
 import { columnsOf, numeric, rowsOf, scoreColumnsOf, type Direction, type EvalRows } from "./leaderboard.ts";
 import { pairedTest, type PairedTest } from "./paired.ts";
+import { DEFAULT_ALPHA, effectSign, minEffectOf, verdictOf, type MinEffect, type Verdict } from "./effect.ts";
 import { wordDiff, type WordDiffPart } from "./word-diff.ts";
 
 type Row = Readonly<Record<string, unknown>>;
@@ -18,6 +19,10 @@ export interface PairingOptions {
   readonly rowKey?: string | readonly string[];
   /** Which examples to list; default "all". Metric summaries always cover every shared row. */
   readonly only?: CompareFilter;
+  /** Significance level a metric's change must reach to be improved or regressed; default 0.05. */
+  readonly alpha?: number;
+  /** Smallest change that counts, per metric or for all (default: any change of a score, 10% and ≥ 1 ms of latency, 10% of cost). */
+  readonly minEffect?: MinEffect;
 }
 
 /** Options for `compare`: the two variants (values of the `by` column) to compare. */
@@ -32,7 +37,11 @@ export interface CompareResultsOptions extends PairingOptions {
   readonly b?: unknown;
 }
 
-/** One metric over the shared rows: means of the per-row means, delta = b − a, the paired test, and the keys of rows that got better or worse. */
+/**
+ * One metric over the shared rows: means of the per-row means, delta = b − a, the paired test,
+ * the verdict (improved or regressed only when significant at alpha and at least the minimum
+ * effect), and the keys of rows that got better or worse by at least the minimum effect.
+ */
 export interface MetricComparison {
   readonly metric: string;
   readonly direction: Direction;
@@ -40,6 +49,8 @@ export interface MetricComparison {
   readonly b: number;
   readonly delta: number;
   readonly test: PairedTest;
+  readonly verdict: Verdict;
+  readonly minEffect: number;
   readonly improved: unknown[];
   readonly regressed: unknown[];
 }
@@ -92,7 +103,7 @@ export function compare(rows: EvalRows, options: CompareOptions): Comparison {
   const keys = keyColumns("compare", options.rowKey, [columns]);
   const metrics = metricsOf("compare", options.metrics, [objects]);
   const pairing = `${by} '${String(options.a)}' and '${String(options.b)}'`;
-  return { a: options.a, b: options.b, by, ...comparePaired("compare", side(options.a), side(options.b), keys, metrics, filterOf("compare", options.only), pairing) };
+  return { a: options.a, b: options.b, by, ...comparePaired("compare", side(options.a), side(options.b), keys, metrics, filterOf("compare", options.only), pairing, options) };
 }
 
 /**
@@ -111,7 +122,7 @@ export function compareResults(rowsA: EvalRows, rowsB: EvalRows, options: Compar
   if (options.a === undefined && options.b === undefined) {
     const withBy = colsA.includes(by) || colsB.includes(by);
     const keys = keyColumns("compareResults", options.rowKey, [colsA, colsB]);
-    return { a: null, b: null, by, ...comparePaired("compareResults", objectsA, objectsB, withBy ? [...keys, by] : keys, metrics, only, "the two tables") };
+    return { a: null, b: null, by, ...comparePaired("compareResults", objectsA, objectsB, withBy ? [...keys, by] : keys, metrics, only, "the two tables", options) };
   }
   const a = options.a === undefined ? options.b : options.a;
   const b = options.b === undefined ? options.a : options.b;
@@ -123,7 +134,7 @@ export function compareResults(rowsA: EvalRows, rowsB: EvalRows, options: Compar
   };
   const keys = keyColumns("compareResults", options.rowKey, [colsA, colsB]);
   const pairing = `${by} '${String(a)}' (first table) and '${String(b)}' (second table)`;
-  return { a, b, by, ...comparePaired("compareResults", side(objectsA, colsA, a, "first"), side(objectsB, colsB, b, "second"), keys, metrics, only, pairing) };
+  return { a, b, by, ...comparePaired("compareResults", side(objectsA, colsA, a, "first"), side(objectsB, colsB, b, "second"), keys, metrics, only, pairing, options) };
 }
 
 interface Group {
@@ -133,18 +144,23 @@ interface Group {
 
 /* The shared core: group each side's rows by key, average every metric per group (trials and
    any dimension outside the key together), then test the per-row means pairwise. */
-function comparePaired(fn: string, rowsA: readonly Row[], rowsB: readonly Row[], keys: readonly string[], metrics: Readonly<Record<string, Direction>>, only: CompareFilter, pairing: string): Omit<Comparison, "a" | "b" | "by"> {
+function comparePaired(fn: string, rowsA: readonly Row[], rowsB: readonly Row[], keys: readonly string[], metrics: Readonly<Record<string, Direction>>, only: CompareFilter, pairing: string, effect: Pick<PairingOptions, "alpha" | "minEffect">): Omit<Comparison, "a" | "b" | "by"> {
   const groupsA = groupsOf(rowsA, keys);
   const groupsB = groupsOf(rowsB, keys);
   const shared = [...groupsA.keys()].filter((id) => groupsB.has(id));
   if (shared.length === 0) throw new Error(`${fn}: ${pairing} share no rows (paired by ${keys.join(", ")})`);
   const names = Object.keys(metrics);
   const sides = shared.map((id) => ({ key: groupsA.get(id)!.key, a: sideOf(groupsA.get(id)!.rows, names), b: sideOf(groupsB.get(id)!.rows, names) }));
-  const delta = (m: string, x: number | null | undefined, y: number | null | undefined) => (x == null || y == null ? 0 : metrics[m] === "max" ? y - x : x - y);
+  const tests = new Map(names.map((m) => {
+    const paired = sides.filter((s) => s.a.scores[m] !== null && s.b.scores[m] !== null);
+    return [m, pairedTest(paired.map((s) => s.a.scores[m]!), paired.map((s) => s.b.scores[m]!))];
+  }));
+  const minEffect = new Map(names.map((m) => [m, minEffectOf(m, tests.get(m)!.meanA, effect.minEffect)]));
+  // A row got better (+1) or worse (−1) on a metric when it moved by at least the minimum effect.
+  const moved = (m: string, x: number | null | undefined, y: number | null | undefined) => (x == null || y == null ? 0 : effectSign(y - x, metrics[m]!, minEffect.get(m)!));
 
   const metricResults = names.map((m): MetricComparison => {
-    const paired = sides.filter((s) => s.a.scores[m] !== null && s.b.scores[m] !== null);
-    const test = pairedTest(paired.map((s) => s.a.scores[m]!), paired.map((s) => s.b.scores[m]!));
+    const test = tests.get(m)!;
     return {
       metric: m,
       direction: metrics[m]!,
@@ -152,8 +168,10 @@ function comparePaired(fn: string, rowsA: readonly Row[], rowsB: readonly Row[],
       b: test.meanB,
       delta: test.meanDiff,
       test,
-      improved: sides.filter((s) => delta(m, s.a.scores[m], s.b.scores[m]) > 0).map((s) => s.key),
-      regressed: sides.filter((s) => delta(m, s.a.scores[m], s.b.scores[m]) < 0).map((s) => s.key),
+      verdict: verdictOf(test.meanDiff, test.p, metrics[m]!, minEffect.get(m)!, effect.alpha ?? DEFAULT_ALPHA),
+      minEffect: minEffect.get(m)!,
+      improved: sides.filter((s) => moved(m, s.a.scores[m], s.b.scores[m]) > 0).map((s) => s.key),
+      regressed: sides.filter((s) => moved(m, s.a.scores[m], s.b.scores[m]) < 0).map((s) => s.key),
     };
   });
 
@@ -164,8 +182,8 @@ function comparePaired(fn: string, rowsA: readonly Row[], rowsB: readonly Row[],
       a: s.a,
       b: s.b,
       diff: wordDiff(s.a.output, s.b.output),
-      improved: names.filter((m) => delta(m, s.a.scores[m], s.b.scores[m]) > 0),
-      regressed: names.filter((m) => delta(m, s.a.scores[m], s.b.scores[m]) < 0),
+      improved: names.filter((m) => moved(m, s.a.scores[m], s.b.scores[m]) > 0),
+      regressed: names.filter((m) => moved(m, s.a.scores[m], s.b.scores[m]) < 0),
       flaky: { a: flakyMetrics(groupsA.get(id)!.rows, names), b: flakyMetrics(groupsB.get(id)!.rows, names) },
     };
   });

@@ -1,4 +1,5 @@
 import { groupRows, summarize, type Summary } from "../trace/index.ts";
+import { DEFAULT_ALPHA, minEffectOf, welchP, type MinEffect } from "./effect.ts";
 
 /** Which way a metric is better: "max" (higher wins, e.g. a score) or "min" (lower wins, e.g. latency or cost). */
 export type Direction = "max" | "min";
@@ -19,12 +20,22 @@ export interface LeaderboardOptions {
   readonly metrics?: Readonly<Record<string, Direction>>;
   /** Metrics to order by first (each in its own direction); the remaining metrics break ties in their listed order. */
   readonly sortBy?: string | readonly string[];
+  /** Significance level a variant must be worse at to lose the "best" mark; default 0.05. */
+  readonly alpha?: number;
+  /** Smallest difference that counts, per metric or for all (default: any for scores, 10% and ≥ 1 ms of latency, 10% of cost). */
+  readonly minEffect?: MinEffect;
 }
 
-/** One metric of one variant: its summary over the variant's rows, its direction and its rank among variants (null when it has no values). */
+/**
+ * One metric of one variant: its summary over the variant's rows, its direction, its rank among
+ * variants (null when it has no values), and whether it is among the best: not worse than the
+ * top variant by at least the minimum effect with significance (Welch's t-test at alpha). Noise
+ * cannot move this mark from one load to the next.
+ */
 export interface MetricStanding extends Summary {
   readonly direction: Direction;
   readonly rank: number | null;
+  readonly best: boolean;
 }
 
 /** One variant on the leaderboard: its `by` values, overall rank (ties share a rank), row count and metric standings. */
@@ -74,6 +85,13 @@ export function leaderboard(rows: EvalRows, options: LeaderboardOptions = {}): L
     return 0;
   };
   const overall = competitionRanks(tuples, byTuple);
+  const tops = Object.fromEntries(names.map((m) => [m, summaries[metricRanks[m]!.indexOf(1)]?.stats[m]]));
+  const isBest = (m: string, st: Summary) => {
+    const top = tops[m];
+    if (!top || Number.isNaN(st.mean)) return false;
+    const worse = metrics[m] === "max" ? top.mean - st.mean : st.mean - top.mean;
+    return worse < minEffectOf(m, top.mean, options.minEffect) || !(welchP(top, st) < (options.alpha ?? DEFAULT_ALPHA));
+  };
   const entries = summaries.map((s, i) => ({
     group: s.group,
     rank: overall[i]!,
@@ -81,7 +99,7 @@ export function leaderboard(rows: EvalRows, options: LeaderboardOptions = {}): L
     metrics: Object.fromEntries(
       names.map((m) => {
         const st = s.stats[m]!;
-        return [m, { ...st, direction: metrics[m]!, rank: Number.isNaN(st.mean) ? null : metricRanks[m]![i]! }];
+        return [m, { ...st, direction: metrics[m]!, rank: Number.isNaN(st.mean) ? null : metricRanks[m]![i]!, best: isBest(m, st) }];
       }),
     ),
   }));

@@ -13,27 +13,34 @@ export interface VaryStreamOptions {
 }
 
 /**
- * The snapshots of one vary run, as a cell shows them: the plan ("planned", or
- * "awaiting-approval" with the function that starts it when the plan is over budget), then
- * partial results while it runs, then the final result ("done" or "cancelled"). A fully
- * cached run yields one snapshot, the final one, so its dependents compute once, not twice.
+ * The snapshots of one vary run, as a cell shows them: the plan ("planned", "blocked" when its
+ * calls cannot be made, or "awaiting-approval" with the function that starts it when the plan is
+ * over budget), then partial results while it runs, then the final result ("done" or
+ * "cancelled"). A fully cached run yields one snapshot, the final one, so its dependents compute
+ * once, not twice. Every snapshot carries the same run token, so a dependent recomputed for a
+ * later snapshot continues its run rather than counting another.
  */
 export async function* varySnapshots(vary: Vary, options: VaryStreamOptions): AsyncGenerator<VaryResult> {
   const { signal } = options;
+  const run = {};
   const plan = await vary.plan();
+  if (plan.blocked) {
+    yield vary.result().withPhase("blocked", undefined, run);
+    return;
+  }
   if (plan.needsApproval && !options.autoApprove) {
     const approval = waitForApproval(signal);
     options.waiting?.(true);
-    yield vary.result().withPhase("awaiting-approval", approval.approve);
+    yield vary.result().withPhase("awaiting-approval", approval.approve, run);
     await approval.approved;
     options.waiting?.(false);
   } else if (plan.groups.every((g) => g.missing === 0)) {
-    yield (await vary.execute({ signal })).withPhase("done");
+    yield (await vary.execute({ signal })).withPhase("done", undefined, run);
     return;
   } else {
-    yield vary.result().withPhase("planned");
+    yield vary.result().withPhase("planned", undefined, run);
   }
-  yield* throttledRun(vary, signal, options.everyMs ?? 100);
+  yield* throttledRun(vary, signal, options.everyMs ?? 100, run);
 }
 
 /**
@@ -57,7 +64,7 @@ export function waitForApproval(signal: AbortSignal): { readonly approve: () => 
 }
 
 /** Executes the run, yielding its latest snapshot at most once per `every` ms, then the final one. */
-async function* throttledRun(vary: Vary, signal: AbortSignal, every: number): AsyncGenerator<VaryResult> {
+async function* throttledRun(vary: Vary, signal: AbortSignal, every: number, run: object): AsyncGenerator<VaryResult> {
   let latest: VaryResult | null = null;
   let wake: (() => void) | null = null;
   const done = vary.execute({ signal, onUpdate: (r) => (latest = r) }).finally(() => wake?.());
@@ -72,9 +79,9 @@ async function* throttledRun(vary: Vary, signal: AbortSignal, every: number): As
     if (latest && !finished) {
       const snapshot: VaryResult = latest;
       latest = null;
-      yield snapshot.withPhase("running");
+      yield snapshot.withPhase("running", undefined, run);
     }
   }
   const result = await done;
-  yield result.withPhase(signal.aborted ? "cancelled" : "done");
+  yield result.withPhase(signal.aborted ? "cancelled" : "done", undefined, run);
 }

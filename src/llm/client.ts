@@ -125,6 +125,9 @@ export function createLlm(options: LlmOptions) {
   /** An op whose calls are chat requests built from (row, params); versioned by `context` (its cell's key) and the builder's source. */
   function promptOp<Row, Params>(name: string, build: (row: Row, params: Params) => ChatRequest, context?: string): LlmOp<[Row, Params], string> {
     return options.op(name, async (row: Row, params: Params) => (await chatOp(build(row, params))).content, {
+      // The wrapper's text differs between the browser bundle and Node: a stable source keeps
+      // the version (and so the call cache and published reports) equal on every host.
+      source: "weft:llm.op@1",
       captures: build.toString(),
       ...(context !== undefined ? { context } : {}),
       estimate: (row: Row, params: Params) => estimateChat(build(row, params)),
@@ -138,7 +141,8 @@ export function createLlm(options: LlmOptions) {
     const outputTokens = request.max_tokens ?? outputGuess;
     const model = router.estimatedModel(request.model);
     const cost = costOf(model, inputTokens, outputTokens, prices);
-    return { inputTokens, outputTokens, model, ...(cost !== null ? { cost } : { unpriced: true }) };
+    const unavailable = router.unavailable(request.model);
+    return { inputTokens, outputTokens, model, ...(cost !== null ? { cost } : { unpriced: true }), ...(unavailable ? { unavailable } : {}) };
   }
 
   const api = {

@@ -11,6 +11,8 @@ export interface LlmEstimate {
   readonly cost?: number;
   readonly model?: string;
   readonly unpriced?: boolean;
+  /** Why the request cannot be made at all: no provider is configured for it. */
+  readonly unavailable?: string;
 }
 
 /** The options the client gives the ops it makes: a stable source, captures, a version context, an estimator. */

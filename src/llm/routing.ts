@@ -55,6 +55,16 @@ export class Router {
     return name.includes("/") ? name.slice(name.indexOf("/") + 1) : name;
   }
 
+  /** Why a request for `model` cannot be routed (no provider, no model), or null when it can. */
+  unavailable(model: string | undefined): string | null {
+    try {
+      this.resolve(model);
+      return null;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+
   private resolve(model: string | undefined): { provider: string; model: string } {
     if (!this.providers.size) throw new LlmError("no LLM provider is configured: set OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server), or add providers to ~/.config/weft/providers.json", undefined, false);
     if (model?.includes("/")) {

@@ -59,7 +59,13 @@ export interface MappedBatch {
 export function spansToPatches(traces: DecodedTraces, options: MapOptions = {}): MappedBatch {
   const prices = options.prices ?? DEFAULT_PRICES;
   const patches: CallPatch[] = [];
-  for (const rs of traces.resourceSpans) for (const ss of rs.scopeSpans) for (const span of ss.spans) patches.push(spanToPatch(span, rs.resource, ss.scope, prices));
+  for (const rs of traces.resourceSpans) {
+    for (const ss of rs.scopeSpans) {
+      // The resource's and the scope's attributes, once for all the spans of the scope.
+      const shared = sharedAttributes(rs.resource, ss.scope);
+      for (const span of ss.spans) patches.push(patchOf(span, shared, prices));
+    }
+  }
   return { patches, rejected: traces.rejected.count, message: rejectionMessage(traces.rejected, "span"), dropped: 0 };
 }
 
@@ -74,10 +80,30 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** One span as a call patch, by the rules at the head of this file. */
 export function spanToPatch(span: OtlpSpan, resource: OtlpResource, scope: OtlpScope, prices: PriceTable): CallPatch {
+  return patchOf(span, sharedAttributes(resource, scope), prices);
+}
+
+// The mapping runs once per span at ingest rates of tens of thousands a second: it creates no
+// closures per span (tsx names every one, at a cost) and no collections a span does not need.
+
+/** What a span's messages were found in, so the attributes and events leave them out. */
+interface Used {
+  keys: Set<string> | null;
+  events: Set<OtlpEvent> | null;
+}
+
+function useKey(used: Used, key: string): void {
+  (used.keys ??= new Set()).add(key);
+}
+
+function useEvent(used: Used, event: OtlpEvent): void {
+  (used.events ??= new Set()).add(event);
+}
+
+function patchOf(span: OtlpSpan, shared: SharedAttributes, prices: PriceTable): CallPatch {
   const a = span.attributes;
-  const used = new Set<string>();
-  const usedEvents = new Set<OtlpEvent>();
-  const { input, output } = spanMessages(span, used, usedEvents);
+  const used: Used = { keys: null, events: null };
+  const { input, output } = spanMessages(span, used);
   const model = stringOf(a["gen_ai.response.model"]) ?? stringOf(a["gen_ai.request.model"]) ?? stringOf(a["llm.model_name"]) ?? stringOf(a["embedding.model_name"]);
   const patch: Mutable<CallPatch> = {
     id: span.spanId,
@@ -86,7 +112,7 @@ export function spanToPatch(span: OtlpSpan, resource: OtlpResource, scope: OtlpS
     op: span.name || [stringOf(a["gen_ai.operation.name"]), model].filter(Boolean).join(" ") || "span",
     startedAt: span.startMs,
     endedAt: span.endMs,
-    error: span.status.code === "error" ? errorOf(span, usedEvents) : null,
+    error: span.status.code === "error" ? errorOf(span, used) : null,
   };
   if (input !== undefined) patch.inputs = input;
   if (output !== undefined) patch.output = output;
@@ -97,98 +123,146 @@ export function spanToPatch(span: OtlpSpan, resource: OtlpResource, scope: OtlpS
     patch.usage = usage;
     patch.cost = costOfUsage(usage);
   }
-  patch.attributes = attributesOf(span, resource, scope, used, usedEvents);
+  patch.attributes = attributesOf(span, shared, used);
   return patch;
 }
 
-function attributesOf(span: OtlpSpan, resource: OtlpResource, scope: OtlpScope, used: ReadonlySet<string>, usedEvents: ReadonlySet<OtlpEvent>): { [key: string]: Json } {
+/** The resource's attributes then the scope's name and version, as every span of the scope starts its attributes. */
+interface SharedAttributes {
+  readonly out: { readonly [key: string]: Json };
+  readonly kept: number;
+  /** Attributes over MAX_ATTRIBUTES among these. */
+  readonly dropped: number;
+}
+
+function sharedAttributes(resource: OtlpResource, scope: OtlpScope): SharedAttributes {
   const out: { [key: string]: Json } = {};
-  let kept = 0;
-  let dropped = span.droppedAttributes;
-  const put = (key: string, value: Json) => {
-    if (Object.prototype.hasOwnProperty.call(out, key)) setOwn(out, key, value);
-    else if (kept < MAX_ATTRIBUTES) {
-      setOwn(out, key, value);
-      kept++;
-    } else dropped++;
-  };
-  for (const key in resource.attributes) put(key, resource.attributes[key]!);
-  if (scope.name) put("otel.scope.name", scope.name);
-  if (scope.version) put("otel.scope.version", scope.version);
-  put("otel.span.kind", span.kind);
-  for (const key in span.attributes) if (!used.has(key)) put(key, span.attributes[key]!);
-  const events = span.events.filter((e) => !usedEvents.has(e));
-  if (events.length) put("otel.events", events.map((e) => ({ name: e.name, time: e.timeMs, attributes: e.attributes })));
-  if (dropped) setOwn(out, "weft.dropped_attributes", dropped);
+  const state = { kept: 0, dropped: 0 };
+  for (const key in resource.attributes) put(out, state, key, resource.attributes[key]!);
+  if (scope.name) put(out, state, "otel.scope.name", scope.name);
+  if (scope.version) put(out, state, "otel.scope.version", scope.version);
+  return { out, kept: state.kept, dropped: state.dropped };
+}
+
+/** Sets an attribute: a key already there is replaced, a new one is kept while fewer than MAX_ATTRIBUTES are, else counted as dropped. */
+function put(out: { [key: string]: Json }, state: { kept: number; dropped: number }, key: string, value: Json): void {
+  if (Object.prototype.hasOwnProperty.call(out, key)) setOwn(out, key, value);
+  else if (state.kept < MAX_ATTRIBUTES) {
+    setOwn(out, key, value);
+    state.kept++;
+  } else state.dropped++;
+}
+
+function attributesOf(span: OtlpSpan, shared: SharedAttributes, used: Used): { [key: string]: Json } {
+  // The shared attributes first, added one by one in the same order for every span of the
+  // scope, so the objects share their hidden classes (a spread copy is much slower to extend).
+  const out: { [key: string]: Json } = {};
+  for (const key in shared.out) setOwn(out, key, shared.out[key]!);
+  const state = { kept: shared.kept, dropped: span.droppedAttributes + shared.dropped };
+  put(out, state, "otel.span.kind", span.kind);
+  const keys = used.keys;
+  for (const key in span.attributes) if (!keys?.has(key)) put(out, state, key, span.attributes[key]!);
+  if (span.events.length) {
+    const done = used.events;
+    const events = done ? span.events.filter((e) => !done.has(e)) : span.events;
+    if (events.length) put(out, state, "otel.events", events.map((e) => ({ name: e.name, time: e.timeMs, attributes: e.attributes })));
+  }
+  if (state.dropped) setOwn(out, "weft.dropped_attributes", state.dropped);
   return out;
 }
 
 const INPUT_EVENTS: Readonly<Record<string, string>> = { "gen_ai.system.message": "system", "gen_ai.user.message": "user", "gen_ai.assistant.message": "assistant", "gen_ai.tool.message": "tool" };
 
-/** Messages one convention found on a span, and how to mark what they came from as used. */
-type Found = { readonly messages: ChatMessage[]; readonly use: () => void } | null;
-
-/** The messages of the first convention that has some, marking their source as used. */
-function firstFound(candidates: readonly (() => Found)[]): ChatMessage[] | null {
-  for (const candidate of candidates) {
-    const found = candidate();
-    if (found) {
-      found.use();
-      return found.messages;
-    }
-  }
-  return null;
+function isInputEvent(e: OtlpEvent): boolean {
+  return INPUT_EVENTS[e.name] !== undefined;
 }
 
-/** Inputs and output from the span's attributes and events; undefined where the span has none. */
-function spanMessages(span: OtlpSpan, used: Set<string>, usedEvents: Set<OtlpEvent>): { input: Json | undefined; output: Json | undefined } {
-  const a = span.attributes;
-  const indexed = { prompt: new Map() as Indexed, completion: new Map() as Indexed, oiIn: new Map() as Indexed, oiOut: new Map() as Indexed };
-  const keys = { prompt: [] as string[], completion: [] as string[], oiIn: [] as string[], oiOut: [] as string[] };
-  for (const key in a) {
-    const v = a[key]!;
-    if (collectIndexed(indexed.prompt, "gen_ai.prompt.", key, v)) keys.prompt.push(key);
-    else if (collectIndexed(indexed.completion, "gen_ai.completion.", key, v)) keys.completion.push(key);
-    else if (collectIndexed(indexed.oiIn, "llm.input_messages.", key, v)) keys.oiIn.push(key);
-    else if (collectIndexed(indexed.oiOut, "llm.output_messages.", key, v)) keys.oiOut.push(key);
-  }
-  const attribute = (key: string, role: string) => (): Found => {
-    const messages = a[key] === undefined ? null : messagesFromParts(a[key], role);
-    return messages && { messages, use: () => used.add(key) };
-  };
-  const flattened = (group: keyof typeof indexed, prefix: "message." | "", role: string) => (): Found =>
-    indexed[group].size ? { messages: messagesFromIndexed(indexed[group], prefix, role), use: () => keys[group].forEach((k) => used.add(k)) } : null;
-  const events = (pick: (e: OtlpEvent) => boolean, toMessages: (events: OtlpEvent[]) => ChatMessage[]) => (): Found => {
-    const picked = span.events.filter(pick);
-    return picked.length ? { messages: toMessages(picked), use: () => picked.forEach((e) => usedEvents.add(e)) } : null;
-  };
+function isChoiceEvent(e: OtlpEvent): boolean {
+  return e.name === "gen_ai.choice";
+}
 
-  let inputs = firstFound([
-    attribute("gen_ai.input.messages", "user"),
-    flattened("prompt", "", "user"),
-    events((e) => INPUT_EVENTS[e.name] !== undefined, (picked) => picked.map((e) => messageFromBody(eventBody(e), INPUT_EVENTS[e.name]!))),
-    flattened("oiIn", "message.", "user"),
-  ]);
+/** Attributes in indexed form under one prefix (`gen_ai.prompt.0.role`, …), and their keys. */
+interface IndexedGroup {
+  readonly groups: Indexed;
+  readonly keys: string[];
+}
+
+/** Adds an attribute to the indexed group of `prefix` when its key is one; a group is made only when needed. */
+function collectInto(group: IndexedGroup | null, prefix: string, key: string, value: Json): IndexedGroup | null {
+  const g = group ?? { groups: new Map() as Indexed, keys: [] };
+  if (!collectIndexed(g.groups, prefix, key, value)) return group;
+  g.keys.push(key);
+  return g;
+}
+
+/** Messages of an indexed group, marking its keys as used; null when there is none. */
+function fromGroup(group: IndexedGroup | null, keyPrefix: "message." | "", role: string, used: Used): ChatMessage[] | null {
+  if (!group?.groups.size) return null;
+  for (const k of group.keys) useKey(used, k);
+  return messagesFromIndexed(group.groups, keyPrefix, role);
+}
+
+/** Messages of an attribute holding a list of messages, marking it as used; null when there is none. */
+function fromAttribute(a: OtlpAttributes, key: string, role: string, used: Used): ChatMessage[] | null {
+  const messages = a[key] === undefined ? null : messagesFromParts(a[key], role);
+  if (messages) useKey(used, key);
+  return messages;
+}
+
+/**
+ * Inputs and output from the span's attributes and events; undefined where the span has none.
+ * Each side takes the first convention that has messages: the GenAI attribute, the older
+ * indexed GenAI attributes, GenAI events, OpenInference's indexed attributes.
+ */
+function spanMessages(span: OtlpSpan, used: Used): { input: Json | undefined; output: Json | undefined } {
+  const a = span.attributes;
+  let prompt: IndexedGroup | null = null;
+  let completion: IndexedGroup | null = null;
+  let oiIn: IndexedGroup | null = null;
+  let oiOut: IndexedGroup | null = null;
+  for (const key in a) {
+    // Every prefix below starts with "gen_ai." or "llm."; most keys are neither.
+    const c = key.charCodeAt(0);
+    if (c !== 103 && c !== 108) continue;
+    if (key.startsWith("gen_ai.prompt.")) prompt = collectInto(prompt, "gen_ai.prompt.", key, a[key]!);
+    else if (key.startsWith("gen_ai.completion.")) completion = collectInto(completion, "gen_ai.completion.", key, a[key]!);
+    else if (key.startsWith("llm.input_messages.")) oiIn = collectInto(oiIn, "llm.input_messages.", key, a[key]!);
+    else if (key.startsWith("llm.output_messages.")) oiOut = collectInto(oiOut, "llm.output_messages.", key, a[key]!);
+  }
+  const events = span.events;
+
+  let inputs = fromAttribute(a, "gen_ai.input.messages", "user", used) ?? fromGroup(prompt, "", "user", used);
+  if (!inputs && events.length) {
+    const picked = events.filter(isInputEvent);
+    if (picked.length) {
+      inputs = picked.map((e) => messageFromBody(eventBody(e), INPUT_EVENTS[e.name]!));
+      for (const e of picked) useEvent(used, e);
+    }
+  }
+  inputs ??= fromGroup(oiIn, "message.", "user", used);
   // System instructions join the span's own messages. Alone, they stay an attribute: the
   // messages may come in log records, and a lone system message would replace them.
   const system = inputs && a["gen_ai.system_instructions"] !== undefined ? textOfInstructions(a["gen_ai.system_instructions"]) : null;
   if (inputs && system !== null) {
-    used.add("gen_ai.system_instructions");
+    useKey(used, "gen_ai.system_instructions");
     if (!(inputs[0]?.role === "system" && inputs[0].content === system)) inputs = [{ role: "system", content: system }, ...inputs];
   }
 
-  const outputs = firstFound([
-    attribute("gen_ai.output.messages", "assistant"),
-    flattened("completion", "", "assistant"),
-    events((e) => e.name === "gen_ai.choice", (picked) => picked.map((e) => choiceMessage(eventBody(e))).sort((x, y) => x.index - y.index).map((c) => c.message)),
-    flattened("oiOut", "message.", "assistant"),
-  ]);
+  let outputs = fromAttribute(a, "gen_ai.output.messages", "assistant", used) ?? fromGroup(completion, "", "assistant", used);
+  if (!outputs && events.length) {
+    const picked = events.filter(isChoiceEvent);
+    if (picked.length) {
+      outputs = picked.map((e) => choiceMessage(eventBody(e))).sort((x, y) => x.index - y.index).map((c) => c.message);
+      for (const e of picked) useEvent(used, e);
+    }
+  }
+  outputs ??= fromGroup(oiOut, "message.", "assistant", used);
 
   // OpenInference's input.value / output.value: the raw request and response. Dropped as
   // duplicates when messages were found, else they are the inputs and output.
   let input: Json | undefined = inputs ? { messages: inputs } : undefined;
   if (a["input.value"] !== undefined) {
-    used.add("input.value");
+    useKey(used, "input.value");
     if (!inputs) {
       const v = a["input.mime_type"] === "application/json" ? parsedJson(a["input.value"]) : a["input.value"];
       input = typeof v === "object" && v !== null && !Array.isArray(v) ? v : { value: v };
@@ -198,7 +272,7 @@ function spanMessages(span: OtlpSpan, used: Set<string>, usedEvents: Set<OtlpEve
   const finish = Array.isArray(finishReasons) && typeof finishReasons[0] === "string" ? finishReasons[0] : stringOf(a["llm.finish_reason"]);
   let output: Json | undefined = outputs ? (outputOf(outputs, finish) ?? undefined) : undefined;
   if (a["output.value"] !== undefined) {
-    used.add("output.value");
+    useKey(used, "output.value");
     if (!outputs) output = a["output.mime_type"] === "application/json" ? parsedJson(a["output.value"]) : a["output.value"];
   }
   return { input, output };
@@ -218,9 +292,9 @@ function eventBody(e: OtlpEvent): Json {
   return typeof content === "string" ? parsedJson(content) : e.attributes;
 }
 
-function errorOf(span: OtlpSpan, usedEvents: Set<OtlpEvent>): CallError {
+function errorOf(span: OtlpSpan, used: Used): CallError {
   const exception = [...span.events].reverse().find((e) => e.name === "exception");
-  if (exception) usedEvents.add(exception);
+  if (exception) useEvent(used, exception);
   const x: OtlpAttributes = exception?.attributes ?? {};
   const message = span.status.message || stringOf(span.attributes["error.type"]) || stringOf(x["exception.message"]) || stringOf(x["exception.type"]) || "error";
   const error: Mutable<CallError> = { message };

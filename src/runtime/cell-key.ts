@@ -35,6 +35,21 @@ function tryDigest(value: unknown): Digest | null {
   }
 }
 
+/**
+ * A value that is one snapshot of a computation still under way (a vary result while its run
+ * streams) implements this method: it returns a token, the same object for every snapshot of
+ * that computation. A cell recomputed for a newer snapshot continues its run: it does not count
+ * as another run.
+ */
+export const RUN_TOKEN = Symbol.for("weft.runToken");
+
+/** The run token of a snapshot value (see RUN_TOKEN), or null. */
+export function runTokenOf(value: unknown): object | null {
+  if (value === null || typeof value !== "object") return null;
+  const own = (value as { [RUN_TOKEN]?: () => object | null })[RUN_TOKEN];
+  return typeof own === "function" ? own.call(value) : null;
+}
+
 /** Computes a cell's cache key from its kind, source and input digests. */
 export function cellKey(kind: string, source: string, inputs: readonly string[], inputDigests: readonly string[]): Digest {
   return sha256Hex(canonicalJson(["cell", kind, source, inputs, inputDigests]));

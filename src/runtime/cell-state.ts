@@ -3,8 +3,11 @@ import type { CompileError } from "../notebook/index.ts";
 /** Where a cell is in its life: waiting on inputs, running, settled from a run or from the cache, or failed. */
 export type CellStatus = "queued" | "running" | "fulfilled" | "cached" | "error";
 
-/** A cell error as shown to the user: a message and, when known, where in the cell. */
-export type CellError = CompileError;
+/**
+ * A cell error as shown to the user: a message and, when known, where in the cell; for an
+ * error that came from an input, which input and the cell defining it (so the UI can link it).
+ */
+export type CellError = CompileError & { readonly input?: { readonly name: string; readonly cell: string } };
 
 /** Everything the UI and the runner know about one cell; replaced, never mutated, on each transition. */
 export interface CellState {

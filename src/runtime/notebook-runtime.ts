@@ -1,8 +1,8 @@
 import { Runtime, type Module, type Variable } from "@observablehq/runtime";
 import type { CellId, Definition } from "../notebook/index.ts";
 import { fromCanonical, toCanonical, type Json } from "../base/index.ts";
-import { cellKey, contentDigest, isCacheable, VOLATILE_INPUTS, VOLATILE_SOURCE } from "./cell-key.ts";
-import { initialState, toCellError, type CellState } from "./cell-state.ts";
+import { cellKey, contentDigest, isCacheable, runTokenOf, VOLATILE_INPUTS, VOLATILE_SOURCE } from "./cell-key.ts";
+import { initialState, toCellError, type CellError, type CellState } from "./cell-state.ts";
 import { DISPLAY, isGenerator, perCellMarker, SIGNAL, signalOf, VIEW } from "./placeholders.ts";
 import type { RuntimeCell, RuntimePlatform } from "./platform.ts";
 
@@ -24,6 +24,23 @@ interface Entry {
   mainOk: boolean;
   /** Output names whose variables are computing; a cell is not idle until they settle. */
   pendingOutputs: Set<string>;
+  /** The value the cell holds and the key it was computed (or restored) under; null after an error or a redefinition. */
+  settled: Settled | null;
+  /**
+   * The run the cell's current value belongs to: its key with every input that is a snapshot
+   * (see RUN_TOKEN), or comes from a cell in such a run, replaced by that run; null when none is.
+   */
+  runIdentity: string | null;
+  /** The run identity of the last computation that counted as a run. */
+  countedRun: string | null;
+}
+
+/** A settled value and what it came from. */
+interface Settled {
+  readonly key: string;
+  readonly value: unknown;
+  readonly status: "fulfilled" | "cached";
+  readonly ms: number | null;
 }
 
 /** A reactive notebook on @observablehq/runtime: cells are synced in, states are observed out. */
@@ -38,6 +55,11 @@ export class NotebookRuntime {
   private readonly idleWaiters = new Set<() => void>();
   /** Restore durations of cells whose current value came from the cache, until their observer sees it. */
   private readonly pendingRestore = new WeakMap<Entry, number>();
+  /** Cells whose inputs came back with the same content: they keep the value (and status) they hold. */
+  private readonly pendingKeep = new WeakMap<Entry, Settled>();
+  /** Numbers for run tokens, so a run identity can be part of a key. */
+  private readonly tokenIds = new WeakMap<object, number>();
+  private nextTokenId = 0;
   private readonly lastMs = new WeakMap<Entry, number>();
 
   constructor(private readonly platform: RuntimePlatform) {
@@ -130,6 +152,9 @@ export class NotebookRuntime {
       outputErrors: new Set(),
       mainOk: false,
       pendingOutputs: new Set(),
+      settled: null,
+      runIdentity: null,
+      countedRun: null,
     };
     entry.main = this.module.variable(this.observer(entry));
     this.entries.set(cell.id, entry);
@@ -156,6 +181,10 @@ export class NotebookRuntime {
     const names = definition.outputs;
     this.setState(entry, { ...initialState(names, definition.autodisplay), runs: entry.state.runs, displays: entry.state.displays, exports: entry.state.exports });
     entry.key = null;
+    // A new definition (or an explicit re-run) computes again, and counts as a new run.
+    entry.settled = null;
+    entry.runIdentity = null;
+    entry.countedRun = null;
 
     const vid = names.length ? `cell ${cell.id}` : null;
     if (compiled.type === "error") {
@@ -198,26 +227,41 @@ export class NotebookRuntime {
     // the runtime never waits on abandoned work before the next definition.
     let invalidationIndex = inputs.indexOf("invalidation");
     if (invalidationIndex < 0) invalidationIndex = inputs.push("invalidation") - 1;
-    const cacheable =
-      !!this.platform.cache && !cell.nocache && !definition.inputs.some((i) => VOLATILE_INPUTS.has(i)) && !VOLATILE_SOURCE.test(cell.source);
+    // A deterministic cell's value depends only on its source and inputs: an unchanged key needs no computation.
+    const deterministic = !cell.nocache && !definition.inputs.some((i) => VOLATILE_INPUTS.has(i)) && !VOLATILE_SOURCE.test(cell.source);
+    const cacheable = deterministic && !!this.platform.cache;
 
     const run = async (...args: unknown[]): Promise<unknown> => {
       const version = ++entry.version;
-      const key = this.keyOf(cell, definition.inputs, args);
+      const { key, runKey } = this.keysOf(cell, definition.inputs, args);
       entry.key = key;
+      entry.runIdentity = runKey;
+      const held = entry.settled;
+      if (deterministic && key && held?.key === key) {
+        // An input was recomputed with the same content (the last snapshot of a vary is the
+        // finished one): the value the cell holds is its answer, and nothing ran.
+        this.pendingKeep.set(entry, held);
+        return held.value;
+      }
       if (cacheable && key) {
         const t0 = this.platform.now();
         const hit = await this.lookup(key);
         if (entry.version !== version) return undefined;
         if (hit !== undefined) {
-          this.pendingRestore.set(entry, this.platform.now() - t0);
-          return fromCanonical(hit);
+          const ms = this.platform.now() - t0;
+          const value = fromCanonical(hit);
+          this.pendingRestore.set(entry, ms);
+          entry.settled = { key, value, status: "cached", ms };
+          return value;
         }
       }
       const callArgs = args.slice(0, definition.inputs.length).map((arg) => this.perCell(entry, version, arg, args[invalidationIndex]));
       this.setState(entry, { ...entry.state, status: "running" });
       const t0 = this.platform.now();
-      entry.state = { ...entry.state, runs: entry.state.runs + 1 };
+      // A computation for a newer snapshot of the same upstream run continues this cell's run.
+      const continues = runKey !== null && runKey === entry.countedRun;
+      entry.countedRun = runKey;
+      if (!continues) entry.state = { ...entry.state, runs: entry.state.runs + 1 };
       try {
         const invalidated = (args[invalidationIndex] as Promise<void>).then(() => {
           throw new Error("cancelled");
@@ -226,7 +270,11 @@ export class NotebookRuntime {
         // before the race), the later invalidation must not surface as an unhandled rejection.
         invalidated.catch(() => undefined);
         const raw = await Promise.race([fn(...callArgs), invalidated]);
-        this.lastMs.set(entry, this.platform.now() - t0);
+        const ms = this.platform.now() - t0;
+        this.lastMs.set(entry, ms);
+        // Held at once, also when a newer run has started meanwhile: a run with the same key
+        // (the next snapshot of an input, with the same content) takes this value as computed.
+        if (deterministic && key && !holdsGenerator(raw)) entry.settled = { key, value: raw, status: "fulfilled", ms };
         if (cacheable && key && entry.version === version && !isGenerator(raw) && isCacheable(raw)) this.store(entry, key, raw);
         return definition.inputs.includes("view") ? raw : this.trackStreams(entry, version, raw);
       } catch (error) {
@@ -262,23 +310,39 @@ export class NotebookRuntime {
     return value;
   }
 
-  /** The execution-path key of a cell run; null when an input has no known digest. */
-  private keyOf(cell: RuntimeCell, names: readonly string[], args: readonly unknown[]): string | null {
+  /**
+   * The execution-path key of a cell run (null when an input has no known digest), and its
+   * run key: the same with each input that is a snapshot (see RUN_TOKEN), or that comes from a
+   * cell whose value belongs to such a run, standing for that whole run (null when none does).
+   */
+  private keysOf(cell: RuntimeCell, names: readonly string[], args: readonly unknown[]): { key: string | null; runKey: string | null } {
     const digests: string[] = [];
+    const runDigests: string[] = [];
+    let snapshots = false;
     for (let i = 0; i < names.length; i++) {
       const name = names[i]!;
       const owner = this.ownerOf(name);
-      if (!owner && this.builtinNames.has(name)) {
-        digests.push(`builtin:${name}`);
-        continue;
+      let d: string | null;
+      if (!owner && this.builtinNames.has(name)) d = `builtin:${name}`;
+      else {
+        d = contentDigest(args[i]);
+        // A generator's values change while its cell's key does not, so they have no path key.
+        if (!d && owner?.key && !isGenerator((owner.state.value as Record<string, unknown> | undefined)?.[name])) d = `${owner.key}:${name}`;
       }
-      const d = contentDigest(args[i]);
-      if (d) digests.push(d);
-      // A generator's values change while its cell's key does not, so they have no path key.
-      else if (owner?.key && !isGenerator((owner.state.value as Record<string, unknown> | undefined)?.[name])) digests.push(`${owner.key}:${name}`);
-      else return null;
+      if (!d) return { key: null, runKey: null };
+      digests.push(d);
+      const token = runTokenOf(args[i]);
+      const upstream = token ? `run:${this.tokenId(token)}` : owner?.runIdentity ? `from:${owner.runIdentity}:${name}` : null;
+      if (upstream) snapshots = true;
+      runDigests.push(upstream ?? d);
     }
-    return cellKey(cell.kind, cell.source, names, digests);
+    return { key: cellKey(cell.kind, cell.source, names, digests), runKey: snapshots ? cellKey(cell.kind, cell.source, names, runDigests) : null };
+  }
+
+  private tokenId(token: object): number {
+    let id = this.tokenIds.get(token);
+    if (id === undefined) this.tokenIds.set(token, (id = this.nextTokenId++));
+    return id;
   }
 
   private ownerOf(name: string): Entry | undefined {
@@ -337,18 +401,40 @@ export class NotebookRuntime {
       pending: () => this.setState(entry, { ...entry.state, status: entry.state.status === "running" ? "running" : "queued" }),
       fulfilled: (value: unknown) => {
         const restored = this.pendingRestore.get(entry);
+        const kept = this.pendingKeep.get(entry);
         this.pendingRestore.delete(entry);
-        const ms = restored ?? this.lastMs.get(entry) ?? null;
+        this.pendingKeep.delete(entry);
+        const status = kept?.status ?? (restored !== undefined ? "cached" : "fulfilled");
+        const ms = kept ? kept.ms : restored ?? this.lastMs.get(entry) ?? null;
         const displays = entry.displayVersion === entry.version ? entry.state.displays : [];
         entry.mainOk = true;
-        this.setState(entry, { ...entry.state, status: restored !== undefined ? "cached" : "fulfilled", value, ms, displays, error: null });
+        entry.settled = entry.key && !holdsGenerator(value) ? { key: entry.key, value, status, ms } : null;
+        this.setState(entry, { ...entry.state, status, value, ms, displays, error: null });
       },
       rejected: (error: unknown) => {
         entry.mainOk = false;
+        entry.settled = null;
+        this.pendingKeep.delete(entry);
         const displays = entry.displayVersion === entry.version ? entry.state.displays : [];
-        this.setState(entry, { ...entry.state, status: "error", value: undefined, error: toCellError(error), displays, ms: this.lastMs.get(entry) ?? null });
+        this.setState(entry, { ...entry.state, status: "error", value: undefined, error: this.errorOf(entry, error), displays, ms: this.lastMs.get(entry) ?? null });
       },
     };
+  }
+
+  /**
+   * The error a cell shows. The runtime rejects a cell whose input failed with an error naming
+   * that input (`error.input`); when a cell defines that name, the dependent says which input
+   * is in error and which cell defines it, rather than repeating the input's own message.
+   * A name nobody defines stays "… is not defined".
+   */
+  private errorOf(entry: Entry, error: unknown): CellError {
+    const own = toCellError(error);
+    const compiled = entry.cell.compiled;
+    const name = (error as { input?: unknown } | null)?.input;
+    if (compiled.type !== "definition" || typeof name !== "string" || !compiled.definition.inputs.includes(name)) return own;
+    if (own.message.endsWith("is defined more than once")) return own;
+    const owner = this.ownerOf(name);
+    return owner && owner !== entry ? { message: `input ${name} is in error`, input: { name, cell: owner.cell.id } } : own;
   }
 
   /** Output variables report what the main variable cannot see: a name defined more than once. */
@@ -389,6 +475,12 @@ export class NotebookRuntime {
     this.idleWaiters.clear();
     for (const w of waiters) w();
   }
+}
+
+/** Whether a value is, or declares, a generator (it cannot be handed out twice). */
+function holdsGenerator(value: unknown): boolean {
+  if (isGenerator(value)) return true;
+  return !!value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype && Object.values(value).some(isGenerator);
 }
 
 function sameCell(a: RuntimeCell, b: RuntimeCell): boolean {

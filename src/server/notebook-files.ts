@@ -11,6 +11,23 @@ export interface NotebookFile {
   readonly name: string;
   readonly text: string;
   readonly version: string;
+  /** Set for a shipped demo opened as a template: where its edits are saved, and whether they exist yet. */
+  readonly template?: { readonly workspace: string; readonly edited: boolean };
+}
+
+/** A notebook in a listing: its name, when it last changed, and whether it is a shipped template. */
+export interface NotebookListing {
+  readonly name: string;
+  readonly mtime: number;
+  readonly template?: boolean;
+}
+
+/** What the notebook files API serves: the files of one folder, or templates with a workspace over them. */
+export interface NotebookStore {
+  list(): Promise<NotebookListing[]>;
+  read(name: string): Promise<NotebookFile>;
+  write(name: string, text: string, baseVersion: string | null): Promise<NotebookFile>;
+  readData(name: string): Promise<string>;
 }
 
 /** Digest of file content: the version a writer must present to replace it. */
@@ -24,11 +41,11 @@ export function versionOf(text: string): string {
  * and touches nothing. Writes are atomic (temp file + rename) and conditional on the
  * version the writer last saw, so a change made on disk meanwhile is never overwritten.
  */
-export class NotebookFiles {
+export class NotebookFiles implements NotebookStore {
   constructor(readonly root: string) {}
 
   /** Lists the .md notebooks under the root (recursively), sorted by name. */
-  async list(): Promise<{ name: string; mtime: number }[]> {
+  async list(): Promise<NotebookListing[]> {
     const out: { name: string; mtime: number }[] = [];
     const walk = async (dir: string, prefix: string) => {
       for (const entry of await readdir(dir, { withFileTypes: true })) {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readJson, refuseCrossSite, requireJson, sendError, sendJson } from "./http.ts";
 import { HttpError } from "./http.ts";
-import { NotebookFiles } from "./notebook-files.ts";
+import type { NotebookStore } from "./notebook-files.ts";
 
 /** Largest notebook a client may PUT. */
 export const MAX_NOTEBOOK_BYTES = 8 * 1024 * 1024;
@@ -12,7 +12,7 @@ export const MAX_NOTEBOOK_BYTES = 8 * 1024 * 1024;
  * writes atomically or answers 409 when the file changed on disk. GET /api/files/NAME serves
  * a data file (.jsonl, .json, .csv, …) under the same folder, for `dataset.load`.
  */
-export function notebooksApi(files: NotebookFiles) {
+export function notebooksApi(files: NotebookStore) {
   return async (req: IncomingMessage, res: ServerResponse, next: () => void): Promise<void> => {
     // The raw path, not a URL-normalized one: "/api/notebooks/../x" must be refused, not rerouted.
     const pathname = (req.url ?? "/").split("?")[0]!;

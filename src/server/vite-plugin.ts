@@ -1,15 +1,20 @@
 import path from "node:path";
 import type { Plugin } from "vite";
 import { NotebookFiles, versionOf } from "./notebook-files.ts";
+import { TemplateNotebooks } from "./notebook-templates.ts";
 import { notebooksApi } from "./notebooks-api.ts";
 import { readFile } from "node:fs/promises";
 import type { ProviderConfig } from "../llm/index.ts";
 import { llmProxy } from "./llm-proxy.ts";
 import type { serveCollector } from "./serve-collector.ts";
 
-/** The Weft dev-server plugin: the notebook files API, the LLM proxy, the trace collector, and a push when a notebook changes on disk. */
-export function weftServer(options: { notebooksDir: string; providers: () => Promise<ProviderConfig[]>; collector?: ReturnType<typeof serveCollector> }): Plugin {
-  const files = new NotebookFiles(options.notebooksDir);
+/**
+ * The Weft dev-server plugin: the notebook files API, the LLM proxy, the trace collector, and a
+ * push when a notebook changes on disk. With a `workspaceDir`, the notebooks folder holds
+ * templates (the shipped demos): they are never written, edits go to the workspace.
+ */
+export function weftServer(options: { notebooksDir: string; workspaceDir?: string; providers: () => Promise<ProviderConfig[]>; collector?: ReturnType<typeof serveCollector> }): Plugin {
+  const files = options.workspaceDir ? new TemplateNotebooks(options.notebooksDir, options.workspaceDir, path.relative(process.cwd(), options.workspaceDir) || ".") : new NotebookFiles(options.notebooksDir);
   return {
     name: "weft-server",
     configureServer(server) {

@@ -169,9 +169,27 @@ const FALSE = (p: Params) => p.dialect.falseSql ?? "FALSE";
 /** `FROM … WHERE …` of the calls a filter matches, through the dialect's source when it has one. */
 function fromWhere(p: Params, f: NormalizedFilter): string {
   const keys: string[] = [];
-  const where = filterSql(p, f, keys);
+  let where = filterSql(p, f, keys);
+  const version = p.dialect.versionKey;
+  if (version && (f.text !== undefined || (f.where !== undefined && readsJson(f.where)))) {
+    // Wide columns are filtered on every stored version, without deduplication; the source then keeps the current versions among those.
+    const cols = version.join(", ");
+    where = `(${cols}) IN (SELECT ${cols} FROM ${CALLS_TABLE} WHERE ${[...keys, where].join(" AND ")})`;
+  }
   const source = p.dialect.source?.(keys) ?? { from: CALLS_TABLE, where: [] };
   return `FROM ${source.from} WHERE ${[...source.where, where].join(" AND ")}`;
+}
+
+/** Whether an expression reads a JSON column. */
+function readsJson(e: NormalizedExpr): boolean {
+  const json = (o: NormalizedOperand) => "$getField" in o && parseField(o.$getField, "").kind === "json";
+  if ("$and" in e) return e.$and.some(readsJson);
+  if ("$or" in e) return e.$or.some(readsJson);
+  if ("$not" in e) return readsJson(e.$not[0]);
+  if ("$in" in e) return json(e.$in[0]) || e.$in[1].some(json);
+  if ("$contains" in e) return json(e.$contains.input) || json(e.$contains.substr);
+  const [a, b] = "$eq" in e ? e.$eq : "$gt" in e ? e.$gt : e.$gte;
+  return json(a) || json(b);
 }
 
 /** The condition of a filter: its parts joined with AND; `TRUE` for the empty filter. Conditions on the dialect's key columns that the filter implies go into `keys`. */

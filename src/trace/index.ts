@@ -9,7 +9,7 @@ export { CallCache } from "./call-cache.ts";
 export { callKey, named, rowsOf, type VarySpec, type Named } from "./leaves.ts";
 export { isRowSource, ROW_SOURCE_BRAND, isLazyRows, LAZY_ROWS_KEY, type RowSource, type LazyRows } from "./row-source.ts";
 export { Vary, type VaryEnv, type ExecuteOptions } from "./vary.ts";
-export { VaryResult, isVaryResult, type Plan, type PlanGroup, type Progress, type LeafResult, type TreeNode, type VaryPhase } from "./result.ts";
+export { VaryResult, isVaryResult, type Plan, type PlanGroup, type Progress, type LeafResult, type TreeNode, type VaryPhase, type ErrorGroup } from "./result.ts";
 export { summarize, type Summary } from "./stats.ts";
 export { defaultSummary, perRow, scoreColumns } from "./summary.ts";
 export { groupBy, groupRows, rollup, type Group, type RollupOptions } from "./rollup.ts";

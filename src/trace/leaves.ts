@@ -18,6 +18,8 @@ export interface VarySpec {
   readonly retries?: number;
   /** Dollars; when the plan's estimate is above it, the run waits for approval. */
   readonly budget?: number;
+  /** Failed leaves are expected: `weft run` does not exit 1 for them (it still lists them). */
+  readonly allowErrors?: boolean;
   /** An evaluation's summary: a pure function of the result table (default: means with 95% CIs per variant). */
   readonly summary?: (table: import("arquero").ColumnTable) => unknown;
 }

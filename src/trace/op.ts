@@ -27,6 +27,8 @@ export interface Estimate {
   readonly model?: string;
   /** The call will spend money but its model has no price, so its cost is unknown. */
   readonly unpriced?: boolean;
+  /** Why the call cannot be made at all (no LLM provider is configured for its model). */
+  readonly unavailable?: string;
 }
 
 /** Where ops record calls, and the clock, ids and context carrier they use. */

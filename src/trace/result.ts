@@ -1,6 +1,6 @@
 import * as aq from "arquero";
 import { type Json } from "../base/index.ts";
-import { callRef, totalTokens, type Call, type CallRef } from "../base/index.ts";
+import { callRef, totalTokens, type Call, type CallContext, type CallRef, type CallSource } from "../base/index.ts";
 import type { buildLeaves, LeafSpec } from "./leaves.ts";
 import { groupBy, rollup } from "./rollup.ts";
 import { defaultSummary, perRow } from "./summary.ts";
@@ -37,6 +37,8 @@ export interface PlanGroup {
   cost: number | null;
   /** Some missing call uses a model with no known price: its cost cannot be estimated. */
   unpriced: boolean;
+  /** Why some missing call cannot be made at all (no LLM provider serves its model), else null. */
+  unavailable: string | null;
 }
 
 /** What a vary will do before it spends anything. */
@@ -49,6 +51,16 @@ export interface Plan {
   readonly budget: number | null;
   /** The estimate is above the budget: the run waits for an explicit approval. */
   readonly needsApproval: boolean;
+  /** Why the missing calls cannot run (an op calls a provider that is not configured); the run is not offered. */
+  readonly blocked: string | null;
+}
+
+/** One distinct error message of a result and how many leaves or scores failed with it. */
+export interface ErrorGroup {
+  readonly message: string;
+  readonly count: number;
+  /** Whether it failed op calls or scorer calls. */
+  readonly role: "op" | "scorer";
 }
 
 /** Counters of a run: leaves done, cache hits, errors, calls actually made, money spent. A snapshot's copy never changes. */
@@ -76,8 +88,8 @@ export interface TreeNode {
   readonly call?: Call;
 }
 
-/** Where a vary run stands: planned, waiting for approval of its cost, running, finished, or cancelled. */
-export type VaryPhase = "planned" | "awaiting-approval" | "running" | "done" | "cancelled";
+/** Where a vary run stands: planned, waiting for approval of its cost, blocked (its calls cannot be made), running, finished, or cancelled. */
+export type VaryPhase = "planned" | "awaiting-approval" | "blocked" | "running" | "done" | "cancelled";
 
 const RESULT = Symbol.for("weft.vary-result");
 
@@ -89,11 +101,12 @@ export function isVaryResult(value: unknown): value is VaryResult {
 /**
  * The (possibly partial) result of a vary: leaves, a tree, a flat table, rollups and drill-down.
  * A snapshot: its leaves, progress and table stay as they were when it was taken, while the
- * run goes on.
+ * run goes on. It is the call source of its table (drill-down), with each call's context.
  */
-export class VaryResult {
+export class VaryResult implements CallSource {
   readonly [RESULT] = true;
   private memoTable: aq.ColumnTable | null = null;
+  private memoContexts: Map<string, CallContext> | null = null;
   constructor(
     private readonly built: ReturnType<typeof buildLeaves>,
     /** The leaves of this snapshot, materialized on first use (see LeafLog). */
@@ -103,6 +116,8 @@ export class VaryResult {
     readonly phase: VaryPhase = "done",
     /** Present while awaiting approval: starts the run. */
     readonly approve?: () => void,
+    /** The same object for every snapshot of one run (the runtime's RUN_TOKEN protocol). */
+    private readonly run: object | null = null,
   ) {}
 
   /** Every leaf, in leaf order. */
@@ -113,16 +128,57 @@ export class VaryResult {
   /** A digest of the result's content: every leaf's key and the calls behind it, whether run now or cached (the runtime's CONTENT_DIGEST protocol). */
   [Symbol.for("weft.contentDigest")](): string {
     // The summary function is part of the content: a summary edit must change what cells read.
+    // Scores by value, not by call: leaves with equal scorer inputs share one cached scorer
+    // call, so a warm run's ids differ from a cold run's while the results are the same.
     const parts: string[] = [String(this.built.spec.summary ?? "")];
     for (const l of this.leaves) {
-      parts.push(`${l.spec.key}|${l.call?.id ?? l.error ?? ""}|${Object.entries(l.scores).map(([k, s]) => `${k}=${s.call?.id ?? s.error ?? ""}`).join(",")}`);
+      parts.push(`${l.spec.key}|${l.call?.id ?? l.error ?? ""}|${Object.entries(l.scores).map(([k, s]) => `${k}=${s.error === undefined ? JSON.stringify(s.call?.output ?? null) : `!${s.error}`}`).join(",")}`);
     }
     return sha256Hex(parts.join("\n"));
   }
 
-  /** The same result in another phase (the engine's snapshots as a run moves on). */
-  withPhase(phase: VaryPhase, approve?: () => void): VaryResult {
-    return new VaryResult(this.built, this.snapshot, this.progress, this.plan, phase, approve);
+  /** The run this snapshot belongs to (the runtime's RUN_TOKEN protocol): a dependent recomputed for a later snapshot continues its run. */
+  [Symbol.for("weft.runToken")](): object | null {
+    return this.run;
+  }
+
+  /** The same result in another phase (the engine's snapshots as a run moves on), as a snapshot of `run` when given. */
+  withPhase(phase: VaryPhase, approve?: () => void, run: object | null = this.run): VaryResult {
+    return new VaryResult(this.built, this.snapshot, this.progress, this.plan, phase, approve, run);
+  }
+
+  /** Whether the spec accepts failed leaves (`allowErrors: true`): `weft run` then does not fail on them. */
+  get allowErrors(): boolean {
+    return this.built.spec.allowErrors === true;
+  }
+
+  /** The distinct error messages of failed op calls and scorer calls, most frequent first, with their counts. */
+  errorGroups(): ErrorGroup[] {
+    const groups = new Map<string, { message: string; count: number; role: "op" | "scorer" }>();
+    const add = (message: string, role: "op" | "scorer") => {
+      const id = `${role}\u0000${message}`;
+      const g = groups.get(id);
+      if (g) g.count++;
+      else groups.set(id, { message, count: 1, role });
+    };
+    for (const l of this.leaves) {
+      if (l.status === "error") add(l.call?.error?.message ?? l.error ?? "error", "op");
+      for (const s of Object.values(l.scores)) if (s.status === "error") add(s.error ?? s.call?.error?.message ?? "error", "scorer");
+    }
+    return [...groups.values()].sort((a, b) => b.count - a.count || a.message.localeCompare(b.message));
+  }
+
+  /** The evaluation context of an op call of this result: variant, parameters, row, trial, and scores by the notebook's scorer names. */
+  context(ref: string): CallContext | null {
+    if (!this.memoContexts) {
+      this.memoContexts = new Map();
+      for (const l of this.leaves) {
+        if (!l.call) continue;
+        const scores = Object.fromEntries(Object.entries(l.scores).map(([name, s]) => [name, { value: s.value, error: s.error ?? null, call: s.call }]));
+        this.memoContexts.set(l.call.id, { variant: l.spec.variant.label, params: l.spec.params, rowIndex: l.spec.rowIndex, row: l.spec.row, trial: l.spec.trial, scores });
+      }
+    }
+    return this.memoContexts.get(ref) ?? null;
   }
 
   /** The dimension columns: `op`, then each parameter name. */

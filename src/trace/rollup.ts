@@ -43,7 +43,7 @@ export interface RollupOptions {
 /**
  * Mean, sem and 95% CI (`METRIC.mean`, `.sem`, `.ci_low`, `.ci_high`) of each metric per group
  * of the `by` columns, with `n`, the rows in the group: `VaryResult.rollup` and an evaluation's
- * default summary are this one computation.
+ * default summary are this one computation. A group without values has null statistics.
  */
 export function rollup(rows: readonly Row[], by: readonly string[], metrics: readonly string[], options: RollupOptions = {}): aq.ColumnTable {
   const counts = Object.entries(options.counts ?? {});
@@ -57,11 +57,13 @@ export function rollup(rows: readonly Row[], by: readonly string[], metrics: rea
     out.n!.push(g.rows.length);
     for (const [c, f] of counts) out[c]!.push(f(g.rows));
     for (const m of metrics) {
+      // No values (every leaf of the group failed): no statistics, null rather than NaN.
       const s = summarize(g.rows.map((r) => r[m]));
-      out[`${m}.mean`]!.push(s.mean);
-      out[`${m}.sem`]!.push(s.sem);
-      out[`${m}.ci_low`]!.push(s.ciLow);
-      out[`${m}.ci_high`]!.push(s.ciHigh);
+      const stat = (x: number) => (Number.isNaN(x) ? null : x);
+      out[`${m}.mean`]!.push(stat(s.mean));
+      out[`${m}.sem`]!.push(stat(s.sem));
+      out[`${m}.ci_low`]!.push(stat(s.ciLow));
+      out[`${m}.ci_high`]!.push(stat(s.ciHigh));
     }
     for (const [c, f] of after) out[c]!.push(f(g.rows));
   }

@@ -80,7 +80,7 @@ export class Vary {
     const groups = new Map<string, PlanGroup>();
     const group = (n: Named, role: "op" | "scorer") => {
       const id = `${role}:${n.label}`;
-      if (!groups.has(id)) groups.set(id, { label: n.label, ref: n.op.ref, role, total: 0, cached: 0, missing: 0, inputTokens: 0, outputTokens: 0, cost: null, unpriced: false });
+      if (!groups.has(id)) groups.set(id, { label: n.label, ref: n.op.ref, role, total: 0, cached: 0, missing: 0, inputTokens: 0, outputTokens: 0, cost: null, unpriced: false, unavailable: null });
       return groups.get(id)!;
     };
     for (const leaf of this.leaves.now()) {
@@ -105,6 +105,8 @@ export class Vary {
     const costs = list.map((g) => g.cost).filter((c): c is number => c !== null);
     const estimatedCost = costs.length ? costs.reduce((a, b) => a + b, 0) : null;
     const cached = this.leaves.now().filter((l) => l.status === "cached").length;
+    const unavailable = list.filter((g) => g.unavailable !== null && g.missing > 0);
+    const blocked = unavailable.length ? `${unavailable.map((g) => g.label).join(", ")}: ${unavailable[0]!.unavailable}` : null;
     this.planned = {
       leaves: this.leaves.size,
       cached,
@@ -113,7 +115,9 @@ export class Vary {
       estimatedCost,
       budget: this.spec.budget ?? null,
       // Over budget, or spending an unknown amount (a model without a price), needs a click.
-      needsApproval: this.spec.budget !== undefined && ((estimatedCost !== null && estimatedCost > this.spec.budget) || list.some((g) => g.unpriced && g.missing > 0)),
+      // A run that cannot make its calls is not offered at all: nothing to approve.
+      needsApproval: !blocked && this.spec.budget !== undefined && ((estimatedCost !== null && estimatedCost > this.spec.budget) || list.some((g) => g.unpriced && g.missing > 0)),
+      blocked,
     };
     return this.planned;
   }
@@ -303,4 +307,5 @@ async function addEstimate(g: PlanGroup, op: Op, args: unknown[]): Promise<void>
   g.outputTokens += e.outputTokens ?? 0;
   if (e.cost !== undefined) g.cost = (g.cost ?? 0) + e.cost;
   if (e.unpriced) g.unpriced = true;
+  if (e.unavailable) g.unavailable ??= e.unavailable;
 }

@@ -1,18 +1,31 @@
 import type { NotebookApi, WriteResult } from "./session.ts";
 
+/** A notebook in the list; `template` marks a shipped demo, whose edits go to a workspace copy. */
+export interface NotebookEntry {
+  readonly name: string;
+  readonly mtime: number;
+  readonly template?: boolean;
+}
+
+/** Where a shipped demo's edits are saved, and whether that copy exists yet. */
+export interface TemplateInfo {
+  readonly workspace: string;
+  readonly edited: boolean;
+}
+
 /** The browser's client for the notebook files API served by `weft serve`. */
 export class HttpNotebookApi implements NotebookApi {
   constructor(private readonly base = "/api/notebooks") {}
 
-  /** Lists the notebooks in the server's notebooks folder. */
-  async list(): Promise<{ name: string; mtime: number }[]> {
-    const body = (await this.request("", { method: "GET" })) as { notebooks: { name: string; mtime: number }[] };
+  /** Lists the notebooks in the server's notebooks folder (shipped demos are marked as templates). */
+  async list(): Promise<NotebookEntry[]> {
+    const body = (await this.request("", { method: "GET" })) as { notebooks: NotebookEntry[] };
     return body.notebooks;
   }
 
-  /** Reads one notebook's text and version. */
-  async read(name: string): Promise<{ text: string; version: string }> {
-    return (await this.request(name, { method: "GET" })) as { text: string; version: string };
+  /** Reads one notebook's text and version, and for a shipped demo where its edits are saved. */
+  async read(name: string): Promise<{ text: string; version: string; template?: TemplateInfo }> {
+    return (await this.request(name, { method: "GET" })) as { text: string; version: string; template?: TemplateInfo };
   }
 
   /** Writes a notebook if the disk still holds `baseVersion`; a 409 comes back as a refused result. */

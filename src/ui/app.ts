@@ -1,7 +1,7 @@
 import { LitElement, html, nothing } from "lit";
 import type { CellKindRegistry } from "../notebook/index.ts";
 import type { RuntimePlatform } from "../runtime/index.ts";
-import type { HttpNotebookApi } from "./api.ts";
+import type { HttpNotebookApi, NotebookEntry, TemplateInfo } from "./api.ts";
 import { NO_CALLS, NotebookSession, type CallChildren } from "./session.ts";
 import "./notebook-view.ts";
 import "./drill-panel.ts";
@@ -18,8 +18,11 @@ export class WeftApp extends LitElement {
     session: { state: true },
     error: { state: true },
     view: { state: true },
+    template: { state: true },
   };
-  declare notebooks: { name: string; mtime: number }[];
+  declare notebooks: NotebookEntry[];
+  /** Set when the open notebook is a shipped demo: where its edits are saved. */
+  declare template: TemplateInfo | null;
   declare session: NotebookSession | null;
   declare error: string | null;
   /** What the main area shows: the open notebook, or the Traces view (`?view=traces`). */
@@ -84,6 +87,7 @@ export class WeftApp extends LitElement {
   constructor() {
     super();
     this.notebooks = [];
+    this.template = null;
     this.session = null;
     this.error = null;
     this.view = new URL(location.href).searchParams.get("view") === "traces" ? "traces" : "notebook";
@@ -109,7 +113,8 @@ export class WeftApp extends LitElement {
     try {
       // Write pending edits of the notebook being left before letting it go.
       if (this.session) await this.session.flush();
-      const { text, version } = await this.api.read(name);
+      const { text, version, template } = await this.api.read(name);
+      this.template = template ?? null;
       this.session?.dispose();
       this.session = new NotebookSession({ name, text, version, api: this.api, platform: this.platform, registry: this.registry, calls: this.calls });
       this.error = null;
@@ -144,8 +149,8 @@ export class WeftApp extends LitElement {
         <div class="brand">Weft</div>
         <ul>
           ${this.notebooks.map(
-            (n) => html`<li><a href="?nb=${encodeURIComponent(n.name)}" aria-current=${this.session?.name === n.name ? "page" : "false"}
-              @click=${(e: Event) => (e.preventDefault(), this.show("notebook"), this.open(n.name))}>${n.name}</a></li>`,
+            (n) => html`<li><a href="?nb=${encodeURIComponent(n.name)}" aria-current=${this.session?.name === n.name ? "page" : "false"} title=${n.template ? "a shipped demo: your edits are saved to a workspace copy" : ""}
+              @click=${(e: Event) => (e.preventDefault(), this.show("notebook"), this.open(n.name))}>${n.name}${n.template ? html` <span class="tag">demo</span>` : nothing}</a></li>`,
           )}
         </ul>
         <button @click=${() => this.create()}>New notebook</button>
@@ -155,6 +160,9 @@ export class WeftApp extends LitElement {
       </nav>
       <section class="main">
         ${this.error ? html`<div class="banner error" role="alert">${this.error}</div>` : nothing}
+        ${this.view === "notebook" && this.template
+          ? html`<div class="banner template" data-testid="template-banner"><strong>A shipped demo, opened as a template.</strong> It stays as shipped; your edits are saved to <code>${this.template.workspace}</code> (ignored by git). Delete that file to start again from the demo.</div>`
+          : nothing}
         ${this.view === "traces" ? html`<weft-traces .backend=${this.traces}></weft-traces>` : this.session ? html`<weft-notebook .session=${this.session} .registry=${this.registry}></weft-notebook>` : nothing}
       </section>
       <weft-drill-panel .calls=${this.session?.calls ?? NO_CALLS}></weft-drill-panel>

@@ -29,7 +29,8 @@ export function renderOutput(container: HTMLElement, state: CellState | undefine
     const div = document.createElement("div");
     div.className = "weft-error";
     div.setAttribute("role", "alert");
-    div.textContent = e.line !== undefined ? `${e.message} (${e.line}:${e.column ?? 0})` : e.message;
+    if (e.input) div.append("input ", inputLink(e.input), " is in error");
+    else div.textContent = e.line !== undefined ? `${e.message} (${e.line}:${e.column ?? 0})` : e.message;
     container.append(div);
   }
   const show = (value: unknown, name?: string) => container.append(showValue(container, value, calls, name));
@@ -73,6 +74,23 @@ function showValue(container: HTMLElement, value: unknown, calls: CallChildren, 
     new Inspector(node).fulfilled(value, name ?? null);
   }
   return node;
+}
+
+/** The event a link to another cell raises (bubbling): the notebook scrolls to that cell and focuses it. */
+export const FOCUS_CELL = "weft-focus-cell";
+
+/** A link to the cell defining an input in error. */
+function inputLink(input: { name: string; cell: string }): HTMLElement {
+  const a = document.createElement("a");
+  a.href = `#cell-${input.cell}`;
+  a.className = "input-link";
+  a.textContent = input.name;
+  a.title = "go to the cell that defines it";
+  a.addEventListener("click", (event) => {
+    event.preventDefault();
+    a.dispatchEvent(new CustomEvent(FOCUS_CELL, { detail: { id: input.cell }, bubbles: true }));
+  });
+  return a;
 }
 
 function label(name: string): HTMLElement {

@@ -36,15 +36,16 @@ export class WeftCompareView extends LitElement {
     return html`<div class="compare" data-testid="compare">
       <div class="compare-head"><strong>${label(c.a)}</strong> vs <strong>${label(c.b)}</strong> · ${c.shared} shared rows${c.onlyA.length || c.onlyB.length ? ` · ${c.onlyA.length} only in a, ${c.onlyB.length} only in b` : ""}</div>
       <table class="compare-metrics">
-        <thead><tr><th>metric</th><th>${label(c.a)}</th><th>${label(c.b)}</th><th>Δ (b − a)</th><th>95% CI of Δ</th><th>p (paired t)</th><th>improved</th><th>regressed</th></tr></thead>
+        <thead><tr><th>metric</th><th>${label(c.a)}</th><th>${label(c.b)}</th><th>Δ (b − a)</th><th>95% CI of Δ</th><th>p (paired t)</th><th>verdict</th><th>rows improved</th><th>rows regressed</th></tr></thead>
         <tbody>
           ${c.metrics.map(
-            (m) => html`<tr class=${m.test.p < 0.05 ? "significant" : ""}>
+            (m) => html`<tr class=${m.verdict === "no significant change" ? "" : "significant"} data-verdict=${m.verdict}>
               <td>${m.metric} <span class="muted">${m.direction === "max" ? "↑" : "↓"}</span></td>
               <td>${fmt(m.a)}</td><td>${fmt(m.b)}</td>
-              <td class=${better(m.delta, m.direction) ? "up" : m.delta === 0 ? "" : "down"}>${m.delta > 0 ? "+" : ""}${fmt(m.delta)}</td>
+              <td class=${m.verdict === "improved" ? "up" : m.verdict === "regressed" ? "down" : ""}>${m.delta > 0 ? "+" : ""}${fmt(m.delta)}</td>
               <td>${fmt(m.test.ciLow)} – ${fmt(m.test.ciHigh)}</td>
-              <td>${Number.isFinite(m.test.p) ? m.test.p.toPrecision(2) : "–"}${m.test.p < 0.05 ? " *" : ""}</td>
+              <td>${Number.isFinite(m.test.p) ? m.test.p.toPrecision(2) : "–"}</td>
+              <td class=${m.verdict === "improved" ? "up" : m.verdict === "regressed" ? "down" : "muted"} title=${`needs p < 0.05 and a change of at least ${fmt(m.minEffect)}`}>${m.verdict}</td>
               <td>${m.improved.length}</td><td>${m.regressed.length}</td>
             </tr>`,
           )}
@@ -71,10 +72,6 @@ export class WeftCompareView extends LitElement {
       ${examples.length > shown.length ? html`<p class="muted">and ${examples.length - shown.length} more</p>` : nothing}
     </div>`;
   }
-}
-
-function better(delta: number, direction: "max" | "min"): boolean {
-  return direction === "max" ? delta > 0 : delta < 0;
 }
 
 function fmt(x: number): string {

@@ -29,6 +29,8 @@ export class WeftLeaderboardView extends LitElement {
       entries.sort((x, y) => (x.metrics[metric]!.mean - y.metrics[metric]!.mean) * (ascending ? 1 : -1));
     }
     const leader = v.entries[0];
+    // "best" marks variants no other beats with significance; when none stands out, none is marked.
+    const allBest = (m: string) => v.entries.every((e) => e.metrics[m]!.best);
     const name = (e: (typeof entries)[number]) => Object.values(e.group).map(String).join(" · ");
     return html`<div class="leaderboard" data-testid="leaderboard">
       <table>
@@ -41,7 +43,7 @@ export class WeftLeaderboardView extends LitElement {
               <td>${e.rank}</td><td>${name(e)}</td><td>${e.n}</td>
               ${metrics.map((m) => {
                 const s = e.metrics[m]!;
-                return html`<td class=${s.rank === 1 ? "best" : ""}>${Number.isFinite(s.mean) ? s.mean.toFixed(3) : "–"} <span class="muted">± ${Number.isFinite(s.ciHigh - s.mean) ? (s.ciHigh - s.mean).toFixed(3) : "–"}</span></td>`;
+                return html`<td class=${s.best && !allBest(m) ? "best" : ""} title=${s.best ? (allBest(m) ? "no variant is better with significance" : "best (no variant is better with significance)") : ""}>${Number.isFinite(s.mean) ? s.mean.toFixed(3) : "–"} <span class="muted">± ${Number.isFinite(s.ciHigh - s.mean) ? (s.ciHigh - s.mean).toFixed(3) : "–"}</span></td>`;
               })}
             </tr>`,
           )}

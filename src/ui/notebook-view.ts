@@ -65,7 +65,7 @@ export class WeftNotebook extends LitElement {
         ? html`<div class="toast" role="status">${this.toast}
             <button @click=${() => this.undo()}>Undo</button></div>`
         : nothing}
-      <main class="cells" @weft-intent=${this.onIntent} @weft-edit=${this.onEdit} @weft-kind=${this.onKind}>
+      <main class="cells" @weft-intent=${this.onIntent} @weft-edit=${this.onEdit} @weft-kind=${this.onKind} @weft-focus-cell=${this.onFocusCell}>
         ${s.notebook.cells.length === 0
           ? html`<p class="empty">This notebook is empty. <button @click=${() => this.addCell(0, "md")}>Add a Markdown cell</button>
               <button @click=${() => this.addCell(0, "js")}>Add a JavaScript cell</button></p>`
@@ -74,6 +74,7 @@ export class WeftNotebook extends LitElement {
           s.notebook.cells,
           (c) => c.id,
           (c) => html`<weft-cell
+            id="cell-${c.id}"
             data-id=${c.id}
             data-kind=${c.kind}
             .cell=${c}
@@ -98,6 +99,14 @@ export class WeftNotebook extends LitElement {
 
   private readonly onKind = (e: CustomEvent<{ kind: string }>) => {
     this.session.dispatch({ type: "set-kind", id: this.cellOf(e), kind: e.detail.kind });
+  };
+
+  /** A link to another cell (an input in error): scroll to it and put the cursor in it. */
+  private readonly onFocusCell = (e: CustomEvent<{ id: CellId }>) => {
+    const index = this.session.notebook.cells.findIndex((c) => c.id === e.detail.id);
+    if (index < 0) return;
+    this.querySelectorAll<WeftCell>("weft-cell")[index]?.scrollIntoView({ block: "center" });
+    this.focusCell(index);
   };
 
   private readonly onIntent = (e: CustomEvent<{ intent: CellIntent }>) => {

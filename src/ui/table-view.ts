@@ -1,4 +1,4 @@
-import { type TableLike } from "../base/index.ts";
+import { cellText, type TableLike } from "../base/index.ts";
 
 /** Renders the first `limit` rows of an arquero table as an HTML table; cell text is set as text, never parsed as HTML. */
 export function renderTable(table: TableLike, limit = 10): HTMLElement {
@@ -14,7 +14,7 @@ export function renderTable(table: TableLike, limit = 10): HTMLElement {
   const body = el.createTBody();
   for (const row of table.objects({ limit }) as Record<string, unknown>[]) {
     const tr = body.insertRow();
-    for (const name of table.columnNames()) tr.insertCell().textContent = format(row[name]);
+    for (const name of table.columnNames()) tr.insertCell().textContent = cellText(row[name], name);
   }
   const caption = document.createElement("div");
   caption.className = "weft-table-caption";
@@ -22,13 +22,4 @@ export function renderTable(table: TableLike, limit = 10): HTMLElement {
   caption.textContent = `${n} row${n === 1 ? "" : "s"} × ${table.columnNames().length} columns${n > limit ? ` (first ${limit} shown)` : ""}`;
   wrap.append(el, caption);
   return wrap;
-}
-
-function format(value: unknown): string {
-  if (typeof value === "number") return Number.isInteger(value) ? String(value) : value.toPrecision(4);
-  if (value instanceof Date) return value.toISOString();
-  if (value === null || value === undefined) return "";
-  if (Array.isArray(value) && value.length > 3) return `[${value.length} items]`;
-  const text = typeof value === "object" ? JSON.stringify(value) : String(value);
-  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
 }

@@ -3,7 +3,8 @@ import * as Plot from "@observablehq/plot";
 import type { Call } from "../base/index.ts";
 import type { CallsBackend } from "../prod/index.ts";
 import type { AnnotationSchema, CallFilter, Feedback, StatsRow } from "../store/index.ts";
-import { callsSource, chatLines, traceRows, type ChatLine } from "./trace-tree.ts";
+import { callsSource, chatLines } from "./trace-tree.ts";
+import { chat, waterfall } from "./call-parts.ts";
 
 /** How often the list and charts refresh while the view is open and live. */
 const POLL_MS = 2_000;
@@ -212,22 +213,17 @@ export class WeftTraces extends LitElement {
   }
 
   private detail(call: Call) {
-    const rows = traceRows(this.trace.length ? this.trace : [call]);
-    const total = Math.max(1, ...rows.map((r) => r.offsetMs + (r.durationMs ?? 0)));
     const { input, output } = chatLines(call);
     return html`<aside class="trace-detail" data-testid="trace-detail">
       <header><strong>trace ${call.traceId.slice(0, 12)}</strong> <button aria-label="close trace" @click=${() => ((this.selected = null), (this.trace = []))}>✕</button></header>
-      <ol class="trace-tree" data-testid="trace-tree">${rows.map((r) => html`<li style="padding-left:${r.depth * 14}px" aria-current=${r.call.id === call.id ? "true" : "false"} @click=${() => (this.selected = r.call)}>
-        <span class=${r.call.error ? "op error" : "op"}>${r.call.op}</span>
-        <span class="bar" style="margin-left:${(100 * r.offsetMs) / total}%;width:${Math.max(0.5, (100 * (r.durationMs ?? 0)) / total)}%"></span>
-        <span class="muted">${r.durationMs ?? "…"} ms</span></li>`)}</ol>
+      ${waterfall(this.trace.length ? this.trace : [call], call.id, (c) => (this.selected = c))}
       <dl class="call-facts">
         <dt>op</dt><dd>${call.op}</dd><dt>latency</dt><dd>${call.endedAt === null ? "running" : `${call.endedAt - call.startedAt} ms`}</dd>
         ${Object.entries(call.usage).map(([m, u]) => html`<dt>${m}</dt><dd>${u.inputTokens} in · ${u.outputTokens} out${u.cost !== undefined ? ` · $${u.cost.toPrecision(2)}` : ""}</dd>`)}
         <dt>cost</dt><dd>${call.cost === null ? "unknown" : `$${call.cost.toPrecision(3)}`}</dd>
       </dl>
       ${call.error ? html`<pre class="error" role="alert">${call.error.message}</pre>` : nothing}
-      ${input.length || output.length ? html`<div class="chat" data-testid="chat">${[...input, ...output].map((m) => this.bubble(m))}</div>` : html`<details open><summary>inputs</summary><pre>${json(call.inputs)}</pre></details><details open><summary>output</summary><pre>${json(call.output)}</pre></details>`}
+      ${input.length || output.length ? chat([...input, ...output]) : html`<details open><summary>inputs</summary><pre>${json(call.inputs)}</pre></details><details open><summary>output</summary><pre>${json(call.output)}</pre></details>`}
       ${this.backend.giveFeedback ? this.feedbackForm() : nothing}
       <details><summary>attributes</summary><pre>${json(call.attributes)}</pre></details>
     </aside>`;
@@ -255,10 +251,6 @@ export class WeftTraces extends LitElement {
       </label>`)}
       <ul class="feedback-list" data-testid="feedback-list">${this.feedback.map((f) => html`<li><span class="fb-value">${f.kind === "annotation" ? `${f.name}: ${String(f.value)}` : String(f.value)}</span> <span class="muted">${f.author} (${f.authorKind}) · ${new Date(f.updatedAt).toLocaleString()}</span></li>`)}</ul>
     </section>`;
-  }
-
-  private bubble(m: ChatLine) {
-    return html`<div class="bubble ${m.role}"><span class="role">${m.role}</span><div class="text">${m.text}</div></div>`;
   }
 
   private charts() {

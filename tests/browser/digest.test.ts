@@ -3,6 +3,7 @@ import { expect, it } from "vitest";
 import { canonicalJson } from "../../src/base/index.ts";
 import { digest } from "../../src/base/index.ts";
 import fixtures from "../fixtures/digests.json";
+import { opVersions, type OpCase } from "../fixtures/op-versions.ts";
 
 // The cross-platform proof: the fixtures were computed in Node (tests/trace/digest.test.ts
 // checks them there); here Chromium must produce the same canonical text and digests,
@@ -21,4 +22,9 @@ it("Chromium gives the same canonical JSON and digests as Node for every fixture
   });
   const subtle = await Promise.all(fixtures.cases.map((c) => subtleSha256(c.canonical)));
   expect({ actual, subtle }).toEqual({ actual: fixtures.cases, subtle: fixtures.cases.map((c) => c.digest) });
+});
+
+it("Chromium gives the same op versions as Node: a notebook op, an llm.op (its library wrapper bundled differently) and a scorer", () => {
+  const cases = fixtures.ops.cases as (OpCase & { version: string })[];
+  expect(opVersions(cases)).toEqual(cases.map((c) => c.version));
 });

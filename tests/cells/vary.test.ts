@@ -52,6 +52,10 @@ describe("vary cells compile to a call of the vary builtin", () => {
     });
   });
 
+  it("allowErrors: true says failed leaves are expected", () => {
+    expect(specOf("name: r\ndata: rows\nops: [a]\nallowErrors: true")).toEqual({ r: { data: "<rows>", ops: { a: "<a>" }, allowErrors: true } });
+  });
+
   it("a map keeps its labels and absent keys stay absent", () => {
     expect(specOf("name: r\ndata: rows\nops: {fast: small, 'slow one': large}\nscorers: {ok: exact}")).toEqual({
       r: { data: "<rows>", ops: { fast: "<small>", "slow one": "<large>" }, scorers: { ok: "<exact>" } },
@@ -101,8 +105,9 @@ describe("vary cell errors are located at line:column", () => {
     ["concurrency of zero", `${base}concurrency: 0`, "vary: concurrency must be a positive integer at 4:13"],
     ["negative retries", `${base}retries: -1`, "vary: retries must be a non-negative integer at 4:9"],
     ["a budget with a dollar sign", `${base}budget: $5`, "vary: budget must be a non-negative number of dollars at 4:8"],
+    ["allowErrors that is not a boolean", `${base}allowErrors: yes please`, "vary: allowErrors must be true or false at 4:13"],
     ["a misspelt key", `${base}trails: 3`, "vary: unknown key 'trails' (did you mean 'trials'?) at 4:0"],
-    ["an unknown key", `${base}model: gpt`, "vary: unknown key 'model' (expected one of name, data, ops, params, trials, scorers, budget, concurrency, retries) at 4:0"],
+    ["an unknown key", `${base}model: gpt`, "vary: unknown key 'model' (expected one of name, data, ops, params, trials, scorers, budget, concurrency, retries, allowErrors) at 4:0"],
     ["params that are not a map", `${base}params: [1, 2]`, "vary: params must be a map of name to a list of values at 4:8"],
     ["a param that is not a list", `${base}params:\n  model: gpt`, "vary: params.model must be a non-empty list of values at 5:9"],
     ["an empty param list", `${base}params:\n  model: []`, "vary: params.model must be a non-empty list of values at 5:9"],

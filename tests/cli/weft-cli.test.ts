@@ -30,7 +30,7 @@ async function scratch(text: string): Promise<{ dir: string; file: string }> {
   return { dir, file };
 }
 
-type Report = { ok: boolean; cells: { id: string; names: string[]; status: string; value: unknown; error: string | null; cached: boolean }[] };
+type Report = { ok: boolean; cells: { id: string; names: string[]; status: string; value: unknown; error: string | null; cached: boolean; runs: number }[] };
 
 describe("weft run", () => {
   test("runs a notebook headless, then serves unchanged cells from the cache, and re-runs only an edit's dependents", async () => {
@@ -116,5 +116,90 @@ const results = vary({data: [{q: "a"}, {q: "b"}], ops: pricey})
     const yes = await weft(["run", file, "--no-cache", "--yes"], dir);
     expect(yes.code).toBe(0);
     expect(yes.stdout).toContain("vary results: 2 leaves · 2 computed · 0 cached · 0 errors");
+  }, 60_000);
+});
+
+describe("weft run tells the truth and reads well", () => {
+  const evaluation = (extra = "") => `# Eval
+
+\`\`\`js
+const rows = [{q: "a", want: "A"}, {q: "b", want: "B"}, {q: "boom", want: "X"}, {q: "bang", want: "Y"}]
+\`\`\`
+
+\`\`\`js
+const upper = op("upper", ({q}) => {
+  if (q === "boom") throw new Error("the service said no");
+  if (q === "bang") throw new Error("the service said no");
+  return q.toUpperCase();
+})
+\`\`\`
+
+\`\`\`js
+const correct = op("correct", ({output, want}) => output === want)
+\`\`\`
+
+\`\`\`js
+const results = vary({data: rows, ops: {upper}, scorers: {correct}, retries: 0${extra}})
+\`\`\`
+
+\`\`\`js
+const accuracy = results.summary()
+\`\`\`
+
+Prose with **bold** text.
+
+\`\`\`js
+display(md\`gate passed: **\${accuracy.objects()[0]["score.correct.mean"]}**\`)
+\`\`\`
+`;
+
+  test("a cell computed on a cold run is fulfilled with runs 1; on a warm run it is cached with runs 0", async () => {
+    // Without failures (failed leaves run again on every run, so a warm run would recompute), and
+    // with two variants that answer alike, so one cached scorer call serves both on the warm run.
+    const text = evaluation().replace(/ {2}if \(q === "b(oom|ang)"\)[^\n]*\n/g, "").replace("ops: {upper}", "ops: {upper, again: op(\"again\", ({q}) => q.toUpperCase())}");
+    const { dir, file } = await scratch(text);
+    const cold = JSON.parse((await weft(["run", file, "--json"], dir)).stdout) as Report;
+    const warm = JSON.parse((await weft(["run", file, "--json"], dir)).stdout) as Report;
+    const accuracy = (r: typeof cold) => r.cells.find((c) => c.names.includes("accuracy"))!;
+    expect([accuracy(cold).status, accuracy(cold).runs, accuracy(warm).status, accuracy(warm).runs]).toEqual(["fulfilled", 1, "cached", 0]);
+  }, 90_000);
+
+  test("exits 1 when leaves errored, printing each distinct error once with its count; --allow-errors or allowErrors: true accept them", async () => {
+    const { dir, file } = await scratch(evaluation());
+    const failed = await weft(["run", file, "--no-cache"], dir);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toContain("error: 2 of 4 leaves failed, e.g. the service said no; set allowErrors: true in the spec or pass --allow-errors to accept them");
+    expect(failed.stdout).toMatch(/vary results: 4 leaves · 4 computed · 0 cached · 2 errors[^\n]*\n {6}2 × the service said no\n/);
+    expect((await weft(["run", file, "--no-cache", "--allow-errors"], dir)).code).toBe(0);
+    const { dir: dir2, file: file2 } = await scratch(evaluation(", allowErrors: true"));
+    expect((await weft(["run", file2, "--no-cache"], dir2)).code).toBe(0);
+  }, 90_000);
+
+  test("prints a table as aligned text with a count, Markdown as text, a gate's message, and --json as one compact line", async () => {
+    const { dir, file } = await scratch(evaluation(", allowErrors: true"));
+    const human = await weft(["run", file, "--no-cache"], dir);
+    expect(human.stdout).not.toContain('{"$":"table"');
+    expect(human.stdout).toMatch(/accuracy =\n\s+op\s+n\s+errors\s+score\.correct\.mean[^\n]*\n\s+─+[^\n]*\n\s+upper\s+4\s+2\s+1\b[^\n]*\n\s+1 row × 7 columns/);
+    expect(human.stdout).toMatch(/md\s+fulfilled[^\n]*Prose with bold text\./);
+    expect(human.stdout).toMatch(/= gate passed: 1\n/);
+    expect(human.stdout).not.toContain("= undefined");
+    const json = await weft(["run", file, "--no-cache", "--json"], dir);
+    expect(json.stdout.trimEnd().split("\n")).toHaveLength(1);
+    expect(JSON.parse(json.stdout).cells.find((c: { names: string[] }) => c.names.includes("accuracy")).text[0]).toMatch(/^accuracy =$/);
+  }, 90_000);
+
+  test("a plan that calls an LLM provider that is not configured is not run, and says why", async () => {
+    const { dir, file } = await scratch(`\`\`\`js
+const ask = llm.op("ask", ({q}) => ({model: "gpt-4o-mini", messages: [{role: "user", content: q}]}))
+\`\`\`
+
+\`\`\`js
+const results = vary({data: [{q: "hi"}], ops: {ask}, budget: 0})
+\`\`\`
+`);
+    const result = await weft(["run", file, "--no-cache"], dir);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("error: not run: ask: no LLM provider is configured");
+    expect(result.stdout).not.toContain("over the budget");
   }, 60_000);
 });

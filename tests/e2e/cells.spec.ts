@@ -83,3 +83,41 @@ test("a new notebook can be created from the sidebar", async ({ page }) => {
   expect(await readFile(path.join(notebooksDir, "fresh-notebook.md"), "utf8")).toBe("# fresh-notebook\n");
   expect(errors).toEqual([]);
 });
+
+test("the status stays visible while the tools show on hover; wide outputs scroll inside their cell; a dependent of a cell in error links to it", async ({ page, request }) => {
+  const errors = collectErrors(page);
+  const text = [
+    "# Reading",
+    "```js\nconst wide = Array.from({length: 200}, (_, i) => ({index: i, label: `label number ${i} of a long list`}))\n```",
+    "```js\naq.table(Object.fromEntries(Array.from({length: 14}, (_, i) => [`score.metric_number_${i}.mean`, [0.123456, 0.654321]])))\n```",
+    "```js\nconst points = pointz.map((d) => d)\n```",
+    "```js\nconst total = points.length\n```",
+  ].join("\n\n") + "\n";
+  await createNotebook(request, "e2e-reading.md", text);
+  // A laptop-sized window: the notebook column is narrower than its widest output.
+  await page.setViewportSize({ width: 960, height: 900 });
+  await page.goto("/?nb=e2e-reading.md");
+  await settled(page);
+
+  // The toolbar: status always visible, tools only on hover (or focus).
+  const wide = cell(page, "const wide");
+  await page.mouse.move(5, 890);
+  await expect(wide.getByTestId("status")).toBeVisible();
+  await expect(wide.locator(".cell-tools")).toHaveCSS("opacity", "0");
+  await wide.getByTestId("status").hover();
+  await expect(wide.locator(".cell-tools")).toHaveCSS("opacity", "1");
+
+  // A wide table scrolls inside its cell; the page itself does not scroll sideways.
+  const output = cell(page, "aq.table(").getByTestId("output");
+  const sizes = await output.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth, page: document.documentElement.scrollWidth, viewport: window.innerWidth }));
+  expect(sizes.scroll).toBeGreaterThan(sizes.client);
+  expect(sizes.page).toBeLessThanOrEqual(sizes.viewport);
+
+  // The cell in error names its cause; its dependent names the input and links to its cell.
+  await expect(cell(page, "const points").getByRole("alert")).toHaveText("pointz is not defined");
+  const dependent = cell(page, "const total").getByRole("alert");
+  await expect(dependent).toHaveText("input points is in error");
+  await dependent.getByRole("link", { name: "points" }).click();
+  await expect(cell(page, "const points").locator(".cm-editor")).toHaveClass(/cm-focused/);
+  expect(errors).toEqual([]);
+});

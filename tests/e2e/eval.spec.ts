@@ -14,6 +14,15 @@ test("the eval demo: a plot with error bars, drill-down to exactly a bar's calls
   await expect(classification).toHaveAttribute("data-phase", "done", { timeout: 30_000 });
   await settled(page);
 
+  // A cold load: every cell computed its body once (partial results of the running vary included), none was restored.
+  await expect(page.locator('weft-cell[data-status="cached"]')).toHaveCount(0);
+  const counts = await page.locator("weft-cell").getByTestId("runs").allTextContents();
+  expect(new Set(counts)).toEqual(new Set(["runs 1"]));
+
+  // The plan of rule-based ops has no token or cost estimate to show: no such columns.
+  await expect(classification.locator(".vary-plan th")).toHaveText(["op", "role", "calls", "cached", "missing"]);
+  await expect(classification.getByTestId("vary-phase")).toHaveText("done");
+
   const chart = cell(page, "chart: bars").locator(".weft-chart");
   await expect(chart.locator("[data-drill]")).toHaveCount(2);
   // The error bars: one rule per group, in the CI rule mark.
@@ -21,26 +30,50 @@ test("the eval demo: a plot with error bars, drill-down to exactly a bar's calls
   await chart.scrollIntoViewIfNeeded();
   await page.screenshot({ path: "test-results/eval-plot.png" });
 
-  // Click the v2 bar: the panel lists exactly the v2 group's calls (320 tickets × 3 trials).
+  // Click the v2 bar: the panel is a table of exactly the v2 group's calls (320 tickets × 3 trials).
   await chart.locator("[data-drill]").nth(1).click();
   const drill = page.getByTestId("drill");
   await expect(drill).toContainText("op = v2");
   await expect(drill.getByTestId("drill-count")).toHaveText("960 calls");
-  const refs = await drill.locator("li[data-call] > details > summary > code").allTextContents();
-  expect(refs.length).toBe(200);
-  expect(new Set(refs).size).toBe(1);
+  // Columns: the row's fields, the trial, the output, the score by the notebook's name, latency, cost.
+  const headers = await drill.getByRole("columnheader").allTextContents();
+  expect(headers.map((h) => h.trim())).toEqual(["op", "id", "text", "label", "order_id", "trial", "output", "correct", "latency"]);
+  // Trials of one row are one line (320 of them), and the list is virtualized: only what is on screen is in the page.
+  const groups = drill.getByTestId("drill-group");
+  await expect(groups.first()).toContainText("3 trials");
+  expect(await groups.count()).toBeLessThan(80);
+  await expect(drill.getByRole("table")).toHaveAttribute("aria-rowcount", "320");
+  // Search and sorting.
+  await drill.getByRole("searchbox", { name: "search calls" }).fill("refund");
+  await expect(drill.getByTestId("drill-count")).toHaveText(/^\d+ of 960 calls$/);
+  await drill.getByRole("button", { name: "correct" }).click();
+  await expect(drill.getByRole("columnheader", { name: "correct" })).toHaveAttribute("aria-sort", "ascending");
   await page.screenshot({ path: "test-results/eval-drill.png" });
+  // A row opens to its trials, a trial to its detail: inputs as named fields, output, the score with its name, the trace.
+  await groups.first().click();
+  await drill.locator(".drill-row.nested").first().click();
+  const detail = drill.getByTestId("drill-detail");
+  await expect(detail.getByTestId("drill-inputs").locator("dt")).toHaveText(["id", "text", "label", "order_id"]);
+  await expect(detail.getByTestId("drill-scores").locator("dt")).toHaveText(["correct"]);
+  await expect(detail.getByTestId("trace-tree").locator("li")).toHaveCount(2);
+  await expect(detail).toContainText("trial 0");
+  await page.screenshot({ path: "test-results/eval-drill-detail.png" });
+  await detail.getByRole("button", { name: /all 960 calls/ }).click();
+  await expect(drill.getByTestId("drill-count")).toHaveText(/of 960 calls$/);
   await drill.getByRole("button", { name: "close" }).click();
 
   // The compare view and the leaderboard, and a leaderboard row opening a compare.
   const compareView = cell(page, "compare(classification").getByTestId("compare");
   await expect(compareView).toContainText("v1 vs v2 · 320 shared rows");
   await expect(compareView.locator(".compare-metrics tbody tr")).toHaveCount(1);
+  await expect(compareView.locator(".compare-metrics tbody tr")).toHaveAttribute("data-verdict", "improved");
   await compareView.getByRole("button", { name: "regressions" }).click();
   await expect(compareView.getByTestId("compare-count")).toContainText("examples");
   const board = cell(page, "leaderboard(classification").getByTestId("leaderboard");
   await expect(board.locator("tbody tr")).toHaveCount(2);
   await expect(board.locator("tbody tr").first()).toContainText("v2");
+  // v2 is best on accuracy; their sub-millisecond latencies are a tie, so no latency mark that could flip between loads.
+  await expect(board.locator("td.best")).toHaveCount(1);
   await board.locator("tbody tr").nth(1).click();
   await expect(board.getByTestId("compare")).toContainText("v2 vs v1");
   await board.scrollIntoViewIfNeeded();

@@ -50,11 +50,11 @@ describe("compare", () => {
   test("each score metric gets the means of a and b, the delta and a paired test over per-row means", () => {
     expect(round(compare(rows, { a: "base", b: "new" }).metrics)).toEqual([
       {
-        metric: "score.correct", direction: "max", a: 0.5, b: 0.6667, delta: 0.1667, improved: [1, 2], regressed: [0],
+        metric: "score.correct", direction: "max", a: 0.5, b: 0.6667, delta: 0.1667, verdict: "no significant change", minEffect: 0, improved: [1, 2], regressed: [0],
         test: { n: 3, meanA: 0.5, meanB: 0.6667, meanDiff: 0.1667, sem: 0.6009, ciLow: -2.4189, ciHigh: 2.7522, t: 0.2774, df: 2, p: 0.8075 },
       },
       {
-        metric: "score.sim", direction: "max", a: 0.6333, b: 0.7, delta: 0.0667, improved: [1, 2], regressed: [0],
+        metric: "score.sim", direction: "max", a: 0.6333, b: 0.7, delta: 0.0667, verdict: "no significant change", minEffect: 0, improved: [1, 2], regressed: [0],
         test: { n: 3, meanA: 0.6333, meanB: 0.7, meanDiff: 0.0667, sem: 0.2603, ciLow: -1.0535, ciHigh: 1.1868, t: 0.2561, df: 2, p: 0.8218 },
       },
     ]);
@@ -205,5 +205,30 @@ describe("wordDiff", () => {
       ],
       [{ text: "hi", kind: "added" }],
     ]);
+  });
+});
+
+describe("significance and minimum effects", () => {
+  // Two fast variants whose latencies differ by sub-millisecond jitter on every row.
+  const jitter = (op: string, seed: number) => Array.from({ length: 40 }, (_, row) => ({ op, row, trial: 0, output: "x", latency_ms: 0.2 + (((row * 7 + seed) % 10) / 100), "score.correct": row % 4 !== 0 }));
+  const noisy = [...jitter("v1", 3), ...jitter("v2", 5)];
+
+  test("sub-millisecond latency noise is no regression: no verdict and no regressed rows", () => {
+    const [latency] = compare(noisy, { a: "v1", b: "v2", metrics: { latency_ms: "min" } }).metrics;
+    expect([latency!.verdict, latency!.regressed.length, latency!.improved.length, latency!.minEffect]).toEqual(["no significant change", 0, 0, 1]);
+  });
+
+  test("a change is regressed only when significant at alpha and at least the minimum effect", () => {
+    const slower = noisy.map((r) => (r.op === "v2" ? { ...r, latency_ms: r.latency_ms + 50 + (r.row % 3) } : r));
+    const [latency] = compare(slower, { a: "v1", b: "v2", metrics: { latency_ms: "min" } }).metrics;
+    expect([latency!.verdict, latency!.regressed.length]).toEqual(["regressed", 40]);
+    // The same change with a minimum effect above it is not a regression.
+    const [big] = compare(slower, { a: "v1", b: "v2", metrics: { latency_ms: "min" }, minEffect: { latency_ms: 100 } }).metrics;
+    expect([big!.verdict, big!.regressed.length]).toEqual(["no significant change", 0]);
+  });
+
+  test("p = 0.8 is not significant, whatever the sign of the change", () => {
+    const [correct] = compare(rows, { a: "base", b: "new", metrics: ["score.correct"] }).metrics;
+    expect([round(correct!.test.p), correct!.verdict]).toEqual([0.8075, "no significant change"]);
   });
 });

@@ -41,8 +41,8 @@ describe("leaderboard", () => {
       rank: 2,
       n: 4,
       metrics: {
-        "score.correct": { n: 4, mean: 0.75, sem: 0.25, ciLow: -0.0456, ciHigh: 1.5456, direction: "max", rank: 1 },
-        latency_ms: { n: 4, mean: 200, sem: 40.8248, ciLow: 70.0772, ciHigh: 329.9228, direction: "min", rank: 3 },
+        "score.correct": { n: 4, mean: 0.75, sem: 0.25, ciLow: -0.0456, ciHigh: 1.5456, direction: "max", rank: 1, best: true },
+        latency_ms: { n: 4, mean: 200, sem: 40.8248, ciLow: 70.0772, ciHigh: 329.9228, direction: "min", rank: 3, best: false },
       },
     });
   });
@@ -93,5 +93,17 @@ describe("leaderboard", () => {
       "leaderboard: cannot sort by 'cost': not a metric; metrics are: latency_ms",
       "leaderboard: no metrics (no score.*, latency_ms or cost columns with numbers); pass metrics",
     ]);
+  });
+});
+
+describe("the best mark", () => {
+  test("variants whose latency differs by noise are all best on it, whichever is faster on this load; a clearly faster one alone is best", () => {
+    const load = (shift: number) => ["v1", "v2"].flatMap((op, k) => Array.from({ length: 30 }, (_, row) => ({ op, row, "score.correct": true, latency_ms: 0.25 + ((row * 13 + k * shift) % 7) / 100 })));
+    for (const shift of [1, 2, 3]) {
+      const board = leaderboard(load(shift), { metrics: { latency_ms: "min" } });
+      expect(board.map((e) => e.metrics.latency_ms!.best)).toEqual([true, true]);
+    }
+    const clear = leaderboard([...load(1).filter((r) => r.op === "v1"), ...load(1).filter((r) => r.op === "v2").map((r) => ({ ...r, latency_ms: r.latency_ms + 40 }))], { metrics: { latency_ms: "min" } });
+    expect(clear.map((e) => [e.group.op, e.metrics.latency_ms!.best])).toEqual([["v1", true], ["v2", false]]);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, test, vi } from "vitest";
-import { waitForApproval } from "../../src/eval/vary-stream.ts";
+import { varySnapshots, waitForApproval } from "../../src/eval/vary-stream.ts";
+import { createTracing, Vary, type VaryResult } from "../../src/trace/index.ts";
 
 describe("waiting for approval", () => {
   test("approval resolves the wait and removes its abort listener; a later abort changes nothing", async () => {
@@ -19,5 +20,32 @@ describe("waiting for approval", () => {
     controller.abort(new Error("cell re-run"));
     await expect(approved).rejects.toThrow("cell re-run");
     await expect(waitForApproval(controller.signal).approved).rejects.toThrow("cell re-run");
+  });
+});
+
+describe("the snapshots of a run", () => {
+  const token = (r: VaryResult) => (r as unknown as Record<symbol, () => object | null>)[Symbol.for("weft.runToken")]!();
+  const rows = [{ q: "a" }, { q: "b" }, { q: "c" }];
+
+  test("every snapshot of one run carries the same run token, and another run another", async () => {
+    const { op } = createTracing({});
+    const slow = op("slow", async ({ q }: { q: string }) => (await new Promise((r) => setTimeout(r, 5)), q));
+    const first: VaryResult[] = [];
+    for await (const s of varySnapshots(new Vary({ data: rows, ops: slow }, { cache: null }), { signal: new AbortController().signal, everyMs: 1 })) first.push(s);
+    expect(first.map((s) => s.phase).at(-1)).toBe("done");
+    expect(new Set(first.map(token)).size).toBe(1);
+    const second: VaryResult[] = [];
+    for await (const s of varySnapshots(new Vary({ data: rows, ops: slow }, { cache: null }), { signal: new AbortController().signal })) second.push(s);
+    expect(token(second[0]!)).not.toBe(token(first[0]!));
+  });
+
+  test("a plan whose calls cannot be made yields one 'blocked' snapshot, offers no approval and runs nothing", async () => {
+    const { op } = createTracing({});
+    const ran: string[] = [];
+    const ask = op("ask", ({ q }: { q: string }) => ran.push(q), { estimate: () => ({ cost: 0.01, unavailable: "no LLM provider is configured" }) });
+    const snapshots: VaryResult[] = [];
+    for await (const s of varySnapshots(new Vary({ data: rows, ops: { ask }, budget: 0 }, { cache: null }), { signal: new AbortController().signal })) snapshots.push(s);
+    expect(snapshots.map((s) => [s.phase, s.approve, s.plan?.blocked])).toEqual([["blocked", undefined, "ask: no LLM provider is configured"]]);
+    expect(ran).toEqual([]);
   });
 });

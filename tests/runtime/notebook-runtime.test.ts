@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { harness, js } from "./harness.ts";
+import { CONTENT_DIGEST, RUN_TOKEN } from "../../src/runtime/index.ts";
+import { harness, js, MapCache } from "./harness.ts";
 
 describe("reactivity", () => {
   test("redefining a cell re-runs exactly it and its dependents", async () => {
@@ -136,5 +137,61 @@ describe("streams", () => {
     expect(seen).toEqual([false, true, false]);
     h.runtime.rerun("g" as never);
     await expect.poll(() => h.state("g").runs, { timeout: 2000 }).toBe(2);
+  });
+});
+
+describe("run counts and statuses tell the truth", () => {
+  // A stand-in for a vary result: content digested by `n`, every snapshot of one run sharing its token.
+  const snapshot = (run: object, n: number) => ({ n, [CONTENT_DIGEST]: () => `snapshot-${n}`, [RUN_TOKEN]: () => run });
+  const streaming = () =>
+    js("s", "const s = (async function* () { const run = {}; yield snapshot(run, 1); await sleep(10); yield snapshot(run, 2); await sleep(10); yield snapshot(run, 2); })()");
+  const builtins = { snapshot, sleep: (ms: number) => new Promise((r) => setTimeout(r, ms)) };
+
+  test("snapshots of one upstream run are one run of a dependent, and the last snapshot with unchanged content runs nothing", async () => {
+    const h = harness({ builtins, cache: new MapCache() });
+    await h.sync([streaming(), js("d", "const d = s.n * 10"), js("e", "const e = d + 1"), js("f", "display(e)")]);
+    await expect.poll(() => h.state("e").exports.e, { timeout: 2000 }).toBe(21);
+    await h.runtime.idle();
+    expect(h.statuses("d", "e", "f")).toEqual({ d: "fulfilled", e: "fulfilled", f: "fulfilled" });
+    // Cells downstream of the dependent, cached or not, are part of the same run too.
+    expect(h.runs("d", "e", "f")).toEqual({ d: 1, e: 1, f: 1 });
+  });
+
+  test("a cold load counts one run; a load that restores every value shows cached with runs 0", async () => {
+    const cache = new MapCache();
+    const cold = harness({ cache });
+    await cold.sync([js("a", "const a = [1, 2, 3]"), js("b", "const b = a.length")]);
+    expect([cold.statuses("a", "b"), cold.runs("a", "b")]).toEqual([{ a: "fulfilled", b: "fulfilled" }, { a: 1, b: 1 }]);
+    const warm = harness({ cache });
+    await warm.sync([js("a", "const a = [1, 2, 3]"), js("b", "const b = a.length")]);
+    expect([warm.statuses("a", "b"), warm.runs("a", "b")]).toEqual([{ a: "cached", b: "cached" }, { a: 0, b: 0 }]);
+  });
+
+  test("a new upstream run is a new run of its dependents; an input recomputed to the same value runs nothing", async () => {
+    const h = harness({ builtins });
+    await h.sync([streaming(), js("d", "const d = s.n * 10")]);
+    await expect.poll(() => h.state("d").exports.d, { timeout: 2000 }).toBe(20);
+    h.runtime.rerun("s" as never);
+    await expect.poll(() => h.state("d").runs, { timeout: 2000 }).toBe(2);
+    const cells = [js("a", "const a = 1 + 1"), js("b", "const b = a * 10")];
+    await h.sync(cells);
+    await h.sync([js("a", "const a = 2"), cells[1]!]);
+    expect([h.state("b").runs, h.state("b").status, h.state("b").exports.b]).toEqual([1, "fulfilled", 20]);
+  });
+});
+
+describe("errors from inputs", () => {
+  test("a dependent of a cell in error says which input is in error and which cell defines it", async () => {
+    const h = harness();
+    await h.sync([js("p", "const points = pointz.map((d) => d)"), js("q", "const total = points.length"), js("r", "total * 2")]);
+    expect(h.state("p").error?.message).toBe("pointz is not defined");
+    expect(h.state("q").error).toEqual({ message: "input points is in error", input: { name: "points", cell: "p" } });
+    expect(h.state("r").error).toEqual({ message: "input total is in error", input: { name: "total", cell: "q" } });
+  });
+
+  test("a name nobody defines is still 'not defined'", async () => {
+    const h = harness();
+    await h.sync([js("q", "const total = nowhere.length")]);
+    expect(h.state("q").error).toEqual({ message: "nowhere is not defined" });
   });
 });

@@ -3,7 +3,8 @@ import { mkdtemp, readFile, readdir, symlink, writeFile, mkdir } from "node:fs/p
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { NotebookFiles, versionOf } from "../../src/server/index.ts";
+import { NotebookFiles, TemplateNotebooks, versionOf } from "../../src/server/index.ts";
+import { notebookFolders } from "../../src/cli/serve.ts";
 import { notebooksApi } from "../../src/server/notebooks-api.ts";
 
 let server: Server;
@@ -95,5 +96,38 @@ describe("the notebook files API", () => {
 
   test("a missing notebook is a 404", async () => {
     expect(await send("GET", "/api/notebooks/nope.md")).toEqual({ status: 404, body: { error: "no such notebook: nope.md" } });
+  });
+});
+
+describe("the shipped demos open as templates", () => {
+  test("reading a demo says where edits go; an edit writes the workspace copy and never the demo; later reads open the copy", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "weft-templates-"));
+    const demos = path.join(dir, "notebooks");
+    const workspace = path.join(dir, ".weft", "workspace");
+    await mkdir(path.join(demos, "data"), { recursive: true });
+    await writeFile(path.join(demos, "demo.md"), "# Demo\n");
+    await writeFile(path.join(demos, "data", "rows.jsonl"), '{"a":1}\n');
+    const files = new TemplateNotebooks(demos, workspace, ".weft/workspace");
+    const first = await files.read("demo.md");
+    expect(first).toEqual({ name: "demo.md", text: "# Demo\n", version: versionOf("# Demo\n"), template: { workspace: ".weft/workspace/demo.md", edited: false } });
+    await files.write("demo.md", "# Demo, edited\n", first.version);
+    expect(await readFile(path.join(demos, "demo.md"), "utf8")).toBe("# Demo\n");
+    expect(await readFile(path.join(workspace, "demo.md"), "utf8")).toBe("# Demo, edited\n");
+    const again = await files.read("demo.md");
+    expect([again.text, again.template?.edited]).toEqual(["# Demo, edited\n", true]);
+    // A stale editor (it still holds the demo's version) cannot overwrite the copy.
+    await expect(files.write("demo.md", "# lost\n", first.version)).rejects.toMatchObject({ status: 409 });
+    // New notebooks go to the workspace; data files are found next to the demos.
+    await files.write("mine.md", "# Mine\n", null);
+    expect((await files.list()).map((n) => [n.name, !!n.template])).toEqual([["demo.md", true], ["mine.md", false]]);
+    expect(await readdir(demos)).toEqual(["data", "demo.md"]);
+    expect(await files.readData("data/rows.jsonl")).toBe('{"a":1}\n');
+  });
+
+  test("weft serve opens the package's own notebooks/ as templates (unless --in-place), and any other folder in place", () => {
+    const root = path.resolve("/repo");
+    expect(notebookFolders(root, "/repo/notebooks")).toEqual({ notebooksDir: path.resolve("/repo/notebooks"), workspaceDir: path.resolve("/repo/.weft/workspace") });
+    expect(notebookFolders(root, "/repo/notebooks", true).workspaceDir).toBeNull();
+    expect(notebookFolders(root, "/repo/.e2e/notebooks").workspaceDir).toBeNull();
   });
 });

@@ -120,6 +120,53 @@ describe("duckdb trace store", () => {
     await again.close();
   });
 
+  it("group-commits the batches that queue: each resolves with its own result, folded in arrival order", async () => {
+    const store = await openDuckDbTraceStore(fresh());
+    await store.write([call(0)]);
+    // A large write in flight; the three after it queue and share the next transaction.
+    const first = store.write(Array.from({ length: 5000 }, (_, i) => call(100 + i)));
+    await new Promise((resolve) => setImmediate(resolve));
+    const queued = [
+      store.write([call(1), { ...call(2), endedAt: undefined, output: undefined }]),
+      store.write([{ id: "id-2", output: "second" }, call(3), { id: "id-0", output: "zero" }]),
+      store.write([{ id: "id-2", output: "third", endedAt: 1_700_000_000_900 }, { id: "id-3", endedAt: null }, { id: "id-1", output: "one" }]),
+    ];
+    expect(await first).toEqual({ patches: 5000, inserted: 5000, merged: 0 });
+    expect(await Promise.all(queued)).toEqual([
+      { patches: 2, inserted: 2, merged: 0 },
+      { patches: 3, inserted: 1, merged: 2 },
+      { patches: 3, inserted: 0, merged: 3 },
+    ]);
+    const rows = await store.query({ filter: { ids: ["id-0", "id-1", "id-2", "id-3"] }, orderBy: [{ field: "id" }] });
+    expect(rows.map((c) => [c.id, c.output, c.endedAt])).toEqual([
+      ["id-0", "zero", 1_700_000_000_100],
+      ["id-1", "one", 1_700_000_000_101],
+      ["id-2", "third", 1_700_000_000_900],
+      ["id-3", { ok: true }, null],
+    ]);
+    expect(await store.count()).toBe(5004);
+    await store.close();
+  }, 60_000);
+
+  it("a bad batch among queued ones fails alone; the others commit", async () => {
+    const store = await openDuckDbTraceStore(fresh());
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const first = store.write(Array.from({ length: 2000 }, (_, i) => call(100 + i)));
+    await new Promise((resolve) => setImmediate(resolve));
+    const results = await Promise.allSettled([
+      store.write([call(1)]),
+      store.write([call(2), { id: "bad", inputs: cyclic as never }]),
+      store.write([call(3), { ...call(1), output: "again" }]),
+    ]);
+    await first;
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(results[2]).toEqual({ status: "fulfilled", value: { patches: 2, inserted: 1, merged: 1 } });
+    expect((await store.query({ filter: { ids: ["id-1", "id-2", "id-3", "bad"] }, orderBy: [{ field: "id" }] })).map((c) => [c.id, c.output])).toEqual([["id-1", "again"], ["id-3", { ok: true }]]);
+    expect(await store.count()).toBe(2002);
+    await store.close();
+  }, 60_000);
+
   it("a failed write leaves nothing behind and the next write works", async () => {
     const store = await openDuckDbTraceStore(fresh());
     await store.write([call(1)]);

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { canonicalJson, fromCanonical, isData, NotDataError, toCanonical } from "../../src/base/index.ts";
 import { digest, sha256Hex } from "../../src/base/index.ts";
 import fixtures from "../fixtures/digests.json";
+import { opVersions, type OpCase } from "../fixtures/op-versions.ts";
 
 const evaluate = (expr: string): unknown => new Function("aq", `return (${expr});`)(aq);
 const notDataPath = (value: unknown) => {
@@ -153,5 +154,12 @@ describe("digest", () => {
     });
     const independent = fixtures.cases.map((c) => createHash("sha256").update(c.canonical, "utf8").digest("hex"));
     expect({ actual, independent }).toEqual({ actual: fixtures.cases, independent: fixtures.cases.map((c) => c.digest) });
+  });
+});
+
+describe("op versions", () => {
+  it("match the fixture's notebook op, llm.op and scorer versions, which the browser test checks too", () => {
+    const cases = fixtures.ops.cases as (OpCase & { version: string })[];
+    expect(opVersions(cases)).toEqual(cases.map((c) => c.version));
   });
 });

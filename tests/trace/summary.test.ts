@@ -27,7 +27,8 @@ describe("summary maths", () => {
       { op: "b", row: 0, trial: 0, status: "error", "score.ok": null },
     ];
     const summary = defaultSummary(rows, ["op"]).objects() as Record<string, unknown>[];
-    expect(summary.map((r) => [r.op, r.n, r.errors, r["score.ok.mean"]])).toEqual([["a", 4, 0, 0.75], ["b", 1, 1, NaN]]);
+    // A group with no successful leaf has no statistics: null ("no data"), not NaN.
+    expect(summary.map((r) => [r.op, r.n, r.errors, r["score.ok.mean"], r["score.ok.ci_low"]])).toEqual([["a", 4, 0, 0.75, expect.any(Number)], ["b", 1, 1, null, null]]);
     const per = perRow(rows, ["op"]).objects() as Record<string, unknown>[];
     expect(per.map((r) => [r.op, r.row, r.trials, r.flaky, r["score.ok.mean"]])).toEqual([["a", 0, 2, true, 0.5], ["a", 1, 2, false, 1], ["b", 0, 1, false, null]]);
   });

@@ -237,3 +237,48 @@ describe("review fixes", () => {
     expect(await digestOf((t) => t)).not.toBe(plain);
   });
 });
+
+describe("results that tell the truth", () => {
+  const digestOf = (r: VaryResult) => (r as unknown as Record<symbol, () => string>)[Symbol.for("weft.contentDigest")]!();
+
+  test("a result's content digest is the same whether its calls ran now or came from the cache, also when leaves share one cached scorer call", async () => {
+    const { op } = tracing();
+    const cache = await callCache();
+    // Both variants answer the same, so their scorer inputs (row + output) are equal: one cached scorer call serves both.
+    const v1 = op("v1", ({ label }: { label: string }) => label);
+    const v2 = op("v2", ({ label }: { label: string }) => label);
+    const correct = op("correct", ({ output, label }: { output: string; label: string }) => output === label);
+    const spec = { data: rows, ops: { v1, v2 }, scorers: { correct } };
+    const cold = await run(spec, cache);
+    const warm = await run(spec, cache);
+    expect([warm.progress.cached, warm.progress.scorerCalls]).toEqual([6, 0]);
+    expect(digestOf(warm)).toBe(digestOf(cold));
+  });
+
+  test("a plan whose op calls a provider that is not configured is blocked up front: nothing to approve, nothing runs", async () => {
+    const { op } = tracing();
+    const calls: unknown[] = [];
+    const llmOp = op("ask", (row: unknown) => calls.push(row), { estimate: () => ({ inputTokens: 12, outputTokens: 40, cost: 0.001, unavailable: "no LLM provider is configured" }) });
+    const plan = await new Vary({ data: rows, ops: { ask: llmOp }, budget: 0 }, { cache: await callCache() }).plan();
+    expect([plan.blocked, plan.needsApproval, plan.groups[0]!.unavailable]).toEqual(["ask: no LLM provider is configured", false, "no LLM provider is configured"]);
+    expect(calls).toEqual([]);
+  });
+
+  test("errorGroups lists each distinct error once with its count, most frequent first, and context names scores as the notebook does", async () => {
+    const { op } = tracing();
+    const flaky = op("flaky", ({ text }: { text: string }) => {
+      if (text.startsWith("app")) throw new Error("bad gateway");
+      if (text.startsWith("how")) throw new Error("no LLM provider is configured");
+      return text.toUpperCase();
+    }) as Op;
+    const exact = op("exact_match", ({ output }: { output: string }) => output.length > 3);
+    const r = await new Vary({ data: [...rows, { text: "app again", label: "bug" }], ops: { flaky }, scorers: { correct: exact }, retries: 0 }, { cache: await callCache() }).execute();
+    expect(r.errorGroups()).toEqual([
+      { message: "bad gateway", count: 2, role: "op" },
+      { message: "no LLM provider is configured", count: 1, role: "op" },
+    ]);
+    const ok = r.leaves.find((l) => l.status === "done")!;
+    expect(r.context(ok.call!.id)).toMatchObject({ variant: "flaky", rowIndex: 0, trial: 0, row: rows[0], scores: { correct: { value: true, error: null } } });
+    expect(r.allowErrors).toBe(false);
+  });
+});
