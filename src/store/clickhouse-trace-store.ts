@@ -11,10 +11,10 @@ import { migrateClickHouseTraceStore } from "./clickhouse-trace-schema.ts";
 import { parseClickHouseUrl } from "./clickhouse-trace-url.ts";
 import { ClickHouseCallWriter } from "./clickhouse-trace-writer.ts";
 import { clickHouseDialect, type ClickHouseDedupe, type SqlDialect } from "./trace-dialect.ts";
-import { resolveBucket, validateFilter, validateQuery, validateStats } from "./trace-filter.ts";
+import { resolveBucket, validateFilter, validateQuery, validateStats, type NormalizedFilter } from "./trace-filter.ts";
 import { validatePatches } from "./trace-merge.ts";
 import { buildCount, buildQuery, buildStats, buildTimeRange, decodeCall, decodeStatsRow } from "./trace-sql.ts";
-import type { CallFilter, CallPatch, CallQuery, StatsRow, StatsSpec, TraceStore, WriteResult } from "./trace-store.ts";
+import { FilterError, type CallFilter, type CallPatch, type CallQuery, type StatsRow, type StatsSpec, type TraceStore, type WriteResult } from "./trace-store.ts";
 import { WriteQueue } from "./trace-write-queue.ts";
 
 /** Options of `openClickHouseTraceStore`. */
@@ -56,6 +56,14 @@ export async function openClickHouseTraceStore(url: string, options: ClickHouseT
   }
 }
 
+/** Refuses a filter on feedback, which this store does not keep (yet): a FilterError naming it, not an SQL error. */
+function noFeedback(f: NormalizedFilter, at: string): NormalizedFilter {
+  const here = at ? `${at}.` : "";
+  if (f.feedback) throw new FilterError(`${here}feedback`, "the ClickHouse trace store keeps no feedback; filter on feedback in the embedded (DuckDB) store");
+  if (f.parent) noFeedback(f.parent, `${here}parent`);
+  return f;
+}
+
 class ClickHouseStore implements ClickHouseTraceStore {
   readonly kind = "clickhouse";
   private closed = false;
@@ -92,18 +100,21 @@ class ClickHouseStore implements ClickHouseTraceStore {
   }
 
   async query(query: CallQuery): Promise<Call[]> {
-    const built = buildQuery(this.dialect, validateQuery(query, this.now()));
+    const q = validateQuery(query, this.now());
+    noFeedback(q.filter, "filter");
+    const built = buildQuery(this.dialect, q);
     return (await this.read(() => this.ch.rows(built))).map(decodeCall);
   }
 
   async count(filter?: CallFilter): Promise<number> {
-    const [n] = await this.read(() => this.ch.column(buildCount(this.dialect, validateFilter(filter, this.now()))));
+    const f = noFeedback(validateFilter(filter, this.now()), "");
+    const [n] = await this.read(() => this.ch.column(buildCount(this.dialect, f)));
     return Number(n);
   }
 
   async stats(filter: CallFilter | undefined, spec: StatsSpec): Promise<StatsRow[]> {
     const now = this.now();
-    const f = validateFilter(filter, now);
+    const f = noFeedback(validateFilter(filter, now), "");
     const s = validateStats(spec);
     const bucket = await resolveBucket(f, s.bucket, now, async () => {
       const [row] = await this.read(() => this.ch.rows(buildTimeRange(this.dialect, f)));

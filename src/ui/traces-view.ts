@@ -1,4 +1,5 @@
 import { LitElement, html, nothing } from "lit";
+import { repeat } from "lit/directives/repeat.js";
 import * as Plot from "@observablehq/plot";
 import type { Call } from "../base/index.ts";
 import type { CallsBackend } from "../prod/index.ts";
@@ -191,7 +192,7 @@ export class WeftTraces extends LitElement {
       <div class="traces-body">
         <table class="traces-list" data-testid="traces-list">
           <thead><tr><th>started</th><th>op</th><th>model</th><th>status</th><th class="num">ms</th><th class="num">tokens</th><th class="num">cost</th><th>input</th><th>output</th></tr></thead>
-          <tbody>${this.calls.map((c) => this.row(c))}</tbody>
+          <tbody>${repeat(this.calls, (c) => c.id, (c) => this.row(c))}</tbody>
         </table>
         ${this.calls.length ? nothing : html`<p class="muted">No calls in this range yet. Send traces to this server (<code>/v1/traces</code>, <code>/weave</code>, <code>/api/calls/batch</code>), or run <code>npx weft demo traffic --url ${location.origin}</code>.</p>`}
         ${this.selected ? this.detail(this.selected) : nothing}

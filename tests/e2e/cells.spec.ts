@@ -121,3 +121,22 @@ test("the status stays visible while the tools show on hover; wide outputs scrol
   await expect(cell(page, "const points").locator(".cm-editor")).toHaveClass(/cm-focused/);
   expect(errors).toEqual([]);
 });
+
+test("a vary waiting for its Run click says so, with no streaming badge and nothing to stop; Run runs it", async ({ page, request }) => {
+  const errors = collectErrors(page);
+  const text = [
+    "# Waiting",
+    "```js\nconst pricey = op(\"pricey\", ({q}) => q, {estimate: () => ({cost: 0.01})})\n```",
+    "```js\nconst results = vary({data: [{q: \"a\"}, {q: \"b\"}], ops: {pricey}, budget: 0.001})\n```",
+  ].join("\n\n") + "\n";
+  await createNotebook(request, "e2e-waiting.md", text);
+  await page.goto("/?nb=e2e-waiting.md");
+  const waiting = cell(page, "const results = vary(");
+  await expect(waiting.getByTestId("waiting")).toHaveText("waiting for Run");
+  await expect(waiting.getByTestId("streaming")).toHaveCount(0);
+  await expect(waiting.getByRole("button", { name: "stop cell" })).toHaveCount(0);
+  await waiting.getByRole("button", { name: /^Run \(/ }).click();
+  await expect(waiting.getByTestId("vary")).toHaveAttribute("data-phase", "done");
+  await expect(waiting.getByTestId("waiting")).toHaveCount(0);
+  expect(errors).toEqual([]);
+});

@@ -108,6 +108,13 @@ describe("clickhouse trace store", () => {
     await store.close();
   });
 
+  it("refuses a filter on feedback, which it does not keep, with a FilterError", async () => {
+    const store = await openClickHouseTraceStore(fresh());
+    await expect(store.count({ feedback: { kind: "reaction" } })).rejects.toThrow("feedback: the ClickHouse trace store keeps no feedback");
+    await expect(store.query({ filter: { parent: { feedback: { name: "👎" } } } })).rejects.toThrow("filter.parent.feedback: the ClickHouse trace store keeps no feedback");
+    await store.close();
+  });
+
   it("merges patches written through two stores (two collectors) on one database", async () => {
     const url = fresh();
     const [a, b] = await Promise.all([openClickHouseTraceStore(url), openClickHouseTraceStore(url)]);

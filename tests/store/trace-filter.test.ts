@@ -39,13 +39,13 @@ describe("validateFilter", () => {
     expect(errorOf(() => validateFilter({ since: "-1y" }, NOW))).toBe('since: invalid time "-1y" (use epoch ms, an ISO date or -1h)');
     expect(errorOf(() => validateFilter({ since: { t: 1 } }, NOW))).toBe("since: expected a time (epoch ms, an ISO date or -1h), got an object");
     expect(errorOf(() => validateFilter({ since: "-1h", until: "-2h" }, NOW))).toMatch(/^since: since \(.*\) is after until/);
-    expect(errorOf(() => validateFilter({ foo: 1 }, NOW))).toBe('unknown key "foo" (keys: op, since, until, ids, traceId, parentId, status, model, text, where, parent)');
+    expect(errorOf(() => validateFilter({ foo: 1 }, NOW))).toBe('unknown key "foo" (keys: op, since, until, ids, traceId, parentId, status, model, text, where, parent, feedback)');
     expect(errorOf(() => validateFilter({ op: 3 }, NOW))).toBe("op: expected a string or a list of strings, got 3");
     expect(errorOf(() => validateFilter({ ids: ["a", null] }, NOW))).toBe("ids[1]: expected a string, got null");
     expect(errorOf(() => validateFilter({ status: ["ok", "done"] }, NOW))).toBe('status[1]: unknown status "done" (statuses: ok, error, running)');
     expect(errorOf(() => validateFilter({ text: 5 }, NOW))).toBe("text: expected a string, got 5");
     expect(errorOf(() => validateFilter([], NOW))).toBe("filter: expected an object, got an array");
-    expect(errorOf(() => validateFilter({ parent: { parent: { sinse: 1 } } }, NOW))).toBe('parent.parent: unknown key "sinse" (keys: op, since, until, ids, traceId, parentId, status, model, text, where, parent)');
+    expect(errorOf(() => validateFilter({ parent: { parent: { sinse: 1 } } }, NOW))).toBe('parent.parent: unknown key "sinse" (keys: op, since, until, ids, traceId, parentId, status, model, text, where, parent, feedback)');
   });
 
   it("validates where node by node", () => {
@@ -156,5 +156,13 @@ describe("SQL", () => {
     const built = buildQuery(DUCKDB_DIALECT, validateQuery({ filter: { where: { $gt: [{ $getField: "inputs.n" }, 3] } }, limit: 7 }, NOW));
     expect(built.sql).toBe("SELECT id, trace_id, parent_id, op, started_at, ended_at, inputs, output, error, attributes, usage, cost FROM calls WHERE (TRY_CAST(json_extract_string(inputs, $1) AS DOUBLE) > $2) ORDER BY started_at DESC NULLS LAST, id ASC LIMIT $3 OFFSET $4");
     expect(built.params).toEqual([{ value: '$."n"', type: "text" }, { value: 3, type: "double" }, { value: 7, type: "bigint" }, { value: 0, type: "bigint" }]);
+  });
+});
+
+describe("feedback filters", () => {
+  it("normalizes a feedback condition and names a bad field", () => {
+    expect(validateFilter({ feedback: { kind: "reaction", name: "👎", since: "-1d", value: "👎" } }, NOW).feedback).toEqual({ kind: "reaction", name: "👎", value: '"👎"', since: NOW - 86_400_000 });
+    expect(() => validateFilter({ feedback: { kind: "vote" } }, NOW)).toThrow('feedback.kind: expected reaction, note or annotation, got "vote"');
+    expect(() => validateFilter({ feedback: { score: 1 } }, NOW)).toThrow(/^feedback\.score: unknown feedback field/);
   });
 });
