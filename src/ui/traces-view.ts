@@ -189,7 +189,7 @@ export class WeftTraces extends LitElement {
       </header>
       ${this.error ? html`<div class="banner error" role="alert">${this.error}</div>` : nothing}
       <div class="traces-charts" data-testid="traces-charts">${this.charts()}</div>
-      <div class="traces-body">
+      <div class=${this.selected ? "traces-body with-detail" : "traces-body"}>
         <table class="traces-list" data-testid="traces-list">
           <thead><tr><th>started</th><th>op</th><th>model</th><th>status</th><th class="num">ms</th><th class="num">tokens</th><th class="num">cost</th><th>input</th><th>output</th></tr></thead>
           <tbody>${repeat(this.calls, (c) => c.id, (c) => this.row(c))}</tbody>
