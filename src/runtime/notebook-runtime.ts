@@ -1,47 +1,17 @@
 import { Runtime, type Module, type Variable } from "@observablehq/runtime";
 import type { CellId, Definition } from "../notebook/index.ts";
-import { fromCanonical, toCanonical, type Json } from "../base/index.ts";
+import { fromCanonical, type Json } from "../base/index.ts";
 import { cellKey, contentDigest, isCacheable, runTokenOf, VOLATILE_INPUTS, VOLATILE_SOURCE } from "./cell-key.ts";
 import { initialState, toCellError, type CellError, type CellState } from "./cell-state.ts";
 import { DISPLAY, isGenerator, perCellMarker, SIGNAL, signalOf, VIEW } from "./placeholders.ts";
 import type { RuntimeCell, RuntimePlatform } from "./platform.ts";
+import { holdsGenerator, sameCell, type Entry, type Settled } from "./runtime-entry.ts";
+import { mainObserver, outputObserver, type ObserverContext } from "./cell-observers.ts";
+import { readCell, writeCell } from "./cell-cache-io.ts";
 
 export type { CellCache, CellRun, RuntimeCell, RuntimePlatform } from "./platform.ts";
 
 type Listener = (id: CellId, state: CellState) => void;
-
-interface Entry {
-  cell: RuntimeCell;
-  main: Variable;
-  outputs: Map<string, Variable>;
-  state: CellState;
-  key: string | null;
-  /** Incremented per run; displays from an older run are rejected. */
-  version: number;
-  displayVersion: number;
-  /** Output names currently in error (duplicates), and whether the main variable itself succeeded. */
-  outputErrors: Set<string>;
-  mainOk: boolean;
-  /** Output names whose variables are computing; a cell is not idle until they settle. */
-  pendingOutputs: Set<string>;
-  /** The value the cell holds and the key it was computed (or restored) under; null after an error or a redefinition. */
-  settled: Settled | null;
-  /**
-   * The run the cell's current value belongs to: its key with every input that is a snapshot
-   * (see RUN_TOKEN), or comes from a cell in such a run, replaced by that run; null when none is.
-   */
-  runIdentity: string | null;
-  /** The run identity of the last computation that counted as a run. */
-  countedRun: string | null;
-}
-
-/** A settled value and what it came from. */
-interface Settled {
-  readonly key: string;
-  readonly value: unknown;
-  readonly status: "fulfilled" | "cached";
-  readonly ms: number | null;
-}
 
 /** A reactive notebook on @observablehq/runtime: cells are synced in, states are observed out. */
 export class NotebookRuntime {
@@ -156,7 +126,7 @@ export class NotebookRuntime {
       runIdentity: null,
       countedRun: null,
     };
-    entry.main = this.module.variable(this.observer(entry));
+    entry.main = this.module.variable(mainObserver(this.observed, entry));
     this.entries.set(cell.id, entry);
     this.apply(entry, cell);
   }
@@ -210,7 +180,7 @@ export class NotebookRuntime {
     }
     for (const name of names) {
       if (entry.outputs.has(name)) continue;
-      const v = this.module.variable(this.outputObserver(entry, name));
+      const v = this.module.variable(outputObserver(this.observed, entry, name));
       v.define(name, [vid!], (exports: Record<string, unknown>) => exports[name]);
       entry.outputs.set(name, v);
       this.owners.set(name, entry);
@@ -379,47 +349,25 @@ export class NotebookRuntime {
     return value;
   }
 
-  private async lookup(key: string): Promise<Json | undefined> {
-    try {
-      return await this.platform.cache!.get(key);
-    } catch (error) {
-      this.platform.report?.(`cell cache read failed: ${(error as Error).message}`);
-      return undefined;
-    }
+  private lookup(key: string): Promise<Json | undefined> {
+    return readCell(this.platform, key);
   }
 
   private store(entry: Entry, key: string, value: unknown): void {
-    this.platform.cache!.put(key, toCanonical(value)).catch((error: Error) => {
-      const message = `not cached: ${error.message}`;
-      this.platform.report?.(message);
+    writeCell(this.platform, key, value, (message) => {
       if (entry.key === key) this.setState(entry, { ...entry.state, cacheWarning: message });
     });
   }
 
-  private observer(entry: Entry) {
-    return {
-      pending: () => this.setState(entry, { ...entry.state, status: entry.state.status === "running" ? "running" : "queued" }),
-      fulfilled: (value: unknown) => {
-        const restored = this.pendingRestore.get(entry);
-        const kept = this.pendingKeep.get(entry);
-        this.pendingRestore.delete(entry);
-        this.pendingKeep.delete(entry);
-        const status = kept?.status ?? (restored !== undefined ? "cached" : "fulfilled");
-        const ms = kept ? kept.ms : restored ?? this.lastMs.get(entry) ?? null;
-        const displays = entry.displayVersion === entry.version ? entry.state.displays : [];
-        entry.mainOk = true;
-        entry.settled = entry.key && !holdsGenerator(value) ? { key: entry.key, value, status, ms } : null;
-        this.setState(entry, { ...entry.state, status, value, ms, displays, error: null });
-      },
-      rejected: (error: unknown) => {
-        entry.mainOk = false;
-        entry.settled = null;
-        this.pendingKeep.delete(entry);
-        const displays = entry.displayVersion === entry.version ? entry.state.displays : [];
-        this.setState(entry, { ...entry.state, status: "error", value: undefined, error: this.errorOf(entry, error), displays, ms: this.lastMs.get(entry) ?? null });
-      },
-    };
-  }
+  /** What the observers of a cell's variables may touch (see cell-observers.ts). */
+  private readonly observed: ObserverContext = {
+    setState: (entry, state) => this.setState(entry, state),
+    errorOf: (entry, error) => this.errorOf(entry, error),
+    wakeIdle: () => this.wakeIdle(),
+    pendingRestore: this.pendingRestore,
+    pendingKeep: this.pendingKeep,
+    lastMs: this.lastMs,
+  };
 
   /**
    * The error a cell shows. The runtime rejects a cell whose input failed with an error naming
@@ -437,33 +385,6 @@ export class NotebookRuntime {
     return owner && owner !== entry ? { message: `input ${name} is in error`, input: { name, cell: owner.cell.id } } : own;
   }
 
-  /** Output variables report what the main variable cannot see: a name defined more than once. */
-  private outputObserver(entry: Entry, name: string) {
-    const settle = () => {
-      entry.pendingOutputs.delete(name);
-      this.wakeIdle();
-    };
-    return {
-      pending: () => {
-        entry.pendingOutputs.add(name);
-      },
-      rejected: (error: unknown) => {
-        settle();
-        entry.outputErrors.add(name);
-        if (entry.state.status !== "error") this.setState(entry, { ...entry.state, status: "error", error: toCellError(error) });
-      },
-      fulfilled: (value: unknown) => {
-        settle();
-        if (entry.state.exports[name] !== value || !(name in entry.state.exports)) {
-          this.setState(entry, { ...entry.state, exports: { ...entry.state.exports, [name]: value } });
-        }
-        if (entry.outputErrors.delete(name) && entry.outputErrors.size === 0 && entry.state.status === "error" && entry.mainOk) {
-          this.setState(entry, { ...entry.state, status: "fulfilled", error: null });
-        }
-      },
-    };
-  }
-
   private setState(entry: Entry, state: CellState): void {
     entry.state = state;
     for (const l of this.listeners) l(entry.cell.id, state);
@@ -475,14 +396,4 @@ export class NotebookRuntime {
     this.idleWaiters.clear();
     for (const w of waiters) w();
   }
-}
-
-/** Whether a value is, or declares, a generator (it cannot be handed out twice). */
-function holdsGenerator(value: unknown): boolean {
-  if (isGenerator(value)) return true;
-  return !!value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype && Object.values(value).some(isGenerator);
-}
-
-function sameCell(a: RuntimeCell, b: RuntimeCell): boolean {
-  return a.kind === b.kind && a.source === b.source && a.nocache === b.nocache && a.compiled.type === b.compiled.type;
 }

@@ -5,10 +5,10 @@
 // staging table into `calls` with one INSERT OR REPLACE.
 
 import { DOUBLE, DuckDBDataChunk, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBType, type DuckDBValue } from "@duckdb/node-api";
-import type { CallError, Json, ModelUsage } from "../base/index.ts";
+import type { Json } from "../base/index.ts";
 import { STORED_COLUMNS } from "./duckdb-trace-schema.ts";
 import { derive, type TraceRow } from "./trace-merge.ts";
-import { CALL_COLUMNS, CALLS_TABLE } from "./trace-sql.ts";
+import { CALL_COLUMNS, CALLS_TABLE, decodeTraceRow } from "./trace-sql.ts";
 
 const STAGING = "calls_staging";
 const IDS = "ids_staging";
@@ -64,7 +64,7 @@ export class DuckDbCallWriter {
       result = await this.conn.runAndReadAll(`${SELECT} WHERE id IN (SELECT id FROM ${IDS})`);
       await this.conn.run(`DELETE FROM ${IDS}`);
     }
-    return new Map(result.getRowsJS().map((values) => storedRow(values)).map((row) => [row.id, row]));
+    return new Map(result.getRowsJS().map((values) => decodeTraceRow(values)).map((row) => [row.id, row]));
   }
 
   /** Writes rows over the stored ones with the same ids (inserting the others), then commits. */
@@ -122,15 +122,3 @@ function columnsOf(rows: readonly TraceRow[], from: number, to: number): DuckDBV
   return cols;
 }
 
-/** A stored row of `CALL_COLUMNS` back as the row patches merge into (nulls kept, unlike a `Call`). */
-function storedRow(values: readonly unknown[]): TraceRow {
-  const [id, traceId, parentId, op, startedAt, endedAt, inputs, output, error, attributes, usage, cost] = values;
-  const str = (v: unknown) => (typeof v === "string" ? v : null);
-  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-  const parse = <T>(v: unknown, empty: T): T => (typeof v === "string" ? (JSON.parse(v) as T) : empty);
-  return {
-    id: String(id), traceId: str(traceId), parentId: str(parentId), op: str(op), startedAt: num(startedAt), endedAt: num(endedAt),
-    inputs: parse<Json>(inputs, {}), output: parse<Json | null>(output, null), error: parse<CallError | null>(error, null),
-    attributes: parse<{ [key: string]: Json }>(attributes, {}), usage: parse<{ [model: string]: ModelUsage }>(usage, {}), cost: num(cost),
-  };
-}

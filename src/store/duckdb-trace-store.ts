@@ -8,20 +8,20 @@
 // them back (or finding them among the recent rows of running calls). Queries are built by
 // `trace-sql.ts` and run on the readers.
 
-import { duckDbFeedback, withFeedback } from "./duckdb-feedback.ts";
-import type { FeedbackStore } from "./feedback.ts";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { BIGINT, BOOLEAN, DOUBLE, DuckDBInstance, VARCHAR, type DuckDBConnection, type DuckDBType, type DuckDBValue } from "@duckdb/node-api";
-import type { Call } from "../base/index.ts";
-import type { PriceTable } from "../base/index.ts";
+import type { Call, PriceTable } from "../base/index.ts";
+import { duckDbFeedback, withFeedback } from "./duckdb-feedback.ts";
 import { migrateTraceStore } from "./duckdb-trace-schema.ts";
 import { DuckDbCallWriter } from "./duckdb-trace-staging.ts";
 import { RecentRows } from "./recent-rows.ts";
+import { groupResults, patchesById, WriteQueue } from "./trace-write-queue.ts";
 import { DUCKDB_DIALECT, type SqlParam } from "./trace-dialect.ts";
 import { chooseBucket, validateFilter, validateQuery, validateStats } from "./trace-filter.ts";
 import { applyPatch, emptyRow, validatePatches, type TraceRow } from "./trace-merge.ts";
 import { buildCount, buildQuery, buildStats, buildTimeRange, decodeCall, decodeStatsRow, type BuiltSql } from "./trace-sql.ts";
+import type { FeedbackStore } from "./feedback.ts";
 import type { CallFilter, CallPatch, CallQuery, StatsRow, StatsSpec, TraceStore, WriteResult } from "./trace-store.ts";
 
 /** Options of `openDuckDbTraceStore`. */
@@ -84,24 +84,13 @@ const TYPES: Readonly<Record<SqlParam["type"], DuckDBType>> = { text: VARCHAR, d
 /** At most this many patches go into one group-commit transaction (a single larger batch still goes alone). */
 const MAX_GROUP_PATCHES = 32_768;
 
-/** A batch waiting for its transaction, with its caller's promise. */
-interface QueuedWrite {
-  readonly patches: readonly CallPatch[];
-  readonly resolve: (result: WriteResult) => void;
-  readonly reject: (error: unknown) => void;
-}
-
 class DuckDbTraceStore implements TraceStore {
   readonly kind = "duckdb";
   private closed = false;
-  /** Batches waiting for the next transaction, in arrival order. */
-  private readonly queue: QueuedWrite[] = [];
-  /** The loop that writes the queue, while there is one. */
-  private draining: Promise<void> | null = null;
-  private pending = 0;
+  /** Group commit: batches that arrive while a transaction is in flight share the next one. */
+  private readonly queue: WriteQueue;
   private readonly idle: DuckDBConnection[] = [];
   private readonly reads = new Set<Promise<unknown>>();
-  private readonly maxPending: number;
   private readonly now: () => number;
   /** Committed rows of running calls: their later patches merge without reading the row back. */
   private readonly recent: RecentRows;
@@ -113,7 +102,7 @@ class DuckDbTraceStore implements TraceStore {
     private readonly calls: DuckDbCallWriter,
     private readonly options: DuckDbTraceStoreOptions,
   ) {
-    this.maxPending = options.maxPendingWrites ?? 64;
+    this.queue = new WriteQueue((batches) => this.writeNow(batches), { maxPending: options.maxPendingWrites ?? 64, maxGroupPatches: MAX_GROUP_PATCHES, location });
     this.now = options.now ?? Date.now;
     this.recent = new RecentRows(options.recentRows ?? 20_000);
   }
@@ -122,45 +111,7 @@ class DuckDbTraceStore implements TraceStore {
     this.assertOpen();
     const valid = validatePatches(patches);
     if (valid.length === 0) return { patches: 0, inserted: 0, merged: 0 };
-    if (this.pending >= this.maxPending) throw new Error(`the trace store ${this.location} has ${this.pending} write batches pending (at most ${this.maxPending}); retry later`);
-    this.pending++;
-    try {
-      return await new Promise<WriteResult>((resolve, reject) => {
-        this.queue.push({ patches: valid, resolve, reject });
-        this.draining ??= this.drain();
-      });
-    } finally {
-      this.pending--;
-    }
-  }
-
-  /**
-   * Group commit: while a transaction is in flight, the batches that arrive wait in the
-   * queue; the next transaction takes all of them (up to `MAX_GROUP_PATCHES` patches), and
-   * each caller's promise settles when that transaction has committed. A group that fails is
-   * written again batch by batch, each in its own transaction, so a bad batch fails alone.
-   */
-  private async drain(): Promise<void> {
-    // Batches written in the same tick as the first join its transaction.
-    await null;
-    try {
-      while (this.queue.length) {
-        let size = 0;
-        let n = 0;
-        while (n < this.queue.length && (n === 0 || size + this.queue[n]!.patches.length <= MAX_GROUP_PATCHES)) size += this.queue[n++]!.patches.length;
-        const group = this.queue.splice(0, n);
-        try {
-          const results = await this.writeNow(group.map((g) => g.patches));
-          group.forEach((g, i) => g.resolve(results[i]!));
-        } catch (error) {
-          if (group.length === 1) group[0]!.reject(error);
-          else for (const g of group) await this.writeNow([g.patches]).then(([r]) => g.resolve(r!), g.reject);
-        }
-      }
-    } finally {
-      // Cleared right after the last look at the queue (no await between), so a batch queued later starts a new loop.
-      this.draining = null;
-    }
+    return this.queue.push(valid);
   }
 
   /**
@@ -172,14 +123,7 @@ class DuckDbTraceStore implements TraceStore {
    * has it when it was not stored before, and merged everywhere else.
    */
   private async writeNow(batches: readonly (readonly CallPatch[])[]): Promise<WriteResult[]> {
-    const byId = new Map<string, CallPatch[]>();
-    for (const patches of batches) {
-      for (const p of patches) {
-        const list = byId.get(p.id);
-        if (list) list.push(p);
-        else byId.set(p.id, [p]);
-      }
-    }
+    const byId = patchesById(batches);
     const fold = (row: TraceRow, id: string) => byId.get(id)!.reduce((r, p) => applyPatch(r, p, this.options.prices), row);
     const ids = [...byId.keys()];
     const unknown = ids.filter((id) => !this.recent.get(id));
@@ -207,18 +151,7 @@ class DuckDbTraceStore implements TraceStore {
         const merged = ids.length - unknown.length + stored.size;
         return [{ patches: batches[0]!.length, inserted: ids.length - merged, merged }];
       }
-      const isNew = new Set(unknown.filter((id) => !stored.has(id)));
-      return batches.map((patches) => {
-        const own = new Set<string>();
-        let inserted = 0;
-        for (const p of patches) {
-          if (own.has(p.id)) continue;
-          own.add(p.id);
-          // The first batch that has a new id inserts it; later batches merge into it.
-          if (isNew.delete(p.id)) inserted++;
-        }
-        return { patches: patches.length, inserted, merged: own.size - inserted };
-      });
+      return groupResults(batches, new Set(unknown.filter((id) => !stored.has(id))));
     } catch (error) {
       // Memory may no longer match the file (a commit that failed late): forget the recent rows.
       this.recent.clear();
@@ -259,7 +192,7 @@ class DuckDbTraceStore implements TraceStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    while (this.draining) await this.draining;
+    await this.queue.idle();
     await Promise.allSettled([...this.reads]);
     this.calls.close();
     for (const c of this.idle.splice(0)) c.closeSync();

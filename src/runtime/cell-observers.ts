@@ -1,0 +1,71 @@
+import type { CellError, CellState } from "./cell-state.ts";
+import { toCellError } from "./cell-state.ts";
+import { holdsGenerator, type Entry, type Settled } from "./runtime-entry.ts";
+
+// The observers @observablehq/runtime calls for a cell's variables: they turn pending,
+// fulfilled and rejected into the cell's state. The runtime passes in what they may touch.
+
+/** What an observer may read and change of the runtime. */
+export interface ObserverContext {
+  setState(entry: Entry, state: CellState): void;
+  errorOf(entry: Entry, error: unknown): CellError;
+  wakeIdle(): void;
+  /** Restore durations of cells whose current value came from the cache, until their observer sees it. */
+  readonly pendingRestore: WeakMap<Entry, number>;
+  /** Cells whose inputs came back with the same content: they keep the value (and status) they hold. */
+  readonly pendingKeep: WeakMap<Entry, Settled>;
+  readonly lastMs: WeakMap<Entry, number>;
+}
+
+/** The observer of a cell's main variable: its status, value, time and error. */
+export function mainObserver(ctx: ObserverContext, entry: Entry) {
+  return {
+    pending: () => ctx.setState(entry, { ...entry.state, status: entry.state.status === "running" ? "running" : "queued" }),
+    fulfilled: (value: unknown) => {
+      const restored = ctx.pendingRestore.get(entry);
+      const kept = ctx.pendingKeep.get(entry);
+      ctx.pendingRestore.delete(entry);
+      ctx.pendingKeep.delete(entry);
+      const status = kept?.status ?? (restored !== undefined ? "cached" : "fulfilled");
+      const ms = kept ? kept.ms : restored ?? ctx.lastMs.get(entry) ?? null;
+      const displays = entry.displayVersion === entry.version ? entry.state.displays : [];
+      entry.mainOk = true;
+      entry.settled = entry.key && !holdsGenerator(value) ? { key: entry.key, value, status, ms } : null;
+      ctx.setState(entry, { ...entry.state, status, value, ms, displays, error: null });
+    },
+    rejected: (error: unknown) => {
+      entry.mainOk = false;
+      entry.settled = null;
+      ctx.pendingKeep.delete(entry);
+      const displays = entry.displayVersion === entry.version ? entry.state.displays : [];
+      ctx.setState(entry, { ...entry.state, status: "error", value: undefined, error: ctx.errorOf(entry, error), displays, ms: ctx.lastMs.get(entry) ?? null });
+    },
+  };
+}
+
+/** Output variables report what the main variable cannot see: a name defined more than once. */
+export function outputObserver(ctx: ObserverContext, entry: Entry, name: string) {
+  const settle = () => {
+    entry.pendingOutputs.delete(name);
+    ctx.wakeIdle();
+  };
+  return {
+    pending: () => {
+      entry.pendingOutputs.add(name);
+    },
+    rejected: (error: unknown) => {
+      settle();
+      entry.outputErrors.add(name);
+      if (entry.state.status !== "error") ctx.setState(entry, { ...entry.state, status: "error", error: toCellError(error) });
+    },
+    fulfilled: (value: unknown) => {
+      settle();
+      if (entry.state.exports[name] !== value || !(name in entry.state.exports)) {
+        ctx.setState(entry, { ...entry.state, exports: { ...entry.state.exports, [name]: value } });
+      }
+      if (entry.outputErrors.delete(name) && entry.outputErrors.size === 0 && entry.state.status === "error" && entry.mainOk) {
+        ctx.setState(entry, { ...entry.state, status: "fulfilled", error: null });
+      }
+    },
+  };
+}
