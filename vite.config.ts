@@ -15,6 +15,7 @@ const collector = serveCollector({
   fallbackUrl: process.env.WEFT_COLLECTOR_URL ?? "http://127.0.0.1:4318",
   prices: DEFAULT_PRICES,
   log: (message) => console.warn(message),
+  providers: () => loadProviders(process.env),
 });
 
 /** The editor: Vite serves src/ui, the weft-server plugin serves notebooks/ on 127.0.0.1. */

@@ -5,11 +5,13 @@ import { DEFAULT_TRACE_STORE, openTraceStoreOption } from "./trace-store.ts";
 
 /** Runs `weft collect` until SIGTERM or SIGINT, then finishes the batches in flight, closes the store and exits. */
 export async function collect(options: { port: number; host: string; store: string | undefined; token: string | undefined; maxBodyBytes: number }): Promise<void> {
-  const [{ startCollectServer }, { DEFAULT_PRICES }] = await Promise.all([import("../server/collect-server.ts"), import("../llm/index.ts")]);
+  const [{ startCollectServer }, { DEFAULT_PRICES }, { productionServices }, { loadProviders }] = await Promise.all([import("../server/collect-server.ts"), import("../llm/index.ts"), import("../server/services.ts"), import("../server/provider-config.ts")]);
+  const providers = await loadProviders(process.env);
   const store = await openTraceStoreOption(options.store);
   let server;
   try {
-    server = await startCollectServer({ store, host: options.host, port: options.port, token: options.token ?? null, maxBodyBytes: options.maxBodyBytes, prices: DEFAULT_PRICES });
+    const services = productionServices(store, { providers, log: (m) => console.error(m) });
+    server = await startCollectServer({ store, services, host: options.host, port: options.port, token: options.token ?? null, maxBodyBytes: options.maxBodyBytes, prices: DEFAULT_PRICES });
   } catch (error) {
     await store.close();
     throw error;

@@ -121,6 +121,12 @@ export class Calls {
     return out;
   }
 
+  /** Each call's feedback as `{name: value}`: an annotation's or note's latest value, a reaction's count. */
+  private async feedbackByName(calls: readonly Call[]): Promise<Map<string, Record<string, unknown>>> {
+    const columns = await this.feedbackColumns(calls);
+    return new Map([...columns].map(([id, cols]) => [id, Object.fromEntries(Object.entries(cols).filter(([, v]) => v !== null).map(([k, v]) => [k.slice("feedback.".length), v]))]));
+  }
+
   /** Time-bucketed aggregates computed in the store: count, errors, and quantiles or sums of latency, tokens and cost. */
   async stats(spec: StatsSpec = {}): Promise<aq.ColumnTable> {
     const rows = await this.backend.stats(this.filter, spec);
@@ -136,7 +142,10 @@ export class Calls {
   async toDataset(name: string, options: { readonly columns: ColumnMap; readonly append?: Dataset }): Promise<Dataset> {
     const calls = await this.list({ limit: this.page.sample ? this.page.sample.n : (this.page.limit ?? MAX_ROWS) });
     const held = new Set((options.append?.rows ?? []).map((r) => r.source_call));
-    const rows = mapCalls(calls.filter((c) => !held.has(c.id)), options.columns);
+    const fresh = calls.filter((c) => !held.has(c.id));
+    const usesFeedback = Object.values(options.columns).some((p) => /^feedback(\.|\[|$)/.test(p));
+    const feedback = usesFeedback ? await this.feedbackByName(fresh) : null;
+    const rows = mapCalls(fresh, options.columns, (id) => feedback?.get(id) ?? {});
     return options.append ? options.append.add(rows) : dataset(name, rows);
   }
 

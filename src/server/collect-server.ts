@@ -47,6 +47,7 @@ export async function startCollectServer(options: CollectServerOptions): Promise
       resolve();
     });
   });
+  await options.services?.start();
   const address = server.address() as { port: number };
   const shown = host.includes(":") ? `[${host}]` : host;
   let closing: Promise<void> | null = null;
@@ -60,6 +61,7 @@ export async function startCollectServer(options: CollectServerOptions): Promise
         await collector.drain(graceMs);
         for (const s of sockets) s.destroy();
         await closed;
+        await options.services?.close(graceMs);
         await options.store.close();
       })();
       return closing;

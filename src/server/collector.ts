@@ -9,6 +9,7 @@ import { weaveRoutes } from "./weave-routes.ts";
 import { callsApi } from "./calls-api.ts";
 import { feedbackApi } from "./feedback-api.ts";
 import { IngestError, parseJsonBody, weftBatchToPatches } from "../prod/ingest.ts";
+import type { ProductionServices } from "./prod-services.ts";
 
 /** What the collector needs: the store, the token (required off loopback), limits and prices. */
 export interface CollectorOptions {
@@ -19,6 +20,8 @@ export interface CollectorOptions {
   readonly prices?: PriceTable;
   /** Epoch ms; for relative times in filters. */
   readonly now?: () => number;
+  /** The production services (datasets, rules, monitors, alerts) answering under /api/ and told of stored calls. */
+  readonly services?: ProductionServices;
 }
 
 /** Counters of what the collector took in, for its log line and tests. */
@@ -64,13 +67,15 @@ export function createCollector(options: CollectorOptions): Collector {
     }
     stats.batches++;
     stats.calls += patches.length;
+    // Services hear of calls that ended, after they are durable; they never hold up the answer.
+    if (options.services) options.services.notifyCalls(patches.filter((p) => typeof p.endedAt === "number").map((p) => p.id));
   }
 
   const ctx = { store: options.store, limit, prices: options.prices, now, write, stats };
   const otlp = otlpRoute(ctx);
   const weave = weaveRoutes(ctx);
   const query = callsApi(ctx);
-  const feedback = feedbackApi(options.store, now);
+  const feedback = feedbackApi(options.store, now, (rows) => options.services?.notifyFeedback(rows));
 
   async function route(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
     if (path === "/v1/traces" || path === "/v1/logs") {
@@ -97,6 +102,11 @@ export function createCollector(options: CollectorOptions): Collector {
       requireToken(req, token);
       await feedback(req, res, path.slice("/api/feedback".length));
       return true;
+    }
+    if (options.services && options.services.prefixes.some((p) => path === `/api/${p}` || path.startsWith(`/api/${p}/`))) {
+      refuseCrossSite(req);
+      requireToken(req, token);
+      return options.services.route(req, res, path);
     }
     if (path.startsWith("/api/calls/")) {
       refuseCrossSite(req);

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
-import { FeedbackError, keepsFeedback, toAnnotationSchema, toFeedback, type TraceStore } from "../store/index.ts";
+import { FeedbackError, keepsFeedback, toAnnotationSchema, toFeedback, type Feedback, type TraceStore } from "../store/index.ts";
 import { HttpError, readJson, requireJson, sendJson } from "./http.ts";
 
 /** Largest feedback body: a few hundred items. */
@@ -14,7 +14,7 @@ const MAX_ITEMS = 1_000;
  * `GET|POST /api/feedback/schemas` lists or declares annotations. Bad feedback is a 400 naming
  * the field; nothing of a refused batch is stored.
  */
-export function feedbackApi(store: TraceStore, now: () => number) {
+export function feedbackApi(store: TraceStore, now: () => number, stored: (rows: readonly Feedback[]) => void = () => {}) {
   return async (req: IncomingMessage, res: ServerResponse, rest: string): Promise<void> => {
     if (!keepsFeedback(store)) throw new HttpError(501, `the ${store.kind} trace store does not keep feedback`);
     const url = new URL(req.url ?? "/", "http://weft.invalid");
@@ -33,6 +33,7 @@ export function feedbackApi(store: TraceStore, now: () => number) {
         const t = now();
         const rows = items.map((item, i) => toFeedback(item, schemas, t, randomUUID, items.length > 1 ? `feedback[${i}]` : "feedback"));
         await store.writeFeedback(rows);
+        stored(rows);
         return sendJson(res, 200, { feedback: rows });
       }
       if (rest === "/schemas" && req.method === "GET") return sendJson(res, 200, { schemas: await store.annotationSchemas() });

@@ -3,9 +3,14 @@ import type { PriceTable } from "../llm/index.ts";
 import type { TraceStore } from "../store/index.ts";
 import { createCollector, type Collector } from "./collector.ts";
 import { readBody, sendJson } from "./http.ts";
+import type { ProviderConfig } from "../llm/index.ts";
+import { SERVICE_PREFIXES, type ProductionServices } from "./prod-services.ts";
+import { productionServices } from "./services.ts";
 
 /** Routes the collector answers inside `weft serve`. */
-const COLLECTOR_PATHS = /^\/(v1\/(traces|logs)|weave(\/|$)|api\/calls\/|api\/feedback(\/|$))/;
+const COLLECTOR_PATHS = new RegExp(`^/(v1/(traces|logs)|weave(/|$)|api/calls/|api/(feedback|${SERVICE_PREFIXES.join("|")})(/|$))`);
+/** Routes that only read (or give feedback), which a server that does not hold the store forwards to the collector that does. */
+const FORWARDED = new RegExp(`^/api/(calls/(query|count|stats)|feedback|${SERVICE_PREFIXES.join("|")})(/|$)`);
 
 /** How `weft serve` reaches production calls: its own store, or a collector that holds it. */
 export interface ServeCollectorOptions {
@@ -15,6 +20,8 @@ export interface ServeCollectorOptions {
   readonly fallbackUrl: string;
   readonly prices?: PriceTable;
   readonly log?: (message: string) => void;
+  /** The configured LLM providers, for monitors' ops. */
+  readonly providers?: () => Promise<readonly ProviderConfig[]>;
 }
 
 /**
@@ -23,10 +30,15 @@ export interface ServeCollectorOptions {
  * that collector at `fallbackUrl` and ingest answers 503 naming where to send traces.
  */
 export function serveCollector(options: ServeCollectorOptions) {
-  let state: Promise<{ collector: Collector; store: TraceStore } | { error: string }> | null = null;
+  let state: Promise<{ collector: Collector; store: TraceStore; services: ProductionServices } | { error: string }> | null = null;
   const ready = () =>
     (state ??= options.open().then(
-      (store) => ({ collector: createCollector({ store, ...(options.prices ? { prices: options.prices } : {}) }), store }),
+      async (store) => {
+        const providers = (await options.providers?.().catch(() => [])) ?? [];
+        const services = productionServices(store, { providers, ...(options.log ? { log: options.log } : {}) });
+        await services.start();
+        return { collector: createCollector({ store, services, ...(options.prices ? { prices: options.prices } : {}) }), store, services };
+      },
       (error: Error) => {
         options.log?.(`weft: traces: ${error.message}; queries go to ${options.fallbackUrl}`);
         return { error: error.message };
@@ -38,7 +50,7 @@ export function serveCollector(options: ServeCollectorOptions) {
     if (!COLLECTOR_PATHS.test(path)) return next();
     void ready().then(async (s) => {
       if ("collector" in s) return void (await s.collector.handle(req, res));
-      if ((path.startsWith("/api/calls/") && path !== "/api/calls/batch") || path.startsWith("/api/feedback")) return forward(req, res, `${options.fallbackUrl.replace(/\/$/, "")}${req.url}`);
+      if (FORWARDED.test(path)) return forward(req, res, `${options.fallbackUrl.replace(/\/$/, "")}${req.url}`);
       res.setHeader("retry-after", "5");
       sendJson(res, 503, { error: `this server cannot write traces (${s.error}); send them to the collector at ${options.fallbackUrl}` });
     });
@@ -50,6 +62,7 @@ export function serveCollector(options: ServeCollectorOptions) {
       const s = await state;
       if (s && "store" in s) {
         await s.collector.drain(5_000);
+        await s.services.close(5_000);
         await s.store.close();
       }
     },

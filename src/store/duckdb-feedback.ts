@@ -7,6 +7,7 @@ import { VARCHAR, BIGINT, type DuckDBInstance } from "@duckdb/node-api";
 import type { Json } from "../base/index.ts";
 import type { AnnotationSchema, Feedback, FeedbackStore } from "./feedback.ts";
 import type { TraceStore } from "./trace-store.ts";
+import type { ControlStore } from "./control-store.ts";
 
 /** The statements of schema version 2: feedback and annotation schemas. */
 export const FEEDBACK_MIGRATION: readonly string[] = [
@@ -94,8 +95,8 @@ export async function duckDbFeedback(instance: DuckDBInstance): Promise<Feedback
   };
 }
 
-/** A trace store with the feedback part added: the store's own methods, feedback's, and a close that closes both (feedback first). */
-export function withFeedback(store: TraceStore, feedback: FeedbackStore & { close(): Promise<void> }): TraceStore & FeedbackStore {
+/** A trace store with the feedback and control parts added: the store's own methods, theirs, and a close that closes all (the parts first). */
+export function withFeedback(store: TraceStore, feedback: FeedbackStore & { close(): Promise<void> }, control: ControlStore & { close(): Promise<void> }): TraceStore & FeedbackStore & ControlStore {
   return {
     kind: store.kind,
     location: store.location,
@@ -107,8 +108,12 @@ export function withFeedback(store: TraceStore, feedback: FeedbackStore & { clos
     feedback: (ids) => feedback.feedback(ids),
     annotationSchemas: () => feedback.annotationSchemas(),
     declareAnnotation: (schema) => feedback.declareAnnotation(schema),
+    docs: (kind) => control.docs(kind),
+    doc: (kind, id) => control.doc(kind, id),
+    changeDocs: (changes, now) => control.changeDocs(changes, now),
     async close() {
       await feedback.close();
+      await control.close();
       await store.close();
     },
   };

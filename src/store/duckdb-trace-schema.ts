@@ -6,6 +6,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { newerVersionError } from "./kv.ts";
 import { FEEDBACK_MIGRATION } from "./duckdb-feedback.ts";
+import { CONTROL_MIGRATION } from "./duckdb-control.ts";
 
 /** A stored column: its name and DuckDB type, in table order. JSON is kept as VARCHAR text (valid JSON, written by `JSON.stringify`), which DuckDB's JSON functions read as they read the JSON type, without a cast on every write. */
 export interface StoredColumn {
@@ -49,6 +50,8 @@ export const TRACE_MIGRATIONS: readonly TraceMigration[] = [
   { version: 1, statements: [`CREATE TABLE calls (${columnsDdl})`] },
   // Feedback on calls (reactions, notes, annotations) and the declared annotations.
   { version: 2, statements: FEEDBACK_MIGRATION },
+  // Control documents: curation rules, monitors, alert rules and their state, dataset versions.
+  { version: 3, statements: CONTROL_MIGRATION },
 ];
 
 /** The schema version this Weft writes. */

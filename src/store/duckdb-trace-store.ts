@@ -13,6 +13,8 @@ import { dirname } from "node:path";
 import { BIGINT, BOOLEAN, DOUBLE, DuckDBInstance, VARCHAR, type DuckDBConnection, type DuckDBType, type DuckDBValue } from "@duckdb/node-api";
 import type { Call, PriceTable } from "../base/index.ts";
 import { duckDbFeedback, withFeedback } from "./duckdb-feedback.ts";
+import { duckDbControl } from "./duckdb-control.ts";
+import type { ControlStore } from "./control-store.ts";
 import { migrateTraceStore } from "./duckdb-trace-schema.ts";
 import { DuckDbCallWriter } from "./duckdb-trace-staging.ts";
 import { RecentRows } from "./recent-rows.ts";
@@ -53,7 +55,7 @@ const open = new Set<string>();
 const DEFAULT_CHECKPOINT_THRESHOLD = "256MB";
 
 /** Opens (creating if needed, migrating if older) the DuckDB trace store at `path`; rejects a newer file and a file another process holds, with a clear message. */
-export async function openDuckDbTraceStore(path: string, options: DuckDbTraceStoreOptions = {}): Promise<TraceStore & FeedbackStore> {
+export async function openDuckDbTraceStore(path: string, options: DuckDbTraceStoreOptions = {}): Promise<TraceStore & FeedbackStore & ControlStore> {
   if (open.has(path)) throw new Error(`the trace store ${path} is already open in this process; share that store instead of opening it twice`);
   let instance: DuckDBInstance;
   try {
@@ -71,7 +73,7 @@ export async function openDuckDbTraceStore(path: string, options: DuckDbTraceSto
     const writer = await instance.connect();
     await migrateTraceStore(writer, `trace store ${path}`);
     const calls = new DuckDbTraceStore(path, instance, writer, await DuckDbCallWriter.create(writer), options);
-    return withFeedback(calls, await duckDbFeedback(instance));
+    return withFeedback(calls, await duckDbFeedback(instance), await duckDbControl(instance));
   } catch (error) {
     open.delete(path);
     instance.closeSync();

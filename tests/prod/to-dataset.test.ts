@@ -42,6 +42,18 @@ describe("calls → dataset", () => {
     expect(again.rows).toHaveLength(2);
   });
 
+  it("maps feedback.NAME to the call's feedback (the latest annotation)", async () => {
+    const b: CallsBackend = {
+      ...backend(),
+      feedback: async (ids) => ids.filter((id) => id === "a" || id === "b").map((callId, i) => ({ id: `${callId}:l`, callId, kind: "annotation" as const, name: "label", value: callId === "a" ? "billing" : "bug", author: "ann", authorKind: "human" as const, createdAt: i, updatedAt: i })),
+    };
+    const ds = await new Calls(b, { op: "openai.chat" }).toDataset("labelled", { columns: { question: "inputs.messages[-1].content", label: "feedback.label" } });
+    expect(ds.rows).toEqual([
+      { question: "refund?", label: "billing", source_call: "a" },
+      { question: "crash!", label: "bug", source_call: "b" },
+    ]);
+  });
+
   it("takes child calls in one expression", async () => {
     const b = backend();
     await new Calls(b, { op: "predict" }).children({ op: "openai.chat" }).toDataset("children", { columns });

@@ -1,0 +1,137 @@
+// The production services the collector hosts beside ingest: each answers its own routes
+// under /api/ (datasets, curation rules, monitors, alerts) and hears of calls as they are
+// stored and of feedback as it is given. They keep their state in the trace store's control
+// documents, so every process that opens the store sees the same rules.
+
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ProviderConfig } from "../llm/index.ts";
+import { keepsControl, keepsFeedback, type ControlStore, type Feedback, type FeedbackStore, type TraceStore } from "../store/index.ts";
+import { HttpError } from "./http.ts";
+
+/** A trace store that keeps feedback and control documents (the embedded DuckDB store). */
+export type ServiceStore = TraceStore & FeedbackStore & ControlStore;
+
+/** What a service is given: the store, the clock, a log, the configured LLM providers, and the way to write feedback. */
+export interface ServiceContext {
+  readonly store: ServiceStore;
+  readonly now: () => number;
+  readonly log: (message: string) => void;
+  /** The configured LLM providers (the only ones a monitor's op may call). */
+  readonly providers: readonly ProviderConfig[];
+  /** Writes feedback durably, then tells every service (`onFeedback`): what monitors use for their scores. */
+  writeFeedback(rows: readonly Feedback[]): Promise<void>;
+}
+
+/** One production service. */
+export interface ProductionService {
+  /** The path under /api/ it answers: "monitors" takes /api/monitors and /api/monitors/…. */
+  readonly prefix: string;
+  /** Answers a request under its prefix; `rest` is the path after it ("" or "/…"). */
+  handle(req: IncomingMessage, res: ServerResponse, rest: string): Promise<void>;
+  /** Calls that ended were stored durably (ids; a call may be told twice). Must return at once. */
+  onCalls?(ids: readonly string[]): void;
+  /** Feedback was stored durably. Must return at once. */
+  onFeedback?(rows: readonly Feedback[]): void;
+  /** Starts background work (timers, catch-up); resolves when it is running. */
+  start?(): Promise<void>;
+  /** Stops background work, waiting at most `graceMs` for work in flight. */
+  close(graceMs: number): Promise<void>;
+}
+
+/** Makes a service from the context. */
+export type ServiceFactory = (ctx: ServiceContext) => ProductionService;
+
+/** The services of one collector, with routing and notification. */
+export interface ProductionServices {
+  /** The /api/ prefixes they answer. */
+  readonly prefixes: readonly string[];
+  /** Answers the request if its path is one of the services'; resolves false otherwise. */
+  route(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean>;
+  /** Tells every service of calls that ended and were stored. */
+  notifyCalls(ids: readonly string[]): void;
+  /** Tells every service of stored feedback. */
+  notifyFeedback(rows: readonly Feedback[]): void;
+  /** Starts the services' background work. */
+  start(): Promise<void>;
+  close(graceMs: number): Promise<void>;
+}
+
+/**
+ * Builds the services on a store. A store without feedback or control documents (ClickHouse)
+ * gets none: their routes answer 501 naming the store, and ingest goes on.
+ */
+export function createProductionServices(store: TraceStore, options: { readonly now?: () => number; readonly log?: (message: string) => void; readonly providers?: readonly ProviderConfig[] }, factories: readonly ServiceFactory[]): ProductionServices {
+  const prefixes = factories.length ? [...SERVICE_PREFIXES] : [];
+  if (!keepsFeedback(store) || !keepsControl(store)) {
+    return {
+      prefixes,
+      async route(_req, _res, path) {
+        const prefix = prefixOf(path, prefixes);
+        if (prefix === null) return false;
+        throw new HttpError(501, `the ${store.kind} trace store does not keep ${prefix} (they need the embedded DuckDB store)`);
+      },
+      notifyCalls() {},
+      notifyFeedback() {},
+      async start() {},
+      async close() {},
+    };
+  }
+  const services: ProductionService[] = [];
+  const notifyFeedback = (rows: readonly Feedback[]) => {
+    if (!rows.length) return;
+    for (const s of services) {
+      try {
+        s.onFeedback?.(rows);
+      } catch (error) {
+        ctx.log(`weft: ${s.prefix}: ${(error as Error).message}`);
+      }
+    }
+  };
+  const ctx: ServiceContext = {
+    store,
+    now: options.now ?? Date.now,
+    log: options.log ?? ((m) => console.error(m)),
+    providers: options.providers ?? [],
+    async writeFeedback(rows) {
+      await store.writeFeedback(rows);
+      notifyFeedback(rows);
+    },
+  };
+  for (const f of factories) services.push(f(ctx));
+  const byPrefix = new Map(services.map((s) => [s.prefix, s]));
+  return {
+    prefixes: services.map((s) => s.prefix),
+    async route(req, res, path) {
+      const prefix = prefixOf(path, [...byPrefix.keys()]);
+      if (prefix === null) return false;
+      await byPrefix.get(prefix)!.handle(req, res, path.slice(`/api/${prefix}`.length));
+      return true;
+    },
+    notifyCalls(ids) {
+      if (!ids.length) return;
+      for (const s of services) {
+        try {
+          s.onCalls?.(ids);
+        } catch (error) {
+          ctx.log(`weft: ${s.prefix}: ${(error as Error).message}`);
+        }
+      }
+    },
+    notifyFeedback,
+    async start() {
+      for (const s of services) await s.start?.();
+    },
+    async close(graceMs) {
+      await Promise.allSettled(services.map((s) => s.close(graceMs)));
+    },
+  };
+}
+
+/** Every /api/ prefix a production service may take (the server's router sends these to the collector). */
+export const SERVICE_PREFIXES = ["datasets", "rules", "monitors", "alerts"] as const;
+
+/** The service prefix a path is under (`/api/rules/x` → "rules"), or null. */
+function prefixOf(path: string, prefixes: readonly string[]): string | null {
+  for (const p of prefixes) if (path === `/api/${p}` || path.startsWith(`/api/${p}/`)) return p;
+  return null;
+}
