@@ -9,7 +9,7 @@ import { cpus, loadavg, totalmem, tmpdir } from "node:os";
 import path from "node:path";
 import { chromium } from "playwright-core";
 import { createServer } from "vite";
-import { asyncCarrier } from "../../src/cli/async-carrier.ts";
+import { asyncCarrier } from "../../src/server/async-carrier.ts";
 import { openLmdbStore, type KvStore } from "../../src/store/node.ts";
 import { chromiumArgs, chromiumPath } from "../../tests/chromium.ts";
 import { DEFAULT_SIZES, format, runAll, type CacheBenchResult, type Sizes } from "./core.ts";

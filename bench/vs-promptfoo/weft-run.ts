@@ -4,7 +4,7 @@
 // --variant edited swaps the large model's op for one with a changed prompt, as editing
 // that op's source in a notebook would. Prints one JSON line with its figures.
 import { parseArgs } from "node:util";
-import { asyncCarrier } from "../../src/cli/async-carrier.ts";
+import { asyncCarrier } from "../../src/server/async-carrier.ts";
 import { createLlm } from "../../src/llm/index.ts";
 import { openLmdbStore } from "../../src/store/node.ts";
 import { CallCache, createTracing, Vary } from "../../src/trace/index.ts";

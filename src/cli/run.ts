@@ -8,7 +8,7 @@ import { notebookPlatform } from "../stdlib/index.ts";
 import type { KvStore } from "../store/index.ts";
 import { isVaryResult, type ErrorGroup, type VaryResult } from "../trace/index.ts";
 import { type Json } from "../base/index.ts";
-import { asyncCarrier } from "./async-carrier.ts";
+import { asyncCarrier } from "../server/async-carrier.ts";
 import type { ProviderConfig } from "../llm/index.ts";
 import type { CallsBackend } from "../prod/index.ts";
 import { installServerDom } from "./server-dom.ts";

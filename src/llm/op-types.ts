@@ -30,6 +30,8 @@ export interface LlmOp<A extends unknown[], R> {
   readonly version: string;
   readonly ref: string;
   readonly options: LlmOpOptions<A>;
+  /** The text its version digests. */
+  readonly sourceText: string;
   /** Runs the op; never throws: a failure is the returned call's error. */
   invoke(args: A, options?: { readonly signal?: AbortSignal }): Promise<{ call: Call; output: R | undefined }>;
 }

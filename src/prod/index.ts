@@ -11,3 +11,5 @@ export { httpCallsBackend } from "./calls-http.ts";
 export { mapCalls, pathSteps, valueAt, MappingError, type ColumnMap } from "./column-map.ts";
 /** A trace store as the backend of `calls()` (hosts that open the store themselves). */
 export { storeBackend } from "./store-backend.ts";
+/** Monitors: an op or scorer attached to a filter of calls, run by the collector from now on. */
+export { toMonitorSpec, monitorOpOf, monitorOpRef, monitorPlan, sampledBy, MonitorError, type MonitorSpec, type MonitorOp, type MonitorPlan } from "./monitor.ts";

@@ -1,9 +1,10 @@
 import type { ProviderConfig } from "../llm/index.ts";
 import type { TraceStore } from "../store/index.ts";
+import { monitorsService } from "./monitors-service.ts";
 import { createProductionServices, type ProductionServices, type ServiceFactory } from "./prod-services.ts";
 
 /** Every production service a collector runs, in start order. */
-const FACTORIES: readonly ServiceFactory[] = [];
+const FACTORIES: readonly ServiceFactory[] = [monitorsService];
 
 /** The production services (datasets, curation rules, monitors, alerts) on a store, for `weft collect` and `weft serve`. */
 export function productionServices(store: TraceStore, options: { readonly providers?: readonly ProviderConfig[]; readonly log?: (message: string) => void; readonly now?: () => number } = {}): ProductionServices {

@@ -46,6 +46,7 @@ export interface ChatRequest {
   temperature?: number;
   seed?: number;
   max_tokens?: number;
+  response_format?: { type?: string };
 }
 
 /** What the server saw: for assertions. */
@@ -76,12 +77,28 @@ export function serverPromptTokens(messages: ChatRequest["messages"]): number {
   return encodeChat(messages.map((m) => ({ role: m.role as "user", content: m.content })), "gpt-4o").length;
 }
 
-/** The default reply: a short deterministic answer naming the model and echoing the question. */
+/**
+ * The default reply: a short deterministic answer naming the model and echoing the question.
+ * A request for a JSON object (`response_format: {type: "json_object"}`, as judges send) gets
+ * one: `{reasoning, label, score}`, with the label drawn from the quoted choices the prompt
+ * lists after "one of" (or "good"/"bad"), and the score from a hash of the prompt. It is not
+ * a judgement.
+ */
 export function defaultReply(request: ChatRequest): string {
+  if (request.response_format?.type === "json_object") return stubJsonVerdict(request);
   const last = [...request.messages].reverse().find((m) => m.role === "user")?.content ?? "";
   const h = createHash("sha256").update(`${request.model}\n${last}\n${request.seed ?? ""}`).digest();
   const words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"];
   return `${request.model} says ${words[h[0]! % 8]} ${words[h[1]! % 8]} about: ${last.slice(0, 40)}`;
+}
+
+/** The stub's JSON answer to a judge-like request (see `defaultReply`). */
+function stubJsonVerdict(request: ChatRequest): string {
+  const text = request.messages.map((m) => m.content).join("\n");
+  const h = createHash("sha256").update(`${request.model}\n${text}`).digest();
+  const choices = /one of ((?:"[^"\n]+"(?:, )?)+)/.exec(text)?.[1]?.match(/"[^"\n]+"/g)?.map((q) => JSON.parse(q) as string) ?? ["good", "bad"];
+  const score = Math.round((h[2]! / 255) * 100) / 100;
+  return JSON.stringify({ reasoning: "stub verdict (the local OpenAI-protocol stub, not a model): drawn from a hash of the prompt", label: choices[h[3]! % choices.length], score });
 }
 
 /** Starts the server on 127.0.0.1 (port 0 picks a free one). */

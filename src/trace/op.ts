@@ -80,6 +80,8 @@ export interface Op<A extends unknown[] = any[], R = unknown> {
   /** `name:version8`, the op's readable reference. */
   readonly ref: string;
   readonly options: OpOptions<A>;
+  /** The text its version digests: the function's source, or the library identifier of `options.source`. */
+  readonly sourceText: string;
   /** Runs the op and returns its output together with the recorded call (never throws: errors are on the call). */
   invoke(args: A, options?: InvokeOptions): Promise<{ call: Call; output: R | undefined }>;
 }
@@ -152,7 +154,7 @@ export function createOp(platform: TracePlatform) {
       return output as Awaited<R>;
     };
     Object.defineProperty(callable, "name", { value: ref });
-    return Object.assign(callable, { opName: name, version, ref, options, invoke, [OP]: true }) as unknown as Op<A, Awaited<R>>;
+    return Object.assign(callable, { opName: name, version, ref, options, sourceText: options.source ?? fn.toString(), invoke, [OP]: true }) as unknown as Op<A, Awaited<R>>;
   };
 }
 
