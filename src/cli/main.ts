@@ -65,8 +65,10 @@ program
   .option("--store <path>", "trace store: a DuckDB file or clickhouse://user:password@host:8123/db", undefined)
   .option("--token <token>", "token every request must carry (default: $WEFT_TOKEN)")
   .option("--max-body <bytes>", "largest request body, before and after gzip", String(20 * 1024 * 1024))
-  .action(async (opts: { port: string; host: string; store?: string; token?: string; maxBody: string }) => {
+  .option("--stub-llm", "add the local OpenAI-protocol stub as provider \"stub\" for monitors (offline, canned answers)")
+  .action(async (opts: { port: string; host: string; store?: string; token?: string; maxBody: string; stubLlm?: boolean }) => {
     const { collect } = await import("./collect.ts");
+    if (opts.stubLlm) await (await import("./stub-provider.ts")).startStubProvider((line) => console.log(line));
     await collect({ port: Number(opts.port), host: opts.host, store: opts.store, token: opts.token ?? process.env.WEFT_TOKEN, maxBodyBytes: Number(opts.maxBody) });
   });
 
@@ -101,6 +103,85 @@ callsOptions(callsCommand.command("stats").description("time-bucketed counts, er
   .action(async (opts: import("./calls.ts").CallsOptions & { bucket?: string; by?: string[] }) => {
     const [{ printStats }, { withCallsBackend }] = await Promise.all([import("./calls.ts"), import("./collect.ts")]);
     await withCallsBackend(opts, (backend) => printStats(backend, opts, (line) => console.log(line)));
+  });
+
+const rulesCommand = program
+  .command("rules")
+  .description("curation rules: calls matching a filter go to a dataset as they arrive (on the store file with --store, or a running collector with --url)")
+  .enablePositionalOptions();
+const rulesWhere = (c: Command) =>
+  c
+    .option("--store <path>", "trace store: a DuckDB file (default .weft/traces.duckdb)")
+    .option("--url <url>", "a running collector instead, e.g. http://127.0.0.1:4318")
+    .option("--token <token>", "the collector's token (default: $WEFT_TOKEN)");
+const rulesAction = (action: "list" | "add" | "pause" | "resume" | "delete" | "backfill") => async (...args: unknown[]) => {
+  const name = typeof args[0] === "string" ? args[0] : undefined;
+  const opts = (name === undefined ? args[0] : args[1]) as import("./rules.ts").RulesOptions;
+  const { runRules } = await import("./rules.ts");
+  await runRules(action, name, opts, (line) => console.log(line));
+};
+rulesWhere(rulesCommand.command("list").description("list the rules with what they added and their last error")).option("--json", "JSON Lines").action(rulesAction("list"));
+callsOptions(rulesCommand.command("add").description("add a rule: --dataset D --column col=path (repeatable), a filter (--op, --status, --where…), --sample, --dedupe-key").argument("<name>", "rule name"))
+  .requiredOption("--dataset <name>", "the dataset the calls go to")
+  .option("--column <col=path...>", "a column and its path, e.g. 'question=inputs.messages[-1].content'")
+  .option("--sample <rate>", "share of matching calls taken, in (0, 1]", "1")
+  .option("--dedupe-key <column>", "the mapped column that identifies a row (default source_call)")
+  .action(rulesAction("add"));
+for (const action of ["pause", "resume", "delete"] as const) rulesWhere(rulesCommand.command(action).description(`${action} a rule`).argument("<name>", "rule name")).action(rulesAction(action));
+rulesWhere(rulesCommand.command("backfill").description("run a rule over earlier calls, in one new dataset version").argument("<name>", "rule name"))
+  .requiredOption("--since <time>", "from: ISO time, epoch ms, or relative (-7d)")
+  .option("--until <time>", "until: ISO time, epoch ms, or relative")
+  .option("--json", "print the result as JSON")
+  .action(rulesAction("backfill"));
+
+const alertsCommand = program
+  .command("alerts")
+  .description("alert rules and the firing and recent alerts (the store file with --store, or a running collector with --url)")
+  .enablePositionalOptions();
+/** Where alert rules are: the same options as the curation rules'. */
+const alertsWhere = rulesWhere;
+const alertsAction = (action: "list" | "add" | "delete" | "pause" | "resume") => async (...args: unknown[]) => {
+  const arg = typeof args[0] === "string" ? args[0] : undefined;
+  const opts = (typeof args[0] === "string" || args[0] === undefined ? args[1] : args[0]) as import("./alerts.ts").AlertsOptions;
+  const { runAlerts } = await import("./alerts.ts");
+  await runAlerts(action, arg, opts, (line) => console.log(line));
+};
+alertsWhere(alertsCommand).option("--json", "JSON Lines: {type: rule|alert, …}").option("--limit <n>", "alerts shown (firing ones always)", "20").action(alertsAction("list"));
+alertsWhere(alertsCommand.command("add").description("add or replace a rule given as JSON (see the README: threshold or guardrail)").argument("[json]", "the rule")).option("--file <path>", "read the rule from a JSON file").action(alertsAction("add"));
+for (const action of ["pause", "resume", "delete"] as const) alertsWhere(alertsCommand.command(action).description(`${action} a rule`).argument("<id>", "rule id")).action(alertsAction(action));
+
+const monitorsCommand = program
+  .command("monitors")
+  .description("list a running collector's monitors (ops scoring production calls as they arrive); pause, resume, delete, backfill")
+  .enablePositionalOptions();
+const collectorOptions = (c: Command) =>
+  c.option("--url <url>", "the collector", process.env.WEFT_COLLECTOR_URL ?? "http://127.0.0.1:4318").option("--token <token>", "the collector's token (default: $WEFT_TOKEN)");
+const monitorsClient = async (opts: { url: string; token?: string }) => {
+  const { httpCallsBackend } = await import("../prod/index.ts");
+  return httpCallsBackend(fetch, opts.url, opts.token ?? process.env.WEFT_TOKEN).monitors!;
+};
+collectorOptions(monitorsCommand)
+  .option("--json", "JSON Lines: one monitor per line")
+  .action(async (opts: { url: string; token?: string; json?: boolean }) => {
+    const { printMonitors } = await import("./monitors.ts");
+    await printMonitors(await monitorsClient(opts), opts, (line) => console.log(line));
+  });
+for (const action of ["pause", "resume", "delete"] as const) {
+  collectorOptions(monitorsCommand.command(`${action} <name>`).description(`${action} a monitor`)).action(async (name: string, opts: { url: string; token?: string }) => {
+    const client = await monitorsClient(opts);
+    await client[action](name);
+    console.log(`weft: monitor ${name}: ${action === "delete" ? "deleted" : action === "pause" ? "paused" : "resumed"}`);
+  });
+}
+collectorOptions(monitorsCommand.command("backfill <name>").description("plan scoring past calls; --approve ID runs a plan"))
+  .option("--since <time>", "from: ISO time, epoch ms, or relative (-7d)", "-7d")
+  .option("--until <time>", "until (default: now)")
+  .option("--approve <id>", "run the plan with this id (printed by the plan)")
+  .action(async (name: string, opts: { url: string; token?: string; since: string; until?: string; approve?: string }) => {
+    const [client, { backfillLine }] = await Promise.all([monitorsClient(opts), import("./monitors.ts")]);
+    const b = opts.approve ? await client.approveBackfill(name, opts.approve) : await client.backfill(name, { since: opts.since, ...(opts.until ? { until: opts.until } : {}) });
+    console.log(backfillLine(name, b));
+    if (b.status === "awaiting-approval") console.log(`weft: nothing runs until you approve: weft monitors backfill ${name} --approve ${b.id}`);
   });
 
 program

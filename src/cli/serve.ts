@@ -22,10 +22,8 @@ export async function serve(options: { root: string; notebooksDir: string; works
   } else delete process.env.WEFT_WORKSPACE;
   if (options.traceStore) process.env.WEFT_TRACE_STORE = traceStoreSpec(options.traceStore);
   if (options.stubLlm) {
-    const [{ startLoopbackServer }, { STUB_MODELS }] = await Promise.all([import("../server/stub-llm.ts"), import("../server/provider-config.ts")]);
-    const stub = await startLoopbackServer({ models: [...STUB_MODELS], latencyMs: 150, jitterMs: 250 });
-    process.env.WEFT_STUB_LLM_URL = stub.url;
-    console.log(`weft: LLM provider "stub" is the local OpenAI-protocol stub at ${stub.baseURL} (models ${STUB_MODELS.join(", ")}): canned answers, not a model`);
+    const { startStubProvider } = await import("./stub-provider.ts");
+    await startStubProvider((line) => console.log(line));
   }
   const server = await createServer({
     configFile: path.join(options.root, "vite.config.ts"),

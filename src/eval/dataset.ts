@@ -33,9 +33,9 @@ export function dataset(name: string, source: readonly Record<string, unknown>[]
   const rows = isTable(source) ? (source.objects() as Record<string, unknown>[]) : [...source];
   const digests = rows.map((row, i) => {
     if (!row || typeof row !== "object" || Array.isArray(row)) throw new Error(`dataset ${name}: ${where(i, lines)} is not an object`);
-    return sha256Hex(canonicalJson(toCanonical(row, `${name}[${i}]`)));
+    return rowDigest(row, `${name}[${i}]`);
   });
-  const version = sha256Hex(canonicalJson(["dataset", digests]));
+  const version = versionDigest(digests);
   const ds: Dataset = {
     [DATASET]: true,
     [ROW_SOURCE_BRAND]: true,
@@ -51,6 +51,16 @@ export function dataset(name: string, source: readonly Record<string, unknown>[]
   // The runtime digests a dataset by its version, so cells reading it cache by content.
   Object.defineProperty(ds, Symbol.for("weft.contentDigest"), { value: () => version });
   return ds;
+}
+
+/** A row's content digest (the digest a dataset keeps for it); `at` names the row in errors. */
+export function rowDigest(row: Readonly<Record<string, unknown>>, at: string): string {
+  return sha256Hex(canonicalJson(toCanonical(row, at)));
+}
+
+/** A dataset version's digest: of its row digests, in order. */
+export function versionDigest(digests: readonly string[]): string {
+  return sha256Hex(canonicalJson(["dataset", digests]));
 }
 
 function where(i: number, lines: readonly number[] | null): string {

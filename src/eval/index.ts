@@ -2,7 +2,7 @@
  * Evaluation, above the engine: versioned datasets, scorers, paired tests, compare and the
  * leaderboard, and the notebook builtins that wire them to vary. Pure: the platform is passed in.
  */
-export { dataset, isDataset, parseDataset, parseJsonl, requireColumns, type Dataset } from "./dataset.ts";
+export { dataset, isDataset, parseDataset, parseJsonl, requireColumns, rowDigest, versionDigest, type Dataset } from "./dataset.ts";
 export { pairedTest, type PairedTest } from "./paired.ts";
 export { compare, compareResults, type Comparison, type CompareOptions, type CompareResultsOptions, type PairingOptions, type CompareFilter, type MetricComparison, type ExampleComparison, type ExampleSide } from "./compare.ts";
 export { leaderboard, type LeaderboardOptions, type LeaderboardEntry, type MetricStanding, type Direction, type EvalRows, type TableSource } from "./leaderboard.ts";

@@ -3,7 +3,11 @@ import { callRef, digest, memoryCallSource, totalTokens, withCallSource, type Ca
 import type { AnnotationSchema, CallFilter, CallQuery, Feedback, OrderKey, StatsRow, StatsSpec } from "../store/index.ts";
 import { LAZY_ROWS_KEY, ROW_SOURCE_BRAND, type RowSource } from "../trace/index.ts";
 import { dataset, type Dataset } from "../eval/index.ts";
-import { mapCalls, type ColumnMap } from "./column-map.ts";
+import type { ColumnMap } from "./column-map.ts";
+import { storedDataset, type DatasetsClient } from "./datasets-client.ts";
+import { mapCallsWithFeedback } from "./feedback-values.ts";
+import type { MonitorsClient } from "./monitors-client.ts";
+import { MonitorDraft, type MonitorOptions } from "./monitor-draft.ts";
 
 /** Where production calls are read from: the store itself (`weft run`) or the collector's HTTP API (the browser). */
 export interface CallsBackend {
@@ -18,6 +22,10 @@ export interface CallsBackend {
   annotationSchemas?(): Promise<AnnotationSchema[]>;
   /** Declares (or redeclares) an annotation: `{name, type: "label", labels}`, `{name, type: "number", min, max}` or `{name, type: "text"}`. */
   declareAnnotation?(schema: Record<string, unknown>): Promise<AnnotationSchema>;
+  /** The stored datasets (when the backend keeps them): `toDataset` saves versions there. */
+  readonly datasets?: DatasetsClient;
+  /** The collector's monitors (when the backend reaches a collector): `calls(...).monitor(...)` saves there. */
+  readonly monitors?: MonitorsClient;
 }
 
 /** Options of `calls(...).table()`: which columns, which page, in which order. */
@@ -121,12 +129,6 @@ export class Calls {
     return out;
   }
 
-  /** Each call's feedback as `{name: value}`: an annotation's or note's latest value, a reaction's count. */
-  private async feedbackByName(calls: readonly Call[]): Promise<Map<string, Record<string, unknown>>> {
-    const columns = await this.feedbackColumns(calls);
-    return new Map([...columns].map(([id, cols]) => [id, Object.fromEntries(Object.entries(cols).filter(([, v]) => v !== null).map(([k, v]) => [k.slice("feedback.".length), v]))]));
-  }
-
   /** Time-bucketed aggregates computed in the store: count, errors, and quantiles or sums of latency, tokens and cost. */
   async stats(spec: StatsSpec = {}): Promise<aq.ColumnTable> {
     const rows = await this.backend.stats(this.filter, spec);
@@ -135,18 +137,32 @@ export class Calls {
 
   /**
    * A dataset version made of these calls (at most 10,000), one row per call with the mapped
-   * columns and `source_call`, the call's id. With `append`, the new version is that dataset's
-   * rows plus the calls it does not hold yet (by `source_call`), so running it twice adds
-   * nothing twice. A path that does not resolve names the path and the call.
+   * columns and `source_call`, the call's id. When the backend keeps datasets (the collector,
+   * the trace store), the version is saved there: the stored rows plus the calls not held yet
+   * (by `source_call`), with `message` and the mapping recorded. With `append`, the new version
+   * is that in-memory dataset's rows plus the calls it does not hold yet. Either way, running it
+   * twice adds nothing twice. A path that does not resolve names the path and the call.
    */
-  async toDataset(name: string, options: { readonly columns: ColumnMap; readonly append?: Dataset }): Promise<Dataset> {
+  async toDataset(name: string, options: { readonly columns: ColumnMap; readonly append?: Dataset; readonly message?: string }): Promise<Dataset> {
     const calls = await this.list({ limit: this.page.sample ? this.page.sample.n : (this.page.limit ?? MAX_ROWS) });
     const held = new Set((options.append?.rows ?? []).map((r) => r.source_call));
     const fresh = calls.filter((c) => !held.has(c.id));
-    const usesFeedback = Object.values(options.columns).some((p) => /^feedback(\.|\[|$)/.test(p));
-    const feedback = usesFeedback ? await this.feedbackByName(fresh) : null;
-    const rows = mapCalls(fresh, options.columns, (id) => feedback?.get(id) ?? {});
-    return options.append ? options.append.add(rows) : dataset(name, rows);
+    const rows = await mapCallsWithFeedback(fresh, options.columns, this.backend.feedback?.bind(this.backend));
+    if (options.append) return options.append.add(rows);
+    if (!this.backend.datasets) return dataset(name, rows);
+    const saved = await this.backend.datasets.save(name, { rows, columns: options.columns, message: options.message ?? "", author: "notebook" });
+    if (!saved.version && !(await this.backend.datasets.list()).some((d) => d.name === name)) return dataset(name, []);
+    return storedDataset(this.backend.datasets, name, saved.version?.version);
+  }
+
+  /**
+   * "Compute this column from now on": a monitor that runs `op` (a notebook op or a scorer) in
+   * the collector on these calls as they arrive, storing each result as feedback named `name`.
+   * Nothing is saved until `enable()` (or the Enable button); `plan()` shows the cost of a day first.
+   */
+  monitor(name: string, op: unknown, options: MonitorOptions = {}): MonitorDraft {
+    if (!this.backend.monitors) throw new Error("calls().monitor: monitors run in a collector, and this host reaches none; open the notebook in weft serve, or run it next to weft collect");
+    return new MonitorDraft(this.backend.monitors, name, this.filter, op, options);
   }
 
   /** These calls as versioned rows for `vary` and `evaluate` (at most 10,000; use `sample` or `limit`). */

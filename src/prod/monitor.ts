@@ -26,6 +26,7 @@ export interface MonitorOp {
 export interface MonitorSpec {
   /** Also the name of the feedback it writes. */
   readonly name: string;
+  /** Which calls; without a `status`, only calls that ended without an error. */
   readonly filter: CallFilter;
   /** The share of matching calls scored, in (0, 1]; a call's draw is fixed by its id. */
   readonly sample: number;
@@ -179,12 +180,12 @@ export function monitorPlan(spec: Pick<MonitorSpec, "sample" | "budgetPerDay">, 
   const mean = (xs: (number | null)[]) => (xs.length && xs.every((x) => x !== null) ? (xs as number[]).reduce((a, b) => a + b, 0) / xs.length : null);
   const tokens = mean(estimates.map((e) => e.tokens));
   const cost = mean(estimates.map((e) => e.cost));
-  const total = cost === null ? null : cost * sampled;
+  const total = sampled === 0 ? 0 : cost === null ? null : cost * sampled;
   return {
     matching,
     sampled,
     perCall: { tokens, cost },
-    tokens: tokens === null ? null : Math.round(tokens * sampled),
+    tokens: sampled === 0 ? 0 : tokens === null ? null : Math.round(tokens * sampled),
     cost: total,
     budgetPerDay: spec.budgetPerDay,
     overBudget: spec.budgetPerDay !== null && total !== null && total > spec.budgetPerDay,

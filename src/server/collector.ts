@@ -67,8 +67,8 @@ export function createCollector(options: CollectorOptions): Collector {
     }
     stats.batches++;
     stats.calls += patches.length;
-    // Services hear of calls that ended, after they are durable; they never hold up the answer.
-    if (options.services) options.services.notifyCalls(patches.filter((p) => typeof p.endedAt === "number").map((p) => p.id));
+    // Services hear of every call a batch touched (a span, its messages from a log record, an end), after it is durable; they never hold up the answer.
+    if (options.services) options.services.notifyCalls(patches.map((p) => p.id));
   }
 
   const ctx = { store: options.store, limit, prices: options.prices, now, write, stats };

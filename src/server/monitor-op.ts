@@ -13,8 +13,8 @@ import vm from "node:vm";
 import { createLlm, DEFAULT_PRICES, type PriceTable, type ProviderConfig } from "../llm/index.ts";
 import { createOp, type Op } from "../trace/index.ts";
 import { createScorers } from "../eval/index.ts";
-import type { MonitorOp } from "../prod/monitor.ts";
-import { monitorOpRef } from "../prod/monitor.ts";
+import type { MonitorOp } from "../prod/index.ts";
+import { monitorOpRef } from "../prod/index.ts";
 import { asyncCarrier } from "./async-carrier.ts";
 
 /** A rebuilt op, ready to run on calls. */

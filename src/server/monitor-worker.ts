@@ -7,10 +7,10 @@
 // queue counts what it drops, and every failure is recorded and reported.
 
 import { type Call, type Json } from "../base/index.ts";
-import { monitorFeedback, monitorFeedbackId, monitorInput, sampledBy, utcDay, type MonitorSpec } from "../prod/monitor.ts";
+import { monitorFeedback, monitorFeedbackId, monitorInput, sampledBy, utcDay, type MonitorSpec } from "../prod/index.ts";
 import type { Feedback } from "../store/index.ts";
 import type { MonitorRunner } from "./monitor-op.ts";
-import type { ServiceContext } from "./prod-services.ts";
+import { CALL_SETTLE_MS, type ServiceContext } from "./prod-services.ts";
 
 /** What a monitor did, kept with it in the store and reported by `GET /api/monitors`. */
 export interface MonitorCounters {
@@ -58,12 +58,15 @@ export const MAX_QUEUE = 50_000;
 const BATCH = 256;
 /** Longest one op run may take. */
 export const RUN_TIMEOUT_MS = 60_000;
+/** How long a call waits after its last part arrived before it is scored (see CALL_SETTLE_MS). */
+export const SETTLE_MS = CALL_SETTLE_MS;
 
 /** A monitor at work. */
 export class MonitorWorker {
-  private queue: string[] = [];
-  private readonly queuedIds = new Set<string>();
-  private held: string[] = [];
+  /** Call ids in arrival order, each with when it may be scored (epoch ms). */
+  private readonly queue = new Map<string, number>();
+  /** Calls the budget holds back until the next UTC day. */
+  private readonly held = new Set<string>();
   private running = 0;
   private pumping: Promise<void> | null = null;
   private stopped = false;
@@ -79,18 +82,19 @@ export class MonitorWorker {
     private readonly changed: () => void,
   ) {}
 
-  /** Queues call ids (bounded); returns how many were taken. */
-  enqueue(ids: readonly string[]): number {
+  /** Queues call ids (bounded), each to be scored `settleMs` after its latest notice; returns how many were taken. */
+  enqueue(ids: readonly string[], settleMs = SETTLE_MS): number {
     if (this.stopped || !this.runner || !this.spec.enabled) return 0;
+    const due = Date.now() + settleMs;
     let taken = 0;
     for (const id of ids) {
-      if (this.queuedIds.has(id)) continue;
-      if (this.queue.length >= MAX_QUEUE) {
+      if (this.held.has(id)) continue;
+      if (this.queue.has(id)) this.queue.delete(id);
+      else if (this.queue.size >= MAX_QUEUE) {
         this.counters.dropped += 1;
         continue;
       }
-      this.queue.push(id);
-      this.queuedIds.add(id);
+      this.queue.set(id, due);
       taken++;
     }
     if (taken) this.kick();
@@ -100,17 +104,17 @@ export class MonitorWorker {
 
   /** The ids waiting (queued or held back by the budget). */
   pending(): string[] {
-    return [...this.queue, ...this.held];
+    return [...this.queue.keys(), ...this.held];
   }
 
   /** Room left in the queue. */
   room(): number {
-    return MAX_QUEUE - this.queue.length;
+    return MAX_QUEUE - this.queue.size;
   }
 
   /** The live status. */
   status(): MonitorStatus {
-    return { ...this.counters, queued: this.queue.length, running: this.running, overBudget: this.held.length, broken: this.broken };
+    return { ...this.counters, queued: this.queue.size, running: this.running, overBudget: this.held.size, broken: this.broken };
   }
 
   /** Starts draining the queue unless it already is. */
@@ -118,13 +122,8 @@ export class MonitorWorker {
     if (this.pumping || this.stopped) return;
     this.pumping = this.pump().finally(() => {
       this.pumping = null;
-      if (this.queue.length && !this.stopped) this.kick();
+      if (this.queue.size && !this.stopped) this.kick();
     });
-  }
-
-  /** Resolves when the queue is empty and nothing runs (or at `deadline`). */
-  async idle(deadline: number): Promise<void> {
-    while (Date.now() < deadline && (this.pumping || this.queue.length)) await (this.pumping ?? new Promise((r) => setTimeout(r, 10)));
   }
 
   /** Stops taking work; waits at most `graceMs` for runs in flight, then aborts them. */
@@ -135,22 +134,39 @@ export class MonitorWorker {
     this.controller.abort(new Error("the collector is stopping"));
   }
 
+  /** The ids at the head of the queue that are due, at most a batch; removed from the queue. */
+  private takeDue(): string[] {
+    const now = Date.now();
+    const batch: string[] = [];
+    for (const [id, due] of this.queue) {
+      if (due > now || batch.length >= BATCH) break;
+      batch.push(id);
+    }
+    for (const id of batch) this.queue.delete(id);
+    return batch;
+  }
+
   private async pump(): Promise<void> {
-    while (this.queue.length && !this.stopped) {
+    while (this.queue.size && !this.stopped) {
       this.rollDay();
-      const batch = this.queue.splice(0, BATCH);
+      const batch = this.takeDue();
+      if (!batch.length) {
+        // The head is not due yet: wait for it (never longer than a settle).
+        const head = this.queue.values().next().value ?? Date.now();
+        await new Promise((r) => setTimeout(r, Math.min(Math.max(head - Date.now(), 5), SETTLE_MS)).unref());
+        continue;
+      }
       try {
         await this.runBatch(batch);
-        for (const id of batch) this.queuedIds.delete(id);
       } catch (error) {
         // The store failed (a full disk, a closed store): put the batch back and wait a little.
-        this.queue.unshift(...batch);
+        for (const id of batch) if (!this.queue.has(id)) this.queue.set(id, Date.now());
         this.counters.lastError = `the store failed: ${(error as Error).message}`;
         this.changed();
         await new Promise((r) => setTimeout(r, 1_000).unref());
         if (this.stopped) return;
       }
-      if (!this.queue.length) this.counters.caughtUpTo = this.ctx.now();
+      if (!this.queue.size) this.counters.caughtUpTo = this.ctx.now();
       this.changed();
     }
   }
@@ -161,16 +177,15 @@ export class MonitorWorker {
     if (today === this.counters.day) return;
     this.counters.day = today;
     this.counters.spent = 0;
-    const held = this.held;
-    this.held = [];
-    for (const id of held) this.queuedIds.delete(id);
-    this.queue.unshift(...held.filter((id) => !this.queuedIds.has(id)));
-    for (const id of held) this.queuedIds.add(id);
+    for (const id of this.held) if (!this.queue.has(id)) this.queue.set(id, Date.now());
+    this.held.clear();
   }
 
   private async runBatch(ids: readonly string[]): Promise<void> {
     const spec = this.spec;
-    const calls = (await this.ctx.store.query({ filter: { ...spec.filter, ids }, limit: ids.length })).filter((c) => c.endedAt !== null);
+    // Calls that failed are not scored unless the filter asks for them by status.
+    const filter = { status: "ok" as const, ...spec.filter, ids };
+    const calls = (await this.ctx.store.query({ filter, limit: ids.length })).filter((c) => c.endedAt !== null);
     const drawn = calls.filter((c) => sampledBy(spec, c.id));
     this.counters.unsampled += calls.length - drawn.length;
     if (!drawn.length) return;
@@ -183,8 +198,7 @@ export class MonitorWorker {
       while (next < todo.length && !this.stopped) {
         const call = todo[next++]!;
         if (spec.budgetPerDay !== null && this.counters.spent >= spec.budgetPerDay) {
-          this.held.push(call.id);
-          this.queuedIds.add(call.id);
+          this.held.add(call.id);
           continue;
         }
         rows.push(await this.runOne(call));

@@ -14,7 +14,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
 import type { Json } from "../base/index.ts";
-import { MonitorError, monitorInput, monitorPlan, toMonitorSpec, type MonitorPlan, type MonitorSpec } from "../prod/monitor.ts";
+import { MonitorError, monitorInput, monitorPlan, toMonitorSpec, type MonitorPlan, type MonitorSpec } from "../prod/index.ts";
 import { FilterError, parseTime, validateFilter, type CallFilter } from "../store/index.ts";
 import { HttpError, readJson, requireJson, sendJson } from "./http.ts";
 import { buildMonitorOp, type MonitorRunner } from "./monitor-op.ts";
@@ -94,7 +94,8 @@ export function monitorsService(ctx: ServiceContext): ProductionService {
       for (let i = 0; worker.room() < PAGE && i < 600 && !cancelled() && !closed; i++) await new Promise((r) => setTimeout(r, 100));
       if (cancelled() || closed) return false;
       const calls = await ctx.store.query({ filter, orderBy: [{ field: "started_at" }, { field: "id" }], limit: PAGE, offset: page * PAGE });
-      worker.enqueue(calls.map((c) => c.id));
+      // Stored calls are complete: no need to wait for more of their parts.
+      worker.enqueue(calls.map((c) => c.id), 0);
       progress(calls.length);
       if (calls.length < PAGE) return true;
     }
@@ -103,7 +104,7 @@ export function monitorsService(ctx: ServiceContext): ProductionService {
 
   /** The plan of running a spec over the calls of a span: counts in the store, estimates on a few of them. */
   async function plan(spec: MonitorSpec, runner: MonitorRunner, since: number, until: number): Promise<MonitorPlan> {
-    const filter = { ...spec.filter, since, until };
+    const filter = { status: "ok" as const, ...spec.filter, since, until };
     const matching = await ctx.store.count(filter);
     const few = matching ? await ctx.store.query({ filter, sample: { n: Math.min(ESTIMATE_SAMPLE, matching), seed: 1 } }) : [];
     const estimate = runner.op.options.estimate;

@@ -28,7 +28,7 @@ export interface ProductionService {
   readonly prefix: string;
   /** Answers a request under its prefix; `rest` is the path after it ("" or "/…"). */
   handle(req: IncomingMessage, res: ServerResponse, rest: string): Promise<void>;
-  /** Calls that ended were stored durably (ids; a call may be told twice). Must return at once. */
+  /** Parts of calls were stored durably (ids of every call a batch touched; a call is told once per part, and may not have ended). Must return at once. */
   onCalls?(ids: readonly string[]): void;
   /** Feedback was stored durably. Must return at once. */
   onFeedback?(rows: readonly Feedback[]): void;
@@ -47,7 +47,7 @@ export interface ProductionServices {
   readonly prefixes: readonly string[];
   /** Answers the request if its path is one of the services'; resolves false otherwise. */
   route(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean>;
-  /** Tells every service of calls that ended and were stored. */
+  /** Tells every service of calls a batch touched, once stored. */
   notifyCalls(ids: readonly string[]): void;
   /** Tells every service of stored feedback. */
   notifyFeedback(rows: readonly Feedback[]): void;
@@ -126,6 +126,13 @@ export function createProductionServices(store: TraceStore, options: { readonly 
     },
   };
 }
+
+/**
+ * How long a service waits after the last part of a call arrived before it acts on the call:
+ * OTLP sends a call's messages as log records apart from its span, and Weave sends a call's
+ * end apart from its start, so a call is complete only once its parts stop coming.
+ */
+export const CALL_SETTLE_MS = 2_000;
 
 /** Every /api/ prefix a production service may take (the server's router sends these to the collector). */
 export const SERVICE_PREFIXES = ["datasets", "rules", "monitors", "alerts"] as const;

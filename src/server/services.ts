@@ -1,10 +1,13 @@
 import type { ProviderConfig } from "../llm/index.ts";
 import type { TraceStore } from "../store/index.ts";
 import { monitorsService } from "./monitors-service.ts";
+import { datasetsService } from "./datasets-service.ts";
+import { rulesService } from "./rules-service.ts";
+import { alertsService } from "./alerts-service.ts";
 import { createProductionServices, type ProductionServices, type ServiceFactory } from "./prod-services.ts";
 
 /** Every production service a collector runs, in start order. */
-const FACTORIES: readonly ServiceFactory[] = [monitorsService];
+const FACTORIES: readonly ServiceFactory[] = [datasetsService, (ctx) => rulesService(ctx), monitorsService, (ctx) => alertsService(ctx, { defaultWebhook: process.env.WEFT_ALERT_WEBHOOK || null })];
 
 /** The production services (datasets, curation rules, monitors, alerts) on a store, for `weft collect` and `weft serve`. */
 export function productionServices(store: TraceStore, options: { readonly providers?: readonly ProviderConfig[]; readonly log?: (message: string) => void; readonly now?: () => number } = {}): ProductionServices {

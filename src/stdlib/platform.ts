@@ -5,7 +5,7 @@ import { ObjectStore } from "../trace/index.ts";
 import { CallCache, createTracing, type ActiveCall, type ContextCarrier } from "../trace/index.ts";
 import { createScorers } from "../eval/index.ts";
 import { notebookBuiltins } from "../eval/index.ts";
-import { Calls, type CallsBackend } from "../prod/index.ts";
+import { Calls, storedDataset, type CallsBackend } from "../prod/index.ts";
 import type { CallFilter } from "../store/index.ts";
 import { inputValues } from "./input.ts";
 import { standardLibrary } from "./library.ts";
@@ -29,7 +29,8 @@ export interface HostOptions {
 /**
  * The `calls` builtin: a lazy query over production calls, or an error saying where calls
  * come from when this host has none. `calls.feedback(callId, {emoji | note | name, value})`
- * gives feedback from a notebook, and `calls.declare({name, type, …})` declares an annotation.
+ * gives feedback from a notebook, `calls.declare({name, type, …})` declares an annotation, and
+ * `calls.dataset(name, {version})` reads a stored dataset back as an eval `Dataset`.
  */
 function callsBuiltin(backend: CallsBackend | null | undefined) {
   const none = (): never => {
@@ -45,6 +46,11 @@ function callsBuiltin(backend: CallsBackend | null | undefined) {
     declare: async (schema: Record<string, unknown>) => {
       if (!source.declareAnnotation) throw new Error("calls.declare: this host's trace store keeps no feedback");
       return source.declareAnnotation(schema);
+    },
+    /** A stored dataset (a version: its number or digest; default the latest) as an eval Dataset. */
+    dataset: async (name: string, options: { readonly version?: number | string } = {}) => {
+      if (!source.datasets) throw new Error("calls.dataset: this host's trace store keeps no datasets");
+      return storedDataset(source.datasets, name, options.version);
     },
   });
 }

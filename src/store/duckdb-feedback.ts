@@ -3,10 +3,13 @@
 // time, so it never waits behind a large batch of calls; DuckDB commits it durably before the
 // promise resolves.
 
-import { VARCHAR, BIGINT, type DuckDBInstance } from "@duckdb/node-api";
+import { VARCHAR, BIGINT, BOOLEAN, DOUBLE, type DuckDBInstance } from "@duckdb/node-api";
 import type { Json } from "../base/index.ts";
-import type { AnnotationSchema, Feedback, FeedbackStore } from "./feedback.ts";
+import type { AnnotationSchema, Feedback, FeedbackStats, FeedbackStatsSpec, FeedbackStore } from "./feedback.ts";
 import type { TraceStore } from "./trace-store.ts";
+import { DUCKDB_DIALECT, duckdbJsonPath } from "./trace-dialect.ts";
+import { validateFilter } from "./trace-filter.ts";
+import { callIdsSql, Params } from "./trace-sql.ts";
 import type { ControlStore } from "./control-store.ts";
 
 /** The statements of schema version 2: feedback and annotation schemas. */
@@ -20,7 +23,7 @@ export const FEEDBACK_MIGRATION: readonly string[] = [
 const READ_SLICE = 500;
 
 /** The feedback part of the DuckDB trace store, on its own connection of the store's instance. */
-export async function duckDbFeedback(instance: DuckDBInstance): Promise<FeedbackStore & { close(): Promise<void> }> {
+export async function duckDbFeedback(instance: DuckDBInstance, now: () => number = Date.now): Promise<FeedbackStore & { close(): Promise<void> }> {
   const conn = await instance.connect();
   let chain: Promise<unknown> = Promise.resolve();
   /** Runs `fn` after every earlier feedback operation: one at a time on this connection. */
@@ -87,12 +90,52 @@ export async function duckDbFeedback(instance: DuckDBInstance): Promise<Feedback
       serial(async () => {
         await conn.run("INSERT INTO annotation_schemas VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET schema = excluded.schema", [schema.name, JSON.stringify(schema)], [VARCHAR, VARCHAR]);
       }),
+    feedbackStats: async (filter, spec) => {
+      // Validated before it queues, so a bad filter is refused at once.
+      const calls = filter === undefined ? null : validateFilter(filter, now());
+      return serial(async () => {
+        const run = async (select: (p: Params) => string) => {
+          const p = new Params(DUCKDB_DIALECT);
+          const sql = select(p);
+          const reader = await conn.runAndReadAll(sql, p.list.map((x) => (x.type === "bigint" ? BigInt(Math.trunc(x.value as number)) : x.value)), p.list.map((x) => (x.type === "bigint" ? BIGINT : x.type === "double" ? DOUBLE : x.type === "boolean" ? BOOLEAN : VARCHAR)));
+          return reader.getRowsJS() as unknown[][];
+        };
+        const [row] = await run((p) => `${scoredFeedbackSql(p, calls, spec)} SELECT count(*), count(num), avg(num), count(lbl), count_if(lbl = ${p.bind(spec.label ?? "", "text")}) FROM v`);
+        const [rows, scored, mean, labeled, matching] = row!.map((x) => (x === null ? null : Number(x)));
+        let ids: string[] = [];
+        if (spec.calls && spec.calls.limit > 0) {
+          const { order, limit } = spec.calls;
+          const picked = await run((p) => {
+            const cte = scoredFeedbackSql(p, calls, spec);
+            const where = order === "label" ? `lbl = ${p.bind(spec.label ?? "", "text")}` : "num IS NOT NULL";
+            const by = order === "label" ? "updated_at DESC" : `num ${order === "asc" ? "ASC" : "DESC"}, updated_at DESC`;
+            return `${cte} SELECT call_id FROM (SELECT call_id, ${order === "label" ? "max(updated_at) AS updated_at" : `${order === "asc" ? "min" : "max"}(num) AS num, max(updated_at) AS updated_at`} FROM v WHERE ${where} GROUP BY call_id) ORDER BY ${by}, call_id LIMIT ${p.bind(limit, "bigint")}`;
+          });
+          ids = picked.map(([id]) => String(id));
+        }
+        return { rows: rows ?? 0, scored: scored ?? 0, mean, labeled: labeled ?? 0, matching: matching ?? 0, share: labeled ? (matching ?? 0) / labeled : null, calls: ids } satisfies FeedbackStats;
+      });
+    },
     /** Waits for the feedback operations in flight, then closes the connection. */
     close: async () => {
       await chain;
       conn.closeSync();
     },
   };
+}
+
+/**
+ * `WITH f AS (…), v AS (…)`: the feedback rows of a spec with their score `num` (numbers;
+ * booleans as 1 or 0) and label `lbl` (strings; booleans as `true`/`false`), read at the
+ * spec's field (or the whole value), on the calls `calls` selects (all without a filter).
+ */
+function scoredFeedbackSql(p: Params, calls: ReturnType<typeof validateFilter> | null, spec: FeedbackStatsSpec): string {
+  const path = p.bind(duckdbJsonPath(spec.field === undefined ? [] : [spec.field]), "text");
+  const conds = [`name = ${p.bind(spec.name, "text")}`, `updated_at >= ${p.bind(spec.since, "bigint")}`, `updated_at < ${p.bind(spec.until, "bigint")}`];
+  if (calls) conds.push(`call_id IN (${callIdsSql(p, calls)})`);
+  const f = `SELECT call_id, updated_at, json_type(value, ${path}) AS t, json_extract_string(value, ${path}) AS s FROM feedback WHERE ${conds.join(" AND ")}`;
+  const num = "CASE WHEN t = 'BOOLEAN' THEN (CASE WHEN s = 'true' THEN 1.0 ELSE 0.0 END) WHEN t IN ('DOUBLE', 'BIGINT', 'UBIGINT') THEN TRY_CAST(s AS DOUBLE) END";
+  return `WITH f AS (${f}), v AS (SELECT call_id, updated_at, ${num} AS num, CASE WHEN t IN ('VARCHAR', 'BOOLEAN') THEN s END AS lbl FROM f)`;
 }
 
 /** A trace store with the feedback and control parts added: the store's own methods, theirs, and a close that closes all (the parts first). */
@@ -108,6 +151,7 @@ export function withFeedback(store: TraceStore, feedback: FeedbackStore & { clos
     feedback: (ids) => feedback.feedback(ids),
     annotationSchemas: () => feedback.annotationSchemas(),
     declareAnnotation: (schema) => feedback.declareAnnotation(schema),
+    feedbackStats: (filter, spec) => feedback.feedbackStats(filter, spec),
     docs: (kind) => control.docs(kind),
     doc: (kind, id) => control.doc(kind, id),
     changeDocs: (changes, now) => control.changeDocs(changes, now),

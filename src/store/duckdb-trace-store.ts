@@ -73,7 +73,7 @@ export async function openDuckDbTraceStore(path: string, options: DuckDbTraceSto
     const writer = await instance.connect();
     await migrateTraceStore(writer, `trace store ${path}`);
     const calls = new DuckDbTraceStore(path, instance, writer, await DuckDbCallWriter.create(writer), options);
-    return withFeedback(calls, await duckDbFeedback(instance), await duckDbControl(instance));
+    return withFeedback(calls, await duckDbFeedback(instance, options.now), await duckDbControl(instance));
   } catch (error) {
     open.delete(path);
     instance.closeSync();

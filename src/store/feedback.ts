@@ -4,6 +4,7 @@
 // ask for "calls with a 👎 in the last day". Validated here, once, at the boundary.
 
 import type { Json } from "../base/index.ts";
+import type { CallFilter } from "./trace-store.ts";
 
 /** What kind of feedback. */
 export type FeedbackKind = "reaction" | "note" | "annotation";
@@ -131,6 +132,41 @@ export function toAnnotationSchema(input: unknown, where = "schema"): Annotation
   throw new FeedbackError(`${where}.type`, `expected label, number or text, got ${JSON.stringify(s.type)}`);
 }
 
+/**
+ * Which feedback `feedbackStats` aggregates: the rows named `name` given (last updated) in
+ * [since, until), on the calls a filter selects. A value is read whole, or at `field` of an
+ * object (a judge's `score`): numbers and booleans (1 or 0) are scores, strings and booleans
+ * are labels; anything else (a monitor's `{error}`) counts as neither.
+ */
+export interface FeedbackStatsSpec {
+  readonly name: string;
+  /** A key of an object value; the value itself when absent. */
+  readonly field?: string;
+  /** The label whose share `share` is (booleans match `true`/`false`). */
+  readonly label?: string;
+  /** Epoch ms, inclusive. */
+  readonly since: number;
+  /** Epoch ms, exclusive. */
+  readonly until: number;
+  /** Ids of up to `limit` calls behind the aggregate: lowest scores first (`asc`), highest first (`desc`), or the newest with the label (`label`). */
+  readonly calls?: { readonly limit: number; readonly order: "asc" | "desc" | "label" };
+}
+
+/** Aggregates of feedback, computed in the store. */
+export interface FeedbackStats {
+  /** Feedback rows in the range. */
+  readonly rows: number;
+  /** Rows with a score, and their mean (null without any). */
+  readonly scored: number;
+  readonly mean: number | null;
+  /** Rows with a label, those with the asked label, and its share of the labeled (null without any). */
+  readonly labeled: number;
+  readonly matching: number;
+  readonly share: number | null;
+  /** The calls behind the aggregate (see `FeedbackStatsSpec.calls`). */
+  readonly calls: readonly string[];
+}
+
 /** The part of a trace store that keeps feedback and annotation schemas. */
 export interface FeedbackStore {
   /** Stores feedback rows; a row with an existing id replaces it (keeping its `createdAt`). Durable when it resolves. */
@@ -141,6 +177,8 @@ export interface FeedbackStore {
   annotationSchemas(): Promise<AnnotationSchema[]>;
   /** Declares (or redeclares) an annotation. */
   declareAnnotation(schema: AnnotationSchema): Promise<void>;
+  /** Aggregates of one feedback name over a time range (mean score, share of a label) on the calls a filter selects. */
+  feedbackStats(filter: CallFilter | undefined, spec: FeedbackStatsSpec): Promise<FeedbackStats>;
 }
 
 /** Whether a store keeps feedback. */

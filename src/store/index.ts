@@ -13,6 +13,6 @@ export { parseField, COLUMNS, JSON_ROOTS, type FieldRef, type Column } from "./t
 export { parseTime, parseDuration } from "./trace-time.ts";
 export { applyPatch, emptyRow, derive, costOfUsage, type TraceRow } from "./trace-merge.ts";
 export { toFeedback, toAnnotationSchema, keepsFeedback, FeedbackError } from "./feedback.ts";
-export type { Feedback, FeedbackKind, AuthorKind, AnnotationSchema, FeedbackFilter, FeedbackStore } from "./feedback.ts";
+export type { Feedback, FeedbackKind, AuthorKind, AnnotationSchema, FeedbackFilter, FeedbackStore, FeedbackStats, FeedbackStatsSpec } from "./feedback.ts";
 export { keepsControl, memoryControlStore } from "./control-store.ts";
 export type { ControlDoc, ControlStore, DocChange } from "./control-store.ts";

@@ -32,7 +32,7 @@ const GROUP_SQL: Readonly<Record<GroupKey, string>> = { op: "op_name", model: "m
 const QUANTILE: Readonly<Partial<Record<Aggregate, number>>> = { p50: 0.5, p95: 0.95, p99: 0.99 };
 
 /** Collects bound parameters while a statement is built. */
-class Params {
+export class Params {
   readonly list: SqlParam[] = [];
   constructor(readonly dialect: SqlDialect) {}
   readonly bind: Bind = (value, type) => {
@@ -59,6 +59,11 @@ export function buildQuery(d: SqlDialect, q: NormalizedQuery): BuiltSql {
   }
   if (q.sample) return { sql: `SELECT ${cols} FROM (SELECT * ${from} ${page}) AS sampled ORDER BY ${order}`, params: p.list };
   return { sql: `SELECT ${cols} ${from} ${page}`, params: p.list };
+}
+
+/** The ids of the calls a filter selects, as a subquery (`SELECT id FROM … WHERE …`), its values bound through `p`. */
+export function callIdsSql(p: Params, f: NormalizedFilter): string {
+  return `SELECT id ${fromWhere(p, f)}`;
 }
 
 /** How many calls match; one row, one column. */

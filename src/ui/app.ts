@@ -10,6 +10,17 @@ import type { WeftDrillPanel } from "./drill-panel.ts";
 import type { CallsBackend } from "../prod/index.ts";
 import { OPEN_IN_NOTEBOOK } from "./traces-view.ts";
 import "./traces-view.ts";
+import "./alerts-view.ts";
+import { SHOW_ALERTS } from "./alerts-banner.ts";
+
+/** What the app's main area shows. */
+export type AppView = "notebook" | "traces" | "alerts";
+
+/** The view a URL names (`?view=traces|alerts`), the notebook otherwise. */
+export function viewOf(url: URL): AppView {
+  const v = url.searchParams.get("view");
+  return v === "traces" || v === "alerts" ? v : "notebook";
+}
 
 /** The editor shell: the notebook list and the open notebook (named by `?nb=` in the URL). */
 export class WeftApp extends LitElement {
@@ -25,8 +36,8 @@ export class WeftApp extends LitElement {
   declare template: TemplateInfo | null;
   declare session: NotebookSession | null;
   declare error: string | null;
-  /** What the main area shows: the open notebook, or the Traces view (`?view=traces`). */
-  declare view: "notebook" | "traces";
+  /** What the main area shows: the open notebook, the Traces view (`?view=traces`) or the alerts (`?view=alerts`). */
+  declare view: AppView;
   api!: HttpNotebookApi;
   /** Where the Traces view reads production calls: this server's collector. */
   traces!: CallsBackend;
@@ -56,6 +67,9 @@ export class WeftApp extends LitElement {
     this.show("notebook");
   };
 
+  /** The alerts banner's "View alerts". */
+  private readonly onShowAlerts = () => this.show("alerts");
+
   private readonly onDrill = (e: Event) => {
     const panel = this.querySelector<WeftDrillPanel>("weft-drill-panel");
     if (panel) panel.detail = (e as CustomEvent<DrillDetail>).detail;
@@ -66,6 +80,7 @@ export class WeftApp extends LitElement {
     addEventListener("beforeunload", this.onBeforeUnload);
     this.addEventListener(DRILL_EVENT, this.onDrill);
     this.addEventListener(OPEN_IN_NOTEBOOK, this.onOpenInNotebook);
+    this.addEventListener(SHOW_ALERTS, this.onShowAlerts);
   }
 
   override disconnectedCallback(): void {
@@ -73,13 +88,14 @@ export class WeftApp extends LitElement {
     removeEventListener("beforeunload", this.onBeforeUnload);
     this.removeEventListener(DRILL_EVENT, this.onDrill);
     this.removeEventListener(OPEN_IN_NOTEBOOK, this.onOpenInNotebook);
+    this.removeEventListener(SHOW_ALERTS, this.onShowAlerts);
   }
 
   /** Switches the main area, keeping the URL in step (`?view=traces`). */
-  show(view: "notebook" | "traces"): void {
+  show(view: AppView): void {
     this.view = view;
     const url = new URL(location.href);
-    if (view === "traces") url.searchParams.set("view", "traces");
+    if (view !== "notebook") url.searchParams.set("view", view);
     else url.searchParams.delete("view");
     if (url.href !== location.href) history.pushState(null, "", url);
   }
@@ -90,7 +106,7 @@ export class WeftApp extends LitElement {
     this.template = null;
     this.session = null;
     this.error = null;
-    this.view = new URL(location.href).searchParams.get("view") === "traces" ? "traces" : "notebook";
+    this.view = viewOf(new URL(location.href));
   }
 
   protected override createRenderRoot(): HTMLElement {
@@ -156,6 +172,7 @@ export class WeftApp extends LitElement {
         <button @click=${() => this.create()}>New notebook</button>
         <ul class="views">
           <li><a href="?view=traces" aria-current=${this.view === "traces" ? "page" : "false"} @click=${(e: Event) => (e.preventDefault(), this.show("traces"))}>Traces</a></li>
+          <li><a href="?view=alerts" aria-current=${this.view === "alerts" ? "page" : "false"} @click=${(e: Event) => (e.preventDefault(), this.show("alerts"))}>Alerts</a></li>
         </ul>
       </nav>
       <section class="main">
@@ -163,7 +180,8 @@ export class WeftApp extends LitElement {
         ${this.view === "notebook" && this.template
           ? html`<div class="banner template" data-testid="template-banner"><strong>A shipped demo, opened as a template.</strong> It stays as shipped; your edits are saved to <code>${this.template.workspace}</code> (ignored by git). Delete that file to start again from the demo.</div>`
           : nothing}
-        ${this.view === "traces" ? html`<weft-traces .backend=${this.traces}></weft-traces>` : this.session ? html`<weft-notebook .session=${this.session} .registry=${this.registry}></weft-notebook>` : nothing}
+        <weft-alerts-banner></weft-alerts-banner>
+        ${this.view === "alerts" ? html`<weft-alerts></weft-alerts>` : this.view === "traces" ? html`<weft-traces .backend=${this.traces}></weft-traces>` : this.session ? html`<weft-notebook .session=${this.session} .registry=${this.registry}></weft-notebook>` : nothing}
       </section>
       <weft-drill-panel .calls=${this.session?.calls ?? NO_CALLS}></weft-drill-panel>
     `;

@@ -9,6 +9,9 @@ import { isCompareValue, isLeaderboardValue } from "../stdlib/index.ts";
 import type { WeftCompareView } from "./compare-view.ts";
 import type { WeftLeaderboardView } from "./leaderboard-view.ts";
 import "./leaderboard-view.ts";
+import { isMonitorDraft } from "../prod/index.ts";
+import type { WeftMonitorView } from "./monitor-view.ts";
+import "./monitor-view.ts";
 import type { CallChildren } from "./session.ts";
 
 // Vary views are kept per output container and name, so a streaming vary updates its view
@@ -60,6 +63,11 @@ function showValue(container: HTMLElement, value: unknown, calls: CallChildren, 
     const wrap = document.createElement("div");
     wrap.append(label(name), view);
     return wrap;
+  }
+  if (isMonitorDraft(value)) {
+    const view = document.createElement("weft-monitor-view") as WeftMonitorView;
+    view.draft = value;
+    return view;
   }
   const node = document.createElement("div");
   if (isOp(value)) {

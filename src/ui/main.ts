@@ -6,7 +6,7 @@ import { notebookSettings } from "../notebook/index.ts";
 import { openIdbStore } from "../store/index.ts";
 import { httpCallsBackend } from "../prod/index.ts";
 import { HttpNotebookApi } from "./api.ts";
-import type { WeftApp } from "./app.ts";
+import { viewOf, type WeftApp } from "./app.ts";
 import { browserProviders } from "./providers.ts";
 import "./app.ts";
 
@@ -48,7 +48,7 @@ app.calls = host.log;
 await app.start();
 addEventListener("popstate", () => {
   const url = new URL(location.href);
-  app.view = url.searchParams.get("view") === "traces" ? "traces" : "notebook";
+  app.view = viewOf(url);
   const name = url.searchParams.get("nb");
   if (name && name !== app.session?.name) void app.open(name);
 });

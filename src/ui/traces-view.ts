@@ -6,6 +6,8 @@ import type { CallsBackend } from "../prod/index.ts";
 import type { AnnotationSchema, CallFilter, Feedback, StatsRow } from "../store/index.ts";
 import { callsSource, chatLines } from "./trace-tree.ts";
 import { chat, waterfall } from "./call-parts.ts";
+import "./add-to-dataset.ts";
+import "./rules-list.ts";
 
 /** How often the list and charts refresh while the view is open and live. */
 const POLL_MS = 2_000;
@@ -36,6 +38,8 @@ export class WeftTraces extends LitElement {
     form: { state: true },
     feedback: { state: true },
     schemas: { state: true },
+    picked: { state: true },
+    adding: { state: true },
   };
   declare calls: Call[];
   declare stats: StatsRow[];
@@ -48,6 +52,9 @@ export class WeftTraces extends LitElement {
   /** The selected call's feedback, and the declared annotations. */
   declare feedback: Feedback[];
   declare schemas: AnnotationSchema[];
+  /** Calls ticked for "Add to dataset" (kept across refreshes), and whether its dialog is open. */
+  declare picked: Map<string, Call>;
+  declare adding: boolean;
   backend!: CallsBackend;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private version = 0;
@@ -64,6 +71,8 @@ export class WeftTraces extends LitElement {
     this.form = { range: "1h", op: "", status: "", model: "", text: "", where: "" };
     this.feedback = [];
     this.schemas = [];
+    this.picked = new Map();
+    this.adding = false;
   }
 
   protected override createRenderRoot(): HTMLElement {
@@ -157,6 +166,28 @@ export class WeftTraces extends LitElement {
     void this.refresh();
   }
 
+  private pick(call: Call, on: boolean): void {
+    const next = new Map(this.picked);
+    if (on) next.set(call.id, call);
+    else next.delete(call.id);
+    this.picked = next;
+  }
+
+  /** The form's filter, or none when its `where` is not JSON (the view shows that error). */
+  private safeFilter(): CallFilter {
+    try {
+      return this.filter();
+    } catch {
+      return {};
+    }
+  }
+
+  private closeDialog(): void {
+    this.adding = false;
+    this.picked = new Map();
+    void this.querySelector<HTMLElement & { reload(): Promise<void> }>("weft-rules-list")?.reload();
+  }
+
   private openInNotebook(): void {
     let source: string;
     try {
@@ -186,9 +217,12 @@ export class WeftTraces extends LitElement {
         <input class="where" placeholder='$expr, e.g. {"$gt": [{"$getField": "latency_ms"}, 1000]}' aria-label="where" .value=${f.where} @change=${(e: Event) => this.set("where", (e.target as HTMLInputElement).value)} />
         <label><input type="checkbox" .checked=${this.live} @change=${(e: Event) => ((this.live = (e.target as HTMLInputElement).checked), void this.refresh())} /> live</label>
         <button @click=${() => this.openInNotebook()}>Open in notebook</button>
+        <button ?disabled=${!this.picked.size} @click=${() => (this.adding = true)}>Add to dataset${this.picked.size ? ` (${this.picked.size})` : ""}</button>
       </header>
       ${this.error ? html`<div class="banner error" role="alert">${this.error}</div>` : nothing}
       <div class="traces-charts" data-testid="traces-charts">${this.charts()}</div>
+      <details class="rules-panel"><summary>Curation rules</summary><weft-rules-list></weft-rules-list></details>
+      ${this.adding ? html`<weft-add-to-dataset .backend=${this.backend} .calls=${[...this.picked.values()]} .filter=${this.safeFilter()} @weft-dialog-closed=${() => this.closeDialog()}></weft-add-to-dataset>` : nothing}
       <div class=${this.selected ? "traces-body with-detail" : "traces-body"}>
         <table class="traces-list" data-testid="traces-list">
           <thead><tr><th>started</th><th>op</th><th>model</th><th>status</th><th class="num">ms</th><th class="num">tokens</th><th class="num">cost</th><th>input</th><th>output</th></tr></thead>
@@ -204,7 +238,7 @@ export class WeftTraces extends LitElement {
     const usage = Object.values(c.usage);
     const { input, output } = chatLines(c);
     return html`<tr data-call=${c.id} class=${c.error ? "error" : ""} aria-selected=${this.selected?.id === c.id ? "true" : "false"} @click=${() => this.open(c)}>
-      <td>${new Date(c.startedAt).toLocaleTimeString()}</td><td>${c.op}</td><td>${Object.keys(c.usage).join(", ")}</td>
+      <td><input type="checkbox" aria-label=${`pick call ${c.id}`} .checked=${this.picked.has(c.id)} @click=${(e: Event) => e.stopPropagation()} @change=${(e: Event) => this.pick(c, (e.target as HTMLInputElement).checked)} /> ${new Date(c.startedAt).toLocaleTimeString()}</td><td>${c.op}</td><td>${Object.keys(c.usage).join(", ")}</td>
       <td>${c.error ? "error" : c.endedAt === null ? "running" : "ok"}</td>
       <td class="num">${c.endedAt === null ? "" : c.endedAt - c.startedAt}</td>
       <td class="num">${usage.length ? usage.reduce((a, u) => a + u.inputTokens + u.outputTokens, 0) : ""}</td>

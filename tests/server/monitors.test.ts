@@ -2,6 +2,7 @@
 // OpenAI-protocol stub: 1,000 incoming calls run exactly 1,000 scorer calls, a restart runs 0,
 // a throwing op is recorded as feedback and the collector goes on, a backfill waits for
 // approval, and bad monitors are refused naming the field.
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -194,5 +195,44 @@ describe("monitors", () => {
     await server.close();
   });
 });
+
+describe("weft monitors", () => {
+  it("lists, pauses and plans a backfill from the command line", async () => {
+    const server = await open("cli.duckdb");
+    await send(server, chats(0, 20));
+    expect((await api(server, "POST", "/api/monitors", { name: "len", op: monitorOpOf(op("len", ({ output }: { output: { content: string } }) => output.content.length)) })).status).toBe(200);
+    const listed = await weft(["monitors", "--url", server.url]);
+    expect(listed.status, listed.stderr).toBe(0);
+    expect(listed.stdout).toMatch(/^name\s+op\s+state/m);
+    expect(listed.stdout).toMatch(/len\s+len:[0-9a-f]{8}\s+running/);
+    const paused = await weft(["monitors", "pause", "len", "--url", server.url]);
+    expect(paused.stdout).toMatch(/monitor len: paused/);
+    expect((await api(server, "GET", "/api/monitors")).body.monitors[0].enabled).toBe(false);
+    const plan = await weft(["monitors", "backfill", "len", "--since", "-1d", "--url", server.url]);
+    expect(plan.status, plan.stderr).toBe(0);
+    expect(plan.stdout).toMatch(/backfill .*: 20 calls, 20 sampled, .* awaiting-approval/);
+    expect(plan.stdout).toMatch(/nothing runs until you approve: weft monitors backfill len --approve [0-9a-f-]{36}/);
+    const missing = await weft(["monitors", "pause", "nope", "--url", server.url]);
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toMatch(/no monitor named "nope"/);
+    await server.close();
+  }, 60_000);
+});
+
+/** Runs the weft CLI to completion (bounded), without blocking this process's event loop. */
+function weft(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["bin/weft.js", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d));
+    child.stderr.on("data", (d: Buffer) => (stderr += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    child.on("exit", (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
 
 declare const llm: unknown;

@@ -1,0 +1,72 @@
+import { LitElement, html, nothing } from "lit";
+import { httpRulesClient, type CurationRule, type RulesClient } from "../prod/index.ts";
+
+/**
+ * The curation rules, small: each rule's dataset, filter, state, rows added and last mapping
+ * error, with pause/resume and delete. Loaded when opened and after each action.
+ */
+export class WeftRulesList extends LitElement {
+  static override properties = {
+    list: { state: true },
+    error: { state: true },
+  };
+  declare list: CurationRule[];
+  declare error: string | null;
+  rules: RulesClient = httpRulesClient((input, init) => fetch(input, init));
+
+  constructor() {
+    super();
+    this.list = [];
+    this.error = null;
+  }
+
+  protected override createRenderRoot(): HTMLElement {
+    return this;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.reload();
+  }
+
+  /** Reloads the rules; a failure is shown, not thrown. */
+  async reload(): Promise<void> {
+    try {
+      this.list = await this.rules.list();
+      this.error = null;
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
+  private async act(fn: () => Promise<unknown>): Promise<void> {
+    try {
+      await fn();
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+    await this.reload();
+  }
+
+  protected override render() {
+    return html`<div class="rules-list" data-testid="rules-list">
+      ${this.error ? html`<div class="banner error" role="alert">${this.error}</div>` : nothing}
+      ${this.list.length
+        ? html`<table>
+            <thead><tr><th>rule</th><th>dataset</th><th>filter</th><th>sample</th><th>state</th><th class="num">added</th><th>errors</th><th></th></tr></thead>
+            <tbody>${this.list.map((r) => html`<tr data-rule=${r.name}>
+              <td>${r.name}</td><td>${r.dataset}</td><td><code>${JSON.stringify(r.filter)}</code></td><td>${r.sample}</td>
+              <td>${r.paused ? "paused" : "active"}</td><td class="num">${r.added}</td>
+              <td class=${r.errors ? "error" : ""} title=${r.lastError ? `${r.lastError.message} (${new Date(r.lastError.at).toLocaleString()})` : ""}>${r.errors ? `${r.errors}: ${r.lastError?.message ?? ""}` : "0"}</td>
+              <td>
+                <button @click=${() => this.act(() => (r.paused ? this.rules.resume(r.name) : this.rules.pause(r.name)))}>${r.paused ? "Resume" : "Pause"}</button>
+                <button aria-label=${`delete rule ${r.name}`} @click=${() => this.act(() => this.rules.remove(r.name))}>Delete</button>
+              </td>
+            </tr>`)}</tbody>
+          </table>`
+        : html`<p class="muted">No curation rules. Select calls and "Add to dataset", then "also save as a rule"; or <code>weft rules add</code>.</p>`}
+    </div>`;
+  }
+}
+
+customElements.define("weft-rules-list", WeftRulesList);
