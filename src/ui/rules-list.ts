@@ -1,51 +1,16 @@
-import { LitElement, html, nothing } from "lit";
+import { html, nothing } from "lit";
+import { ActionList } from "./action-list.ts";
 import { httpRulesClient, type CurationRule, type RulesClient } from "../prod/index.ts";
 
 /**
  * The curation rules, small: each rule's dataset, filter, state, rows added and last mapping
- * error, with pause/resume and delete. Loaded when opened and after each action.
+ * error, with pause/resume and delete. Refreshed while its panel is open and after each action.
  */
-export class WeftRulesList extends LitElement {
-  static override properties = {
-    list: { state: true },
-    error: { state: true },
-  };
-  declare list: CurationRule[];
-  declare error: string | null;
+export class WeftRulesList extends ActionList<CurationRule> {
   rules: RulesClient = httpRulesClient((input, init) => fetch(input, init));
 
-  constructor() {
-    super();
-    this.list = [];
-    this.error = null;
-  }
-
-  protected override createRenderRoot(): HTMLElement {
-    return this;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.reload();
-  }
-
-  /** Reloads the rules; a failure is shown, not thrown. */
-  async reload(): Promise<void> {
-    try {
-      this.list = await this.rules.list();
-      this.error = null;
-    } catch (error) {
-      this.error = (error as Error).message;
-    }
-  }
-
-  private async act(fn: () => Promise<unknown>): Promise<void> {
-    try {
-      await fn();
-    } catch (error) {
-      this.error = (error as Error).message;
-    }
-    await this.reload();
+  protected load(): Promise<CurationRule[]> {
+    return this.rules.list();
   }
 
   protected override render() {

@@ -8,6 +8,7 @@ import { callsSource, chatLines } from "./trace-tree.ts";
 import { chat, waterfall } from "./call-parts.ts";
 import "./add-to-dataset.ts";
 import "./rules-list.ts";
+import "./monitors-list.ts";
 
 /** How often the list and charts refresh while the view is open and live. */
 const POLL_MS = 2_000;
@@ -222,6 +223,7 @@ export class WeftTraces extends LitElement {
       ${this.error ? html`<div class="banner error" role="alert">${this.error}</div>` : nothing}
       <div class="traces-charts" data-testid="traces-charts">${this.charts()}</div>
       <details class="rules-panel"><summary>Curation rules</summary><weft-rules-list></weft-rules-list></details>
+      <details class="rules-panel"><summary>Monitors</summary><weft-monitors-list></weft-monitors-list></details>
       ${this.adding ? html`<weft-add-to-dataset .backend=${this.backend} .calls=${[...this.picked.values()]} .filter=${this.safeFilter()} @weft-dialog-closed=${() => this.closeDialog()}></weft-add-to-dataset>` : nothing}
       <div class=${this.selected ? "traces-body with-detail" : "traces-body"}>
         <table class="traces-list" data-testid="traces-list">

@@ -44,7 +44,7 @@ describe("the monitor demo", () => {
     expect((await monitors()).map((m) => m.name).sort()).toEqual(["helpful", "topic"]);
     expect(first.cells.some((c) => /None yet: send traffic/.test(c.text.join("\n") + c.summary))).toBe(true);
     // The backfill waits: nothing is approved by a headless run.
-    expect(first.cells.some((c) => /Status:\s+\*?\*?awaiting-approval/.test(c.text.join("\n") + c.summary))).toBe(true);
+    expect(first.cells.some((c) => /Status:\s+(\*\*)?awaiting-approval[^]*Status:\s+(\*\*)?awaiting-approval/.test(c.text.join("\n") + c.summary))).toBe(true);
 
     const judged = stub.stats.requests;
     const sent = await run(["bin/weft.js", "demo", "traffic", "--url", server.url, "--rate", "40", "--duration", "3", "--seed", "5"]);
@@ -84,6 +84,10 @@ describe("the monitor demo", () => {
       expect(r.score).toBeLessThanOrEqual(1);
     }
     expect(second.cells.some((c) => c.text.join(" ").includes(`${h.ran} graded replies`))).toBe(true);
+    // The chart's data: mean scores per topic and bucket, over every graded reply.
+    const means = (second.cells.find((c) => c.names.includes("meanScores"))?.value as { meanScores: { topic: string; mean: number; n: number }[] }).meanScores;
+    expect(means.reduce((a, d) => a + d.n, 0)).toBe(h.ran);
+    expect(second.cells.find((c) => /Plot\.plot/.test(c.summary) || c.text.some((t) => /svg|figure/.test(t)))?.status ?? "fulfilled").not.toBe("error");
     expect(stub.stats.requests - judged).toBe(h.ran);
   }, 120_000);
 });
