@@ -49,6 +49,20 @@ export function rulesService(ctx: ServiceContext, options: { readonly flushMs?: 
     return running;
   }
 
+  /** Whether any rule is active; kept current by the routes that change rules. */
+  let active = false;
+  const refreshActive = async () => {
+    active = (await rules.list()).some((r) => !r.paused);
+  };
+  /** Runs a change of the rules, then refreshes `active`. */
+  const changing = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } finally {
+      await refreshActive().catch((error: Error) => ctx.log(`weft: rules: ${error.message}`));
+    }
+  };
+
   const one = (name: string | undefined) => {
     if (!name) throw new HttpError(404, "name the rule: /api/rules/NAME");
     return decodeURIComponent(name);
@@ -57,6 +71,8 @@ export function rulesService(ctx: ServiceContext, options: { readonly flushMs?: 
   return {
     prefix: "rules",
     onCalls(ids) {
+      // With no active rule nothing waits: ingest pays nothing for rules nobody made.
+      if (!active) return;
       const due = Date.now() + settleMs;
       for (const id of ids) {
         // A later part of a call moves it to the back: it is run once its parts stop coming.
@@ -72,6 +88,7 @@ export function rulesService(ctx: ServiceContext, options: { readonly flushMs?: 
       }
     },
     async start() {
+      await refreshActive();
       timer = setInterval(() => void flush(), options.flushMs ?? FLUSH_MS);
       timer.unref();
     },
@@ -87,18 +104,18 @@ export function rulesService(ctx: ServiceContext, options: { readonly flushMs?: 
         const [name, action, ...more] = rest.split("/").slice(1);
         if (more.length) throw new HttpError(404, `no route ${req.method} /api/rules${rest}`);
         if (name === undefined && req.method === "GET") return sendJson(res, 200, { rules: await rules.list(), pending: pending.size, dropped });
-        if (name === undefined && req.method === "POST") return sendJson(res, 201, { rule: await rules.add(await readObject(req, MAX_RULE_BYTES)) });
+        if (name === undefined && req.method === "POST") return sendJson(res, 201, { rule: await changing(async () => rules.add(await readObject(req, MAX_RULE_BYTES))) });
         if (action === undefined && req.method === "GET") {
           const rule = (await rules.list()).find((r) => r.name === one(name));
           if (!rule) throw new HttpError(404, `no rule named ${JSON.stringify(one(name))}`);
           return sendJson(res, 200, { rule });
         }
         if (action === undefined && req.method === "DELETE") {
-          await rules.remove(one(name));
+          await changing(() => rules.remove(one(name)));
           return sendJson(res, 200, { deleted: one(name) });
         }
-        if (action === "pause" && req.method === "POST") return sendJson(res, 200, { rule: await rules.pause(one(name)) });
-        if (action === "resume" && req.method === "POST") return sendJson(res, 200, { rule: await rules.resume(one(name)) });
+        if (action === "pause" && req.method === "POST") return sendJson(res, 200, { rule: await changing(() => rules.pause(one(name))) });
+        if (action === "resume" && req.method === "POST") return sendJson(res, 200, { rule: await changing(() => rules.resume(one(name))) });
         if (action === "backfill" && req.method === "POST") {
           const body = await readObject(req, MAX_RULE_BYTES);
           if (body.since === undefined) throw new HttpError(400, 'since: say where the backfill starts: {"since": "-7d"} (ISO time, epoch ms or relative)');
