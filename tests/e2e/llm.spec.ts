@@ -29,7 +29,12 @@ test("the LLM demo runs through the weft serve proxy against the loopback server
   // open op → model → row → trial → call.
   const tree = vary.locator("details.vary-tree");
   await tree.locator(":scope > summary").click();
-  for (let level = 0; level < 5; level++) await tree.locator("details.tree-node:not([open]) > summary").first().click();
+  // One level at a time, each confirmed open before the next: under load a click can land before the opened level renders.
+  for (let level = 0; level < 5; level++) {
+    const node = await tree.locator("details.tree-node:not([open])").first().elementHandle();
+    await (await node!.$(":scope > summary"))!.click();
+    await expect.poll(() => node!.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
+  }
   await expect(tree.locator(".call-children details.tree-call > summary > code").filter({ hasText: /^llm\.chat:/ })).toHaveCount(1);
   await expect(page.locator("weft-cell svg[aria-label], weft-cell figure svg, weft-cell svg").last()).toBeVisible();
   await page.screenshot({ path: "test-results/llm-eval.png", fullPage: true });
