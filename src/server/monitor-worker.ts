@@ -61,12 +61,19 @@ export const RUN_TIMEOUT_MS = 60_000;
 /** How long a call waits after its last part arrived before it is scored (see CALL_SETTLE_MS). */
 export const SETTLE_MS = CALL_SETTLE_MS;
 
+/** Resolves after `ms` (never keeping the process alive). */
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
 /** A monitor at work. */
 export class MonitorWorker {
   /** Call ids in arrival order, each with when it may be scored (epoch ms). */
   private readonly queue = new Map<string, number>();
   /** Calls the budget holds back until the next UTC day. */
   private readonly held = new Set<string>();
+  /** Calls in the pipeline (waiting to run, running, or with feedback not yet written): a new notice of one is dropped. */
+  private readonly active = new Set<string>();
   private running = 0;
   private pumping: Promise<void> | null = null;
   private stopped = false;
@@ -134,41 +141,92 @@ export class MonitorWorker {
     this.controller.abort(new Error("the collector is stopping"));
   }
 
-  /** The ids at the head of the queue that are due, at most a batch; removed from the queue. */
+  /** The ids at the head of the queue that are due, at most a batch, removed from the queue (those already in the pipeline are dropped). */
   private takeDue(): string[] {
     const now = Date.now();
-    const batch: string[] = [];
+    const taken: string[] = [];
     for (const [id, due] of this.queue) {
-      if (due > now || batch.length >= BATCH) break;
-      batch.push(id);
+      if (due > now || taken.length >= BATCH) break;
+      taken.push(id);
     }
-    for (const id of batch) this.queue.delete(id);
-    return batch;
+    for (const id of taken) this.queue.delete(id);
+    return taken.filter((id) => !this.active.has(id));
   }
 
+  /**
+   * Drains the queue as a pipeline: batches of due ids are prepared (matched, sampled, checked
+   * against the cache) while at most twice `concurrency` calls wait to run; runs start as
+   * lanes free up, never waiting for a batch's slowest run; feedback is written in groups (every
+   * 64 rows or 250 ms, and when the pipeline empties). When stopped, nothing new starts, the runs
+   * in flight finish (or are aborted by `stop`), and their feedback is written.
+   */
   private async pump(): Promise<void> {
-    while (this.queue.size && !this.stopped) {
-      this.rollDay();
-      const batch = this.takeDue();
-      if (!batch.length) {
-        // The head is not due yet: wait for it (never longer than a settle).
-        const head = this.queue.values().next().value ?? Date.now();
-        await new Promise((r) => setTimeout(r, Math.min(Math.max(head - Date.now(), 5), SETTLE_MS)).unref());
-        continue;
-      }
+    const ready: Call[] = [];
+    const rows: Feedback[] = [];
+    const inflight = new Set<Promise<void>>();
+    let lastWrite = Date.now();
+    const write = async () => {
+      if (!rows.length) return;
+      const out = rows.splice(0);
+      lastWrite = Date.now();
       try {
-        await this.runBatch(batch);
+        await this.ctx.writeFeedback(out);
+        for (const r of out) this.active.delete(r.callId);
       } catch (error) {
-        // The store failed (a full disk, a closed store): put the batch back and wait a little.
-        for (const id of batch) if (!this.queue.has(id)) this.queue.set(id, Date.now());
+        for (const r of out) this.active.delete(r.callId);
+        // The store failed (a full disk, a closed store): these calls go back to the queue and run again.
+        for (const r of out) if (!this.queue.has(r.callId)) this.queue.set(r.callId, Date.now() + 1_000);
         this.counters.lastError = `the store failed: ${(error as Error).message}`;
-        this.changed();
-        await new Promise((r) => setTimeout(r, 1_000).unref());
-        if (this.stopped) return;
       }
-      if (!this.queue.size) this.counters.caughtUpTo = this.ctx.now();
+    };
+    while ((!this.stopped && (this.queue.size || ready.length)) || inflight.size) {
+      this.rollDay();
+      let fed = false;
+      if (!this.stopped && ready.length < this.spec.concurrency * 2 && this.queue.size) {
+        const batch = this.takeDue();
+        if (batch.length) {
+          fed = true;
+          try {
+            const todo = await this.prepare(batch);
+            for (const c of todo) this.active.add(c.id);
+            ready.push(...todo);
+          } catch (error) {
+            for (const id of batch) if (!this.queue.has(id)) this.queue.set(id, Date.now() + 1_000);
+            this.counters.lastError = `the store failed: ${(error as Error).message}`;
+            this.changed();
+            await sleep(1_000);
+            continue;
+          }
+        }
+      }
+      while (!this.stopped && inflight.size < this.spec.concurrency && ready.length) {
+        const call = ready.shift()!;
+        if (this.spec.budgetPerDay !== null && this.counters.spent >= this.spec.budgetPerDay) {
+          this.active.delete(call.id);
+          this.held.add(call.id);
+          continue;
+        }
+        const run: Promise<void> = this.runOne(call).then(
+          (row) => void rows.push(row),
+          () => undefined,
+        ).finally(() => inflight.delete(run));
+        inflight.add(run);
+      }
+      this.running = inflight.size;
+      const idle = !inflight.size && !ready.length;
+      if (rows.length >= 64 || (rows.length && (idle || Date.now() - lastWrite >= 250))) await write();
+      if (idle && !this.queue.size) this.counters.caughtUpTo = this.ctx.now();
       this.changed();
+      if (fed && ready.length < this.spec.concurrency * 2) continue;
+      // Wait for something to happen: a run ending, the next write, or the head of the queue coming due.
+      const head = this.queue.values().next().value;
+      const untilDue = head === undefined ? SETTLE_MS : Math.min(Math.max(head - Date.now(), 5), SETTLE_MS);
+      const wait = inflight.size ? Math.min(untilDue, 250) : untilDue;
+      if (inflight.size || this.queue.size) await Promise.race([...inflight, sleep(wait)]);
     }
+    this.running = 0;
+    await write();
+    this.changed();
   }
 
   /** A new UTC day resets the spend and brings back what the budget held. */
@@ -181,38 +239,19 @@ export class MonitorWorker {
     this.held.clear();
   }
 
-  private async runBatch(ids: readonly string[]): Promise<void> {
+  /** The calls of a batch to run: matching the filter, ended, drawn by the sample, not yet scored by this op version. */
+  private async prepare(ids: readonly string[]): Promise<Call[]> {
     const spec = this.spec;
     // Calls that failed are not scored unless the filter asks for them by status.
     const filter = { status: "ok" as const, ...spec.filter, ids };
     const calls = (await this.ctx.store.query({ filter, limit: ids.length })).filter((c) => c.endedAt !== null);
     const drawn = calls.filter((c) => sampledBy(spec, c.id));
     this.counters.unsampled += calls.length - drawn.length;
-    if (!drawn.length) return;
+    if (!drawn.length) return [];
     const done = new Set((await this.ctx.store.feedback(drawn.map((c) => c.id))).map((f) => f.id));
     const todo = drawn.filter((c) => !done.has(monitorFeedbackId(spec, c.id)));
     this.counters.cached += drawn.length - todo.length;
-    const rows: Feedback[] = [];
-    let next = 0;
-    const lane = async () => {
-      while (next < todo.length && !this.stopped) {
-        const call = todo[next++]!;
-        if (spec.budgetPerDay !== null && this.counters.spent >= spec.budgetPerDay) {
-          this.held.add(call.id);
-          continue;
-        }
-        rows.push(await this.runOne(call));
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(spec.concurrency, todo.length) }, async () => {
-      this.running++;
-      try {
-        await lane();
-      } finally {
-        this.running--;
-      }
-    }));
-    if (rows.length) await this.ctx.writeFeedback(rows);
+    return todo;
   }
 
   /** Runs the op on one call (never throws): its output, or its error, as a feedback row. */

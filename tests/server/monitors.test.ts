@@ -21,7 +21,8 @@ import { createOp } from "../../src/trace/index.ts";
 
 let dir: string;
 let stub: LoopbackServer;
-const providers = () => [{ name: "stub", baseURL: stub.baseURL, apiKey: "stub", models: ["stub-mini"] }];
+// gpt-4o-mini is served by the stub too, so that runs have a price (the stub's own models are $0).
+const providers = () => [{ name: "stub", baseURL: stub.baseURL, apiKey: "stub", models: ["stub-mini", "gpt-4o-mini"] }];
 
 // The notebook's side: ops made as a notebook makes them.
 const context = asyncCarrier();
@@ -70,7 +71,7 @@ const judgeRequests = () => stub.stats.requests;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "weft-monitors-"));
-  stub = await startLoopbackServer({ models: ["stub-mini"] });
+  stub = await startLoopbackServer({ models: ["stub-mini", "gpt-4o-mini"] });
 });
 
 afterAll(async () => {
@@ -161,6 +162,27 @@ describe("monitors", () => {
     expect((await api(server, "GET", "/api/monitors/late/backfill")).body.backfill.status).toBe("done");
     await server.close();
   }, 30_000);
+
+  it("holds calls back once the day's budget is spent, and says so before enabling", async () => {
+    const server = await open("budget.duckdb");
+    await send(server, chats(0, 30));
+    const judge = scorers().judge({ model: "gpt-4o-mini", rubric: "Is the answer helpful?" });
+    const spec = { name: "priced", filter: { op: "openai.chat" }, op: monitorOpOf(judge), columns: { output: "output.content" }, concurrency: 1, budgetPerDay: 0.0002 };
+    const plan = (await api(server, "POST", "/api/monitors/plan", spec)).body.plan;
+    expect(plan).toMatchObject({ matching: 30, sampled: 30, budgetPerDay: 0.0002, overBudget: true });
+    expect(plan.cost).toBeGreaterThan(0.0002);
+    expect((await api(server, "POST", "/api/monitors", spec)).status).toBe(200);
+    const before = judgeRequests();
+    await send(server, chats(100, 30));
+    const s = await until(server, "priced", (s) => s.queued === 0 && s.running === 0 && s.ran + s.errors + s.overBudget === 30);
+    expect(s.overBudget, JSON.stringify(s)).toBeGreaterThan(0);
+    expect(s.ran).toBeGreaterThan(0);
+    expect(s.spent).toBeGreaterThanOrEqual(0.0002);
+    // At concurrency 1 the budget is passed by at most the one run that crossed it.
+    expect(s.spent).toBeLessThan(0.0002 + s.spent / s.ran + 1e-9);
+    expect(judgeRequests() - before).toBe(s.ran);
+    await server.close();
+  });
 
   it("refuses bad monitors naming the field, and an op whose source does not give its version", async () => {
     const server = await open("bad.duckdb");
