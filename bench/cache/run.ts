@@ -10,6 +10,7 @@ import path from "node:path";
 import { chromium } from "playwright-core";
 import { createServer } from "vite";
 import { asyncCarrier } from "../../src/server/async-carrier.ts";
+import { useNodeSha256 } from "../../src/server/node-sha256.ts";
 import { openLmdbStore, type KvStore } from "../../src/store/node.ts";
 import { chromiumArgs, chromiumPath } from "../../tests/chromium.ts";
 import { DEFAULT_SIZES, format, runAll, type CacheBenchResult, type Sizes } from "./core.ts";
@@ -20,6 +21,8 @@ const port = Number(process.env.BENCH_PORT ?? 5192);
 const only = process.env.ONLY; // "node" or "chromium", for profiling one side
 
 async function node(): Promise<CacheBenchResult> {
+  // The Node host's native SHA-256, as `weft run` uses it.
+  useNodeSha256();
   const dirs = new Map<KvStore, string>();
   return runAll(
     "node",

@@ -13,6 +13,7 @@ import type { ProviderConfig } from "../llm/index.ts";
 import type { CallsBackend } from "../prod/index.ts";
 import { installServerDom } from "./server-dom.ts";
 import { jsonValue, summarize } from "./summarize.ts";
+import { useNodeSha256 } from "../server/node-sha256.ts";
 import { valueLines } from "./value-text.ts";
 
 /** One cell in a run report, as `weft run --json` prints it. */
@@ -77,6 +78,7 @@ export interface RunOptions {
 
 /** Runs a notebook file in Node with the editor's runtime and standard library; cells that never settle time out as errors. */
 export async function runNotebook(file: string, options: RunOptions = {}): Promise<RunReport> {
+  useNodeSha256();
   const notebook = parse(await readFile(file, "utf8"));
   const document = installServerDom();
   const registry = options.registry ?? defaultRegistry();

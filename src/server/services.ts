@@ -1,6 +1,7 @@
 import type { ProviderConfig } from "../llm/index.ts";
 import type { TraceStore } from "../store/index.ts";
 import { monitorsService } from "./monitors-service.ts";
+import { useNodeSha256 } from "./node-sha256.ts";
 import { datasetsService } from "./datasets-service.ts";
 import { rulesService } from "./rules-service.ts";
 import { alertsService } from "./alerts-service.ts";
@@ -11,5 +12,7 @@ const FACTORIES: readonly ServiceFactory[] = [datasetsService, (ctx) => rulesSer
 
 /** The production services (datasets, curation rules, monitors, alerts) on a store, for `weft collect` and `weft serve`. */
 export function productionServices(store: TraceStore, options: { readonly providers?: readonly ProviderConfig[]; readonly log?: (message: string) => void; readonly now?: () => number } = {}): ProductionServices {
+  // Sampling and digests in the services use Node's native SHA-256.
+  useNodeSha256();
   return createProductionServices(store, options, FACTORIES);
 }

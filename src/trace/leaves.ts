@@ -48,6 +48,15 @@ export function callKey(version: string, inputs: unknown, trial: number): string
   return sha256Hex(canonicalJson(["call", version, inputs, trial]));
 }
 
+/**
+ * The call cache key of a leaf from parts encoded once: the op version as JSON, the row's and
+ * the parameters' canonical JSON (of the row's canonical form, as `callKey` encodes it). Equal
+ * to `callKey(version, [row, params], trial)`, without re-encoding the row for every leaf.
+ */
+export function leafKey(versionJson: string, rowJson: string, paramsJson: string, trial: number): string {
+  return sha256Hex(`["call",${versionJson},[${rowJson},${paramsJson}],${trial}]`);
+}
+
 /** Normalizes a vary spec's ops or scorers into labelled ops; throws a clear error on anything else. */
 export function named(what: "ops" | "scorers", value: VarySpec["ops"] | VarySpec["scorers"] | undefined): Named[] {
   if (value === undefined) return [];
@@ -104,12 +113,16 @@ export function buildLeaves(spec: VarySpec): { spec: VarySpec; leaves: LeafSpec[
       throw e;
     }
   });
+  // Each row and each parameter combination is encoded once, not once per leaf.
+  const rowJson = rowDigests.map((rd) => (rd.error ? null : canonicalJson(rd.json)));
   for (const variant of variants) {
+    const versionJson = JSON.stringify(variant.op.version);
     for (const params of combos) {
+      const paramsJson = canonicalJson(params);
       rows.forEach((row, rowIndex) => {
         const rd = rowDigests[rowIndex]!;
         for (let trial = 0; trial < trials; trial++) {
-          const key = rd.error ? null : callKey(variant.op.version, [rd.json, params], trial);
+          const key = rd.error ? null : leafKey(versionJson, rowJson[rowIndex]!, paramsJson, trial);
           leaves.push({ index: leaves.length, variant, params, rowIndex, row, trial, key, keyError: rd.error });
         }
       });

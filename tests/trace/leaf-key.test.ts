@@ -1,0 +1,43 @@
+// Leaf keys are built from parts encoded once per row and per parameter set, and may be hashed
+// by the host's native SHA-256: both must give exactly the keys the portable path gives, or
+// every cache made before (and in the other host) would miss.
+import { afterEach, describe, expect, it } from "vitest";
+import { canonicalJson, sha256Hex, toCanonical, useHostSha256 } from "../../src/base/index.ts";
+import { useNodeSha256 } from "../../src/server/node-sha256.ts";
+import { callKey } from "../../src/trace/index.ts";
+import { leafKey } from "../../src/trace/leaves.ts";
+
+const rows: Record<string, unknown>[] = [
+  { question: "What is 2 + 2?", expected: "4" },
+  { when: new Date("2026-12-02T10:00:00Z"), tags: new Set(["a", "b"]), n: Number.NaN },
+  { $: "looks tagged", v: 1, nested: { $: "date", v: "x" } },
+  { text: "é ü 😀 \u0000 \"quoted\"", list: [1, [2, [3]], null], big: 10n },
+  {},
+];
+const params = [{}, { temperature: 0.2, model: "gpt-4o-mini" }, { grid: [1, 2], when: new Date(0) }];
+const version = "a".repeat(64);
+
+afterEach(() => useHostSha256(null));
+
+describe("leaf keys", () => {
+  it("equal callKey for rows with tagged values, $ keys, unicode and bigints, every params and trial", () => {
+    for (const row of rows) {
+      const rowJson = canonicalJson(toCanonical(row));
+      for (const p of params) {
+        for (const trial of [0, 3]) expect(leafKey(JSON.stringify(version), rowJson, canonicalJson(p), trial)).toBe(callKey(version, [toCanonical(row), p], trial));
+      }
+    }
+  });
+
+  it("are the same with Node's native SHA-256 as with the portable one", () => {
+    const portable = rows.map((row) => callKey(version, [toCanonical(row), {}], 1));
+    useNodeSha256();
+    expect(rows.map((row) => callKey(version, [toCanonical(row), {}], 1))).toEqual(portable);
+    expect(sha256Hex("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  });
+
+  it("refuse a host SHA-256 that differs from the portable one", () => {
+    expect(() => useHostSha256((t) => sha256Hex(`${t}!`))).toThrow(/differs from the portable one; not used/);
+    expect(sha256Hex("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  });
+});
