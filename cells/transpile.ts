@@ -27,8 +27,8 @@ export function locate(error: unknown, lineOffset = 0): CompileError {
   return { message };
 }
 
-/** Compiles a template cell (md, html) with Notebook Kit: a tagged template whose `${…}` are the cell's inputs. */
-export function compileTemplate(source: string, mode: "md" | "html"): Compiled {
+/** Compiles a template cell (md, html, tex) with Notebook Kit: a tagged template whose `${…}` are the cell's inputs. */
+export function compileTemplate(source: string, mode: "md" | "html" | "tex"): Compiled {
   if (source.trim() === "") return { type: "static" };
   try {
     const t = transpile(toCell({ id: 0, value: source, mode }));

@@ -30,7 +30,7 @@ if [ ! -x /usr/bin/clickhouse-server ] && [ ! -x /usr/sbin/clickhouse-server ] &
 fi
 
 echo "== typecheck"; npx tsc --noEmit -p .
-echo "== build"; npx vite build --logLevel warn
+echo "== build"; node scripts/build.mjs && npx vite build --logLevel warn
 echo "== unit and browser tests"; npx vitest run
 echo "== end-to-end tests"; npx playwright test
 echo "== clean tree"; bash scripts/check-clean-tree.sh

@@ -3,20 +3,24 @@ import { httpCallsBackend } from "../prod/index.ts";
 import type { CallsOptions } from "./calls.ts";
 import { DEFAULT_TRACE_STORE, openTraceStoreOption } from "./trace-store.ts";
 
-/** Runs `weft collect` until SIGTERM or SIGINT, then finishes the batches in flight, closes the store and exits. */
-export async function collect(options: { port: number; host: string; store: string | undefined; token: string | undefined; maxBodyBytes: number }): Promise<void> {
-  const [{ startCollectServer }, { DEFAULT_PRICES }, { productionServices }, { loadProviders }] = await Promise.all([import("../server/collect-server.ts"), import("../llm/index.ts"), import("../server/services.ts"), import("../server/provider-config.ts")]);
+/**
+ * Runs `weft collect` until SIGTERM or SIGINT, then finishes the batches in flight, closes the store and exits.
+ * With `services: false` (`--no-services`) it only ingests and answers queries and feedback: the
+ * production services (datasets, rules, monitors, alerts) run on another collector of the same store.
+ */
+export async function collect(options: { port: number; host: string; store: string | undefined; token: string | undefined; maxBodyBytes: number; services?: boolean }): Promise<void> {
+  const [{ startCollectServer }, { DEFAULT_PRICES }, { productionServices }, { noProductionServices }, { loadProviders }] = await Promise.all([import("../server/collect-server.ts"), import("../llm/index.ts"), import("../server/services.ts"), import("../server/prod-services.ts"), import("../server/provider-config.ts")]);
   const providers = await loadProviders(process.env);
   const store = await openTraceStoreOption(options.store);
   let server;
   try {
-    const services = productionServices(store, { providers, log: (m) => console.error(m) });
+    const services = options.services === false ? noProductionServices() : productionServices(store, { providers, log: (m) => console.error(m) });
     server = await startCollectServer({ store, services, host: options.host, port: options.port, token: options.token ?? null, maxBodyBytes: options.maxBodyBytes, prices: DEFAULT_PRICES });
   } catch (error) {
     await store.close();
     throw error;
   }
-  console.log(`weft: collecting on ${server.url} into ${store.location}`);
+  console.log(`weft: collecting on ${server.url} into ${store.location}${options.services === false ? " (ingest only: no datasets, rules, monitors or alerts here)" : ""}`);
   console.log(`weft:   OTLP/HTTP ${server.url}/v1/traces and /v1/logs · Weave WF_TRACE_SERVER_URL=${server.url}/weave · Weft JSON ${server.url}/api/calls/batch`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

@@ -66,10 +66,11 @@ program
   .option("--token <token>", "token every request must carry (default: $WEFT_TOKEN)")
   .option("--max-body <bytes>", "largest request body, before and after gzip", String(20 * 1024 * 1024))
   .option("--stub-llm", "add the local OpenAI-protocol stub as provider \"stub\" for monitors (offline, canned answers)")
-  .action(async (opts: { port: string; host: string; store?: string; token?: string; maxBody: string; stubLlm?: boolean }) => {
+  .option("--no-services", "ingest only: no datasets, curation rules, monitors or alerts here (run them on one collector of a shared ClickHouse)")
+  .action(async (opts: { port: string; host: string; store?: string; token?: string; maxBody: string; stubLlm?: boolean; services: boolean }) => {
     const { collect } = await import("./collect.ts");
     if (opts.stubLlm) await (await import("./stub-provider.ts")).startStubProvider((line) => console.log(line));
-    await collect({ port: Number(opts.port), host: opts.host, store: opts.store, token: opts.token ?? process.env.WEFT_TOKEN, maxBodyBytes: Number(opts.maxBody) });
+    await collect({ port: Number(opts.port), host: opts.host, store: opts.store, token: opts.token ?? process.env.WEFT_TOKEN, maxBodyBytes: Number(opts.maxBody), services: opts.services });
   });
 
 const callsCommand = program

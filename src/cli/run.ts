@@ -1,10 +1,12 @@
 import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { NotebookFiles } from "../server/index.ts";
 import { defaultRegistry } from "../../cells/index.ts";
 import { compileCell, hasFlag, notebookSettings, parse, type CellKindRegistry } from "../notebook/index.ts";
 import { NotebookRuntime, type CellState } from "../runtime/index.ts";
-import { notebookPlatform } from "../stdlib/index.ts";
+import { notebookPlatform, type NotebookFileSource } from "../stdlib/index.ts";
 import type { KvStore } from "../store/index.ts";
 import { isVaryResult, type ErrorGroup, type VaryResult } from "../trace/index.ts";
 import { type Json } from "../base/index.ts";
@@ -82,12 +84,16 @@ export async function runNotebook(file: string, options: RunOptions = {}): Promi
   const notebook = parse(await readFile(file, "utf8"));
   const document = installServerDom();
   const registry = options.registry ?? defaultRegistry();
+  const folder = path.dirname(path.resolve(file));
   const host = notebookPlatform({
     document,
+    files: notebookFolder(folder),
+    importPackage: (specifier) => importInstalled(folder, specifier),
+    sampleDataset: (name) => readFile(ownRequire.resolve(`@observablehq/sample-datasets/${name}`), "utf8"),
     store: options.store ?? null,
     context: asyncCarrier(),
     providers: options.providers ?? [],
-    readText: (name) => new NotebookFiles(path.dirname(path.resolve(file))).readData(name),
+    readText: (name) => new NotebookFiles(folder).readData(name),
     autoApprove: !!options.yes,
     defaultBudget: options.budget ?? notebookSettings(notebook).budget ?? 1,
     report: (message) => process.stderr.write(`weft: ${message}\n`),
@@ -134,6 +140,48 @@ export async function runNotebook(file: string, options: RunOptions = {}): Promi
   runtime.dispose();
   await host.objects?.flush();
   return { cells: report, ok: report.every((c) => c.error === null) };
+}
+
+const ownRequire = createRequire(import.meta.url);
+
+/**
+ * The files of a notebook's folder for `FileAttachment`, confined as the server confines
+ * notebooks (no "..", no hidden files, no symlink out of the folder); any file type.
+ */
+function notebookFolder(folder: string): NotebookFileSource {
+  const files = new NotebookFiles(folder);
+  return {
+    read: async (name) => {
+      const where = await files.resolve(name, [""]).catch((error: Error) => {
+        throw new Error(`FileAttachment(${JSON.stringify(name)}): ${error.message}`);
+      });
+      try {
+        return new Uint8Array(await readFile(where));
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "ENOENT") throw new Error(`FileAttachment(${JSON.stringify(name)}): no such file in the notebook's folder ${folder}`);
+        if (code === "EISDIR") throw new Error(`FileAttachment(${JSON.stringify(name)}): a folder, not a file`);
+        throw error;
+      }
+    },
+  };
+}
+
+/** `require` in Node: a package installed next to the notebook, else one installed with weft; never the network. */
+async function importInstalled(folder: string, specifier: string): Promise<unknown> {
+  try {
+    return await import(pathToFileURL(createRequire(path.join(folder, "notebook.js")).resolve(specifier)).href);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "MODULE_NOT_FOUND" && code !== "ERR_PACKAGE_PATH_NOT_EXPORTED") throw error;
+  }
+  try {
+    return await import(specifier);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") throw new Error(`require(${JSON.stringify(specifier)}): the package is not installed in node_modules next to the notebook or with weft`);
+    throw error;
+  }
 }
 
 /** What a cell shows: its expression value, or an object of its declarations' current values. */

@@ -10,6 +10,11 @@ export interface Definition {
   readonly outputs: readonly string[];
   /** Whether the cell's return value is displayed (expression cells). */
   readonly autodisplay: boolean;
+  /**
+   * The output the cell displays instead of its return value, when it has one (an ojs cell
+   * `x = …` shows the current value of x; `viewof x = …` its input element). Requires autodisplay.
+   */
+  readonly display?: string;
 }
 
 /** A compile failure, with a 1-based line and 0-based column when known. */

@@ -1,8 +1,10 @@
 import { deserialize, serialize, toNotebook, type Cell as KitCell, type CellSpec as KitCellSpec } from "@observablehq/notebook-kit";
 import MarkdownIt from "markdown-it";
+import { stringify as stringifyYaml } from "yaml";
 import { NotebookInteropError } from "./errors.ts";
 import { hasFlag } from "./options.ts";
 import { assignIds } from "./parse.ts";
+import { notebookSettings } from "./settings.ts";
 import type { Cell, CellOption, Notebook } from "./types.ts";
 
 // Import and export of Observable Notebook Kit HTML notebooks
@@ -16,7 +18,8 @@ import type { Cell, CellOption, Notebook } from "./types.ts";
 // - Kit `output`, `database` and `format` are the options `output=…`, `database=…`, `format=…`
 //   (`database=var:db` on sql and `format=buffer` on interpreter cells are Kit's defaults and are left implicit);
 // - Kit's numeric cell id is the `id=` option (see `kitIds` for when it is left out);
-// - the Kit title is the notebook's first level-one heading.
+// - the Kit title is the notebook's first level-one heading, or the `title` of its ```weft
+//   settings block when it differs (the block is Weft's own: it is no Kit cell).
 
 type KitMode = KitCell["mode"];
 const modes: readonly KitMode[] = ["js", "ts", "ojs", "md", "html", "tex", "dot", "sql", "node", "python", "r"];
@@ -25,12 +28,14 @@ type KitFormat = NonNullable<KitCell["format"]>;
 const formats: readonly KitFormat[] = ["text", "blob", "buffer", "json", "csv", "tsv", "jpeg", "gif", "webp", "png", "arrow", "parquet", "html", "svg", "xml"];
 const isKitFormat = (format: string): format is KitFormat => formats.some((f) => f === format);
 const UNTITLED = "Untitled";
+/** The kind of the notebook settings block (see settings.ts). */
+const SETTINGS_KIND = "weft";
 
 /**
  * Reads a Kit HTML notebook into a Weft notebook (LF line endings, no BOM). Every Kit mode
- * maps to the Weft kind of the same name. A title (other than Kit's default "Untitled") that
- * is not already the first heading becomes a leading `# title` md cell; the theme and
- * read-only flag are not kept.
+ * maps to the Weft kind of the same name, and every cell keeps its Kit id. A title (other than
+ * Kit's default "Untitled") that is not already the first heading is kept as the `title` of a
+ * leading ```weft settings block, so no cell is added; the theme and read-only flag are not kept.
  * Throws NotebookInteropError for an attribute value a Weft option cannot hold (whitespace).
  */
 export function importKitHtml(html: string, { parser }: { parser: DOMParser }): Notebook {
@@ -54,24 +59,30 @@ export function importKitHtml(html: string, { parser }: { parser: DOMParser }): 
     return { kind: cell.mode, source: cell.value, options, fence: cell.mode === "md" ? null : "```" };
   });
   const title = kit.title.trim();
-  if (title !== "" && title !== UNTITLED && title !== firstHeading(cells)) cells.unshift({ kind: "md", source: `# ${escapeMarkdown(title)}`, options: [], fence: null });
+  if (title !== "" && title !== UNTITLED && title !== firstHeading(cells)) cells.unshift({ kind: SETTINGS_KIND, source: stringifyYaml({ title }).trimEnd(), options: [], fence: "```" });
   return { cells: assignIds(cells), eol: "\n", bom: false };
 }
 
 /**
- * Writes a Weft notebook as Kit HTML (theme "air"), titled by its first level-one heading.
- * A cell whose kind Kit has no mode for (vary, plot, a bare fence, …) is an error: this
- * throws NotebookInteropError naming the cell and its kind rather than drop it. Options Kit
- * has no attribute for are not written, nor is whitespace on otherwise blank lines.
+ * Writes a Weft notebook as Kit HTML (theme "air"), titled by the `title` of its settings, else
+ * its first level-one heading. The ```weft settings block is not a cell in Kit; a setting other
+ * than the title (a budget) has no place there, and is an error. A cell whose kind Kit has no
+ * mode for (vary, plot, a bare fence, …) is an error: this throws NotebookInteropError naming
+ * the cell and its kind rather than drop it. Options Kit has no attribute for are not written,
+ * nor is whitespace on otherwise blank lines.
  */
 export function exportKitHtml(notebook: Notebook, { document }: { document: Document }): string {
-  const ids = kitIds(notebook.cells);
-  const cells = notebook.cells.map((cell, i): KitCellSpec => {
+  const settings = notebookSettings(notebook);
+  const other = Object.keys(settings).filter((key) => key !== "title");
+  if (other.length) throw new NotebookInteropError(`cannot export the notebook settings to notebook kit: ${other.join(", ")} has no place in a kit notebook (only title has)`);
+  const exported = notebook.cells.map((cell, i) => ({ cell, i })).filter(({ cell }) => cell.kind !== SETTINGS_KIND);
+  const ids = kitIds(exported.map(({ cell }) => cell));
+  const cells = exported.map(({ cell, i }, k): KitCellSpec => {
     if (!isKitMode(cell.kind)) {
       const kind = cell.kind === "" ? "a bare fence (no kind)" : `kind "${cell.kind}"`;
       throw new NotebookInteropError(`cannot export cell ${i + 1} (id ${cell.id}) to notebook kit: ${kind} has no kit mode (kit modes: ${modes.join(", ")})`);
     }
-    const spec: KitCellSpec = { id: ids[i]!, mode: cell.kind, value: cell.source, pinned: hasFlag(cell, "pinned"), hidden: hasFlag(cell, "hidden") };
+    const spec: KitCellSpec = { id: ids[k]!, mode: cell.kind, value: cell.source, pinned: hasFlag(cell, "pinned"), hidden: hasFlag(cell, "hidden") };
     const output = stringOption(cell, "output");
     const database = stringOption(cell, "database");
     const format = stringOption(cell, "format");
@@ -83,7 +94,7 @@ export function exportKitHtml(notebook: Notebook, { document }: { document: Docu
     }
     return spec;
   });
-  return serialize(toNotebook({ title: firstHeading(notebook.cells) ?? UNTITLED, cells }), { document });
+  return serialize(toNotebook({ title: settings.title ?? firstHeading(notebook.cells) ?? UNTITLED, cells }), { document });
 }
 
 /**
@@ -151,11 +162,6 @@ function firstHeading(cells: readonly Pick<Cell, "kind" | "source">[]): string |
     if (text.trim()) return text.trim();
   }
   return undefined;
-}
-
-/** Backslash-escapes the punctuation that could make a title read as markup. */
-function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_[\]<>&~|!#]/g, "\\$&");
 }
 
 function stringOption(cell: Pick<Cell, "options">, key: string): string | undefined {

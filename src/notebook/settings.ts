@@ -5,6 +5,8 @@ import type { Notebook } from "./types.ts";
 export interface NotebookSettings {
   /** Dollars: a vary or evaluation without its own budget waits for approval above this. */
   readonly budget?: number;
+  /** The notebook's title when it is not its first heading (a Notebook Kit `<title>`). */
+  readonly title?: string;
 }
 
 /** Reads the notebook's ```weft settings block; a malformed one is an error naming the problem. */
@@ -18,9 +20,10 @@ export function notebookSettings(notebook: Notebook): NotebookSettings {
     throw new Error(`notebook settings (the weft block): ${(error as Error).message}`);
   }
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new Error("notebook settings (the weft block) must be key: value lines");
-  const { budget, ...rest } = raw as Record<string, unknown>;
+  const { budget, title, ...rest } = raw as Record<string, unknown>;
   const unknown = Object.keys(rest);
-  if (unknown.length) throw new Error(`notebook settings: unknown setting '${unknown[0]}' (known: budget)`);
+  if (unknown.length) throw new Error(`notebook settings: unknown setting '${unknown[0]}' (known: budget, title)`);
   if (budget !== undefined && (typeof budget !== "number" || !(budget >= 0))) throw new Error(`notebook settings: budget must be a non-negative number of dollars, got ${JSON.stringify(budget)}`);
-  return budget === undefined ? {} : { budget };
+  if (title !== undefined && typeof title !== "string") throw new Error(`notebook settings: title must be text, got ${JSON.stringify(title)}`);
+  return { ...(budget === undefined ? {} : { budget }), ...(title === undefined ? {} : { title }) };
 }

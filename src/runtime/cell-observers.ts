@@ -1,6 +1,6 @@
 import type { CellError, CellState } from "./cell-state.ts";
 import { toCellError } from "./cell-state.ts";
-import { holdsGenerator, type Entry, type Settled } from "./runtime-entry.ts";
+import { displayedOutput, holdsGenerator, type Entry, type Settled } from "./runtime-entry.ts";
 
 // The observers @observablehq/runtime calls for a cell's variables: they turn pending,
 // fulfilled and rejected into the cell's state. The runtime passes in what they may touch.
@@ -30,11 +30,15 @@ export function mainObserver(ctx: ObserverContext, entry: Entry) {
       const ms = kept ? kept.ms : restored ?? ctx.lastMs.get(entry) ?? null;
       const displays = entry.displayVersion === entry.version ? entry.state.displays : [];
       entry.mainOk = true;
+      entry.value = value;
       entry.settled = entry.key && !holdsGenerator(value) ? { key: entry.key, value, status, ms } : null;
-      ctx.setState(entry, { ...entry.state, status, value, ms, displays, error: null });
+      // A cell that displays one of its outputs shows that output's value, set by its observer.
+      const shown = displayedOutput(entry) === undefined ? value : entry.state.value;
+      ctx.setState(entry, { ...entry.state, status, value: shown, ms, displays, error: null });
     },
     rejected: (error: unknown) => {
       entry.mainOk = false;
+      entry.value = undefined;
       entry.settled = null;
       ctx.pendingKeep.delete(entry);
       const displays = entry.displayVersion === entry.version ? entry.state.displays : [];
@@ -60,8 +64,9 @@ export function outputObserver(ctx: ObserverContext, entry: Entry, name: string)
     },
     fulfilled: (value: unknown) => {
       settle();
-      if (entry.state.exports[name] !== value || !(name in entry.state.exports)) {
-        ctx.setState(entry, { ...entry.state, exports: { ...entry.state.exports, [name]: value } });
+      const shows = displayedOutput(entry) === name && entry.state.value !== value;
+      if (entry.state.exports[name] !== value || !(name in entry.state.exports) || shows) {
+        ctx.setState(entry, { ...entry.state, ...(shows ? { value } : {}), exports: { ...entry.state.exports, [name]: value } });
       }
       if (entry.outputErrors.delete(name) && entry.outputErrors.size === 0 && entry.state.status === "error" && entry.mainOk) {
         ctx.setState(entry, { ...entry.state, status: "fulfilled", error: null });

@@ -35,6 +35,7 @@ export class NotebookRuntime {
   constructor(private readonly platform: RuntimePlatform) {
     const builtins: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(platform.builtins)) builtins[name] = () => value;
+    for (const [name, definition] of Object.entries(platform.builtinDefinitions ?? {})) builtins[name] = definition;
     for (const name of Object.keys(platform.cellBuiltins ?? {})) builtins[name] = () => perCellMarker(name);
     builtins.display = () => DISPLAY;
     builtins.view = () => VIEW;
@@ -116,6 +117,7 @@ export class NotebookRuntime {
       main: undefined as unknown as Variable,
       outputs: new Map(),
       state: initialState([], false),
+      value: undefined,
       key: null,
       version: 0,
       displayVersion: -1,
@@ -297,7 +299,7 @@ export class NotebookRuntime {
       else {
         d = contentDigest(args[i]);
         // A generator's values change while its cell's key does not, so they have no path key.
-        if (!d && owner?.key && !isGenerator((owner.state.value as Record<string, unknown> | undefined)?.[name])) d = `${owner.key}:${name}`;
+        if (!d && owner?.key && !isGenerator((owner.value as Record<string, unknown> | undefined)?.[name])) d = `${owner.key}:${name}`;
       }
       if (!d) return { key: null, runKey: null };
       digests.push(d);

@@ -11,6 +11,12 @@ export interface CellCache {
 export interface RuntimePlatform {
   /** The standard library: names every cell can use (Plot, aq, html, md, Inputs, …). */
   readonly builtins: Readonly<Record<string, unknown>>;
+  /**
+   * Builtins computed when a cell first uses them: each function is a variable definition,
+   * so it may return a value, a promise (a library loaded on demand) or a generator (`now`,
+   * `width`), which the runtime iterates.
+   */
+  readonly builtinDefinitions?: Readonly<Record<string, () => unknown>>;
   /** Milliseconds from some fixed origin, for run timings. */
   readonly now: () => number;
   /** The cell cache; without one nothing is cached. */

@@ -9,6 +9,8 @@ export interface Entry {
   main: Variable;
   outputs: Map<string, Variable>;
   state: CellState;
+  /** The main variable's last value: the expression's value, or the object of the cell's outputs. */
+  value: unknown;
   key: string | null;
   /** Incremented per run; displays from an older run are rejected. */
   version: number;
@@ -35,6 +37,12 @@ export interface Settled {
   readonly value: unknown;
   readonly status: "fulfilled" | "cached";
   readonly ms: number | null;
+}
+
+/** The output a cell displays in place of its return value (see Definition.display), if any. */
+export function displayedOutput(entry: Entry): string | undefined {
+  const compiled = entry.cell.compiled;
+  return compiled.type === "definition" ? compiled.definition.display : undefined;
 }
 
 /** Whether a value is, or declares, a generator (it cannot be handed out twice). */

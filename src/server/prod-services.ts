@@ -8,7 +8,7 @@ import type { ProviderConfig } from "../llm/index.ts";
 import { keepsControl, keepsFeedback, type ControlStore, type Feedback, type FeedbackStore, type TraceStore } from "../store/index.ts";
 import { HttpError } from "./http.ts";
 
-/** A trace store that keeps feedback and control documents (the embedded DuckDB store). */
+/** A trace store that keeps feedback and control documents (the embedded DuckDB store, ClickHouse). */
 export type ServiceStore = TraceStore & FeedbackStore & ControlStore;
 
 /** What a service is given: the store, the clock, a log, the configured LLM providers, and the way to write feedback. */
@@ -57,24 +57,13 @@ export interface ProductionServices {
 }
 
 /**
- * Builds the services on a store. A store without feedback or control documents (ClickHouse)
- * gets none: their routes answer 501 naming the store, and ingest goes on.
+ * Builds the services on a store that keeps feedback and control documents (the embedded
+ * DuckDB store, ClickHouse). A store without them gets none: their routes answer 501 naming
+ * the store, and ingest goes on.
  */
 export function createProductionServices(store: TraceStore, options: { readonly now?: () => number; readonly log?: (message: string) => void; readonly providers?: readonly ProviderConfig[] }, factories: readonly ServiceFactory[]): ProductionServices {
-  const prefixes = factories.length ? [...SERVICE_PREFIXES] : [];
   if (!keepsFeedback(store) || !keepsControl(store)) {
-    return {
-      prefixes,
-      async route(_req, _res, path) {
-        const prefix = prefixOf(path, prefixes);
-        if (prefix === null) return false;
-        throw new HttpError(501, `the ${store.kind} trace store does not keep ${prefix} (they need the embedded DuckDB store)`);
-      },
-      notifyCalls() {},
-      notifyFeedback() {},
-      async start() {},
-      async close() {},
-    };
+    return servicesElsewhere(factories.length ? SERVICE_PREFIXES : [], (prefix) => `the ${store.kind} trace store does not keep ${prefix} (they need feedback and control documents)`);
   }
   const services: ProductionService[] = [];
   const notifyFeedback = (rows: readonly Feedback[]) => {
@@ -133,6 +122,31 @@ export function createProductionServices(store: TraceStore, options: { readonly 
  * end apart from its start, so a call is complete only once its parts stop coming.
  */
 export const CALL_SETTLE_MS = 2_000;
+
+/**
+ * No services on this collector (`weft collect --no-services`): several collectors write to
+ * one ClickHouse, and the operator runs the services on one of them. Their routes answer 501
+ * saying so; ingest, queries and feedback go on.
+ */
+export function noProductionServices(): ProductionServices {
+  return servicesElsewhere(SERVICE_PREFIXES, (prefix) => `this collector runs without the production services (weft collect --no-services): ${prefix} are served by the collector the operator runs them on; send this request there`);
+}
+
+/** Services that are not here: routes under their prefixes answer 501 with `why(prefix)`; notifications go nowhere. */
+function servicesElsewhere(prefixes: readonly string[], why: (prefix: string) => string): ProductionServices {
+  return {
+    prefixes,
+    async route(_req, _res, path) {
+      const prefix = prefixOf(path, prefixes);
+      if (prefix === null) return false;
+      throw new HttpError(501, why(prefix));
+    },
+    notifyCalls() {},
+    notifyFeedback() {},
+    async start() {},
+    async close() {},
+  };
+}
 
 /** Every /api/ prefix a production service may take (the server's router sends these to the collector). */
 export const SERVICE_PREFIXES = ["datasets", "rules", "monitors", "alerts"] as const;

@@ -8,3 +8,6 @@ export { standardLibrary } from "./library.ts";
 export { createCharts, DRILL_EVENT, dispatchDrill, type DrillDetail, type ChartOptions, type MeansOptions, type ScatterOptions, type DistributionOptions, type LinesOptions } from "./charts/index.ts";
 export { compare, leaderboard, isCompareValue, isLeaderboardValue, type CompareValue, type LeaderboardValue } from "./evals.ts";
 export { inputValues } from "./input.ts";
+export { observableLibrary, Mutable, SAMPLE_DATASETS, DEFAULT_WIDTH, type ObservableHost } from "./observable.ts";
+export { createFileAttachment, notebookRelativeName, mimeTypeOf, NotebookFile, ZipArchive, type NotebookFileSource } from "./file-attachment.ts";
+export { createRequire, packageSpecifier, type PackageImporter } from "./require.ts";

@@ -9,6 +9,9 @@ import { Calls, storedDataset, type CallsBackend } from "../prod/index.ts";
 import type { CallFilter } from "../store/index.ts";
 import { inputValues } from "./input.ts";
 import { standardLibrary } from "./library.ts";
+import type { NotebookFileSource } from "./file-attachment.ts";
+import { observableLibrary } from "./observable.ts";
+import type { PackageImporter } from "./require.ts";
 
 /** What a host provides to run notebooks: a document, a store (or none), and its own clock and carrier. */
 export interface HostOptions {
@@ -24,6 +27,14 @@ export interface HostOptions {
   readonly readText?: (path: string) => Promise<string>;
   /** Where `calls()` reads production calls: the trace store (`weft run`) or the collector's API (the editor). */
   readonly calls?: CallsBackend | null;
+  /** The files next to the notebook, for `FileAttachment` (confined to the notebook's folder). */
+  readonly files?: NotebookFileSource;
+  /** Installed packages, for `require` (node_modules only, never the network). */
+  readonly importPackage?: PackageImporter;
+  /** Reads a file of `@observablehq/sample-datasets`, for `penguins`, `alphabet`, … */
+  readonly sampleDataset?: (file: string) => Promise<string>;
+  /** The definition of `width` (default 640): the editor's follows its notebook column. */
+  readonly width?: () => unknown;
 }
 
 /**
@@ -57,7 +68,7 @@ function callsBuiltin(backend: CallsBackend | null | undefined) {
 
 /**
  * Assembles the runtime platform every host uses (the editor, `weft run`, reports): the
- * standard library, the cell cache and call cache on the host's store, and the per-cell
+ * standard library (Weft's and Observable's), the cell cache and call cache on the host's store, and the per-cell
  * `op` and `vary` builtins, and `llm` on the host's providers. Returns the call log and a
  * promise for all vary runs to finish.
  */
@@ -74,8 +85,10 @@ export function notebookPlatform(options: HostOptions) {
     objects,
   });
   const llm = createLlm({ providers: options.providers ?? [], op: tracing.op, context: tracing.platform.context });
+  const observable = observableLibrary(options);
   const platform: RuntimePlatform = {
-    builtins: { ...standardLibrary(options.document), dataset: trace.dataset, calls: callsBuiltin(options.calls), scorers: createScorers({ op: tracing.op, llm }) },
+    builtinDefinitions: observable.definitions,
+    builtins: { ...observable.builtins, ...standardLibrary(options.document), dataset: trace.dataset, calls: callsBuiltin(options.calls), scorers: createScorers({ op: tracing.op, llm }) },
     cellBuiltins: { ...trace.builtins, llm: (run: { key: string | null; signal: AbortSignal }) => llm.forCell(run) },
     now: () => performance.now(),
     input: inputValues,

@@ -59,3 +59,18 @@ export function storedCall(values: readonly unknown[]): StoredCall {
   const [op, time, version, superseded, ...call] = values;
   return { row: decodeTraceRow(call), version: Number(version), key: { op: String(op), time: Number(time) }, superseded: Number(superseded) === 1 };
 }
+
+/**
+ * Versions of the rows a process inserts into a ReplacingMergeTree: microseconds since the
+ * epoch, above every stored version it was told of and every one it gave before, so the
+ * newest write wins however the clocks of several writers differ.
+ */
+export class VersionClock {
+  private last = 0;
+
+  /** A version above `stored` (the newest stored version of the rows about to be written). */
+  next(stored: number): number {
+    this.last = Math.max(Date.now() * 1000, stored + 1, this.last + 1);
+    return this.last;
+  }
+}

@@ -7,7 +7,8 @@
 // `superseded` under the old one, so each key holds one current version after dedupe and a
 // retried batch never doubles a call. `call_keys` maps each id to its current key and
 // version (ordered by id, with small granules, so the writer finds stored calls without
-// scanning `calls`). `weft_trace_schema` holds the versions applied. Statements are
+// scanning `calls`). Feedback and control documents came with version 2 (below).
+// `weft_trace_schema` holds the versions applied. Statements are
 // idempotent (ClickHouse has no transactions), so collectors opening at once agree.
 
 import type { TraceMigration } from "./duckdb-trace-schema.ts";
@@ -51,8 +52,23 @@ const callsDdl =
   "SETTINGS index_granularity = 2048";
 const keysDdl = "CREATE TABLE IF NOT EXISTS call_keys (id String, key_op String, key_time Int64, version UInt64) ENGINE = ReplacingMergeTree(version) ORDER BY id SETTINGS index_granularity = 256";
 
+// Version 2: feedback, the declared annotations and the control documents, each a
+// ReplacingMergeTree on `version` (the writer's microsecond clock, above the stored version),
+// read with FINAL. `feedback` is ordered by (call_id, id), so a call's feedback is a range;
+// beside the value's JSON it keeps the value's type and text, whole (key '') and at each
+// top-level key of an object (the key's JSON text), which `feedbackStats` reads (18.16 has no
+// JSON functions). A control document is deleted by a newer version with `deleted = 1`.
+const feedbackDdl =
+  "CREATE TABLE IF NOT EXISTS feedback (id String, call_id String, kind String, name String, value String, author String, author_kind String, created_at Int64, updated_at Int64, source Nullable(String), " +
+  "value_keys Array(String), value_types Array(String), value_texts Array(String), version UInt64) ENGINE = ReplacingMergeTree(version) ORDER BY (call_id, id) SETTINGS index_granularity = 1024";
+const schemasDdl = "CREATE TABLE IF NOT EXISTS annotation_schemas (name String, schema String, version UInt64) ENGINE = ReplacingMergeTree(version) ORDER BY name";
+const controlDdl = "CREATE TABLE IF NOT EXISTS control_docs (kind String, id String, value String, updated_at Int64, deleted UInt8, version UInt64) ENGINE = ReplacingMergeTree(version) ORDER BY (kind, id) SETTINGS index_granularity = 1024";
+
 /** Every migration of the ClickHouse trace store, oldest first. */
-export const CLICKHOUSE_TRACE_MIGRATIONS: readonly TraceMigration[] = [{ version: 1, statements: [callsDdl, keysDdl] }];
+export const CLICKHOUSE_TRACE_MIGRATIONS: readonly TraceMigration[] = [
+  { version: 1, statements: [callsDdl, keysDdl] },
+  { version: 2, statements: [feedbackDdl, schemasDdl, controlDdl] },
+];
 
 /** The schema version this Weft writes to ClickHouse. */
 export const CLICKHOUSE_TRACE_SCHEMA_VERSION = CLICKHOUSE_TRACE_MIGRATIONS[CLICKHOUSE_TRACE_MIGRATIONS.length - 1]!.version;

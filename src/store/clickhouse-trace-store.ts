@@ -2,20 +2,27 @@
 // 18.16 or a current release), through the official client. Writes are group-committed by a
 // bounded queue (`trace-write-queue.ts`) and merged by id in JS (`clickhouse-trace-writer.ts`);
 // an acknowledged write is in ClickHouse. Every query is built by `trace-sql.ts` with the
-// ClickHouse dialect and runs on the server: filters, `$expr`, stats with quantiles,
-// children, samples and pages. Nothing is aggregated here.
+// ClickHouse dialect and runs on the server: filters (feedback too), `$expr`, stats with
+// quantiles, children, samples and pages. Nothing is aggregated here. Feedback
+// (`clickhouse-feedback.ts`) and control documents (`clickhouse-control.ts`) are kept beside
+// the calls, so the production services run on this store as on the embedded one.
 
 import type { Call, PriceTable } from "../base/index.ts";
+import { clickHouseControl } from "./clickhouse-control.ts";
+import { clickHouseFeedback } from "./clickhouse-feedback.ts";
 import { TraceClickHouse, type ClickHouseServerInfo } from "./clickhouse-trace-client.ts";
 import { migrateClickHouseTraceStore } from "./clickhouse-trace-schema.ts";
 import { parseClickHouseUrl } from "./clickhouse-trace-url.ts";
 import { ClickHouseCallWriter } from "./clickhouse-trace-writer.ts";
 import { clickHouseDialect, type ClickHouseDedupe, type SqlDialect } from "./trace-dialect.ts";
-import { resolveBucket, validateFilter, validateQuery, validateStats, type NormalizedFilter } from "./trace-filter.ts";
+import { resolveBucket, validateFilter, validateQuery, validateStats } from "./trace-filter.ts";
 import { validatePatches } from "./trace-merge.ts";
 import { buildCount, buildQuery, buildStats, buildTimeRange, decodeCall, decodeStatsRow } from "./trace-sql.ts";
-import { FilterError, type CallFilter, type CallPatch, type CallQuery, type StatsRow, type StatsSpec, type TraceStore, type WriteResult } from "./trace-store.ts";
+import type { CallFilter, CallPatch, CallQuery, StatsRow, StatsSpec, TraceStore, WriteResult } from "./trace-store.ts";
 import { WriteQueue } from "./trace-write-queue.ts";
+import type { ControlStore } from "./control-store.ts";
+import type { FeedbackStore } from "./feedback.ts";
+import { withParts } from "./store-parts.ts";
 
 /** Options of `openClickHouseTraceStore`. */
 export interface ClickHouseTraceStoreOptions {
@@ -38,8 +45,8 @@ export interface ClickHouseTraceStoreOptions {
 /** At most this many patches per insert group (a larger single batch still goes alone). */
 const MAX_GROUP_PATCHES = 32_768;
 
-/** The open ClickHouse trace store, with what the server is. */
-export interface ClickHouseTraceStore extends TraceStore {
+/** The open ClickHouse trace store, with its feedback and control documents, and what the server is. */
+export interface ClickHouseTraceStore extends TraceStore, FeedbackStore, ControlStore {
   readonly server: ClickHouseServerInfo;
 }
 
@@ -49,27 +56,23 @@ export async function openClickHouseTraceStore(url: string, options: ClickHouseT
   const ch = await TraceClickHouse.connect(target, options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs });
   try {
     await migrateClickHouseTraceStore({ command: (sql) => ch.command(sql), column: (sql) => ch.column({ sql, params: [] }) }, `trace store ${target.location}`);
-    return new ClickHouseStore(target.location, ch, options);
+    const calls = new ClickHouseStore(target.location, ch, options);
+    const guard = <T>(run: () => Promise<T>) => calls.guard(run);
+    const feedback = clickHouseFeedback({ ch, dialect: calls.dialect, now: calls.now, guard, location: target.location, ...(options.maxPendingWrites === undefined ? {} : { maxPendingWrites: options.maxPendingWrites }), ...(options.minInsertIntervalMs === undefined ? {} : { minInsertIntervalMs: options.minInsertIntervalMs }) });
+    return withParts(calls, feedback, clickHouseControl(ch, guard), { server: ch.info });
   } catch (error) {
     await ch.close();
     throw error;
   }
 }
 
-/** Refuses a filter on feedback, which this store does not keep (yet): a FilterError naming it, not an SQL error. */
-function noFeedback(f: NormalizedFilter, at: string): NormalizedFilter {
-  const here = at ? `${at}.` : "";
-  if (f.feedback) throw new FilterError(`${here}feedback`, "the ClickHouse trace store keeps no feedback; filter on feedback in the embedded (DuckDB) store");
-  if (f.parent) noFeedback(f.parent, `${here}parent`);
-  return f;
-}
-
-class ClickHouseStore implements ClickHouseTraceStore {
+/** The calls part of the store. */
+class ClickHouseStore implements TraceStore {
   readonly kind = "clickhouse";
   private closed = false;
   private readonly queue: WriteQueue;
-  private readonly dialect: SqlDialect;
-  private readonly now: () => number;
+  readonly dialect: SqlDialect;
+  readonly now: () => number;
   private readonly reads = new Set<Promise<unknown>>();
 
   constructor(
@@ -88,10 +91,6 @@ class ClickHouseStore implements ClickHouseTraceStore {
     this.now = options.now ?? Date.now;
   }
 
-  get server(): ClickHouseServerInfo {
-    return this.ch.info;
-  }
-
   async write(patches: readonly CallPatch[]): Promise<WriteResult> {
     this.assertOpen();
     const valid = validatePatches(patches);
@@ -101,27 +100,26 @@ class ClickHouseStore implements ClickHouseTraceStore {
 
   async query(query: CallQuery): Promise<Call[]> {
     const q = validateQuery(query, this.now());
-    noFeedback(q.filter, "filter");
     const built = buildQuery(this.dialect, q);
-    return (await this.read(() => this.ch.rows(built))).map(decodeCall);
+    return (await this.guard(() => this.ch.rows(built))).map(decodeCall);
   }
 
   async count(filter?: CallFilter): Promise<number> {
-    const f = noFeedback(validateFilter(filter, this.now()), "");
-    const [n] = await this.read(() => this.ch.column(buildCount(this.dialect, f)));
+    const f = validateFilter(filter, this.now());
+    const [n] = await this.guard(() => this.ch.column(buildCount(this.dialect, f)));
     return Number(n);
   }
 
   async stats(filter: CallFilter | undefined, spec: StatsSpec): Promise<StatsRow[]> {
     const now = this.now();
-    const f = noFeedback(validateFilter(filter, now), "");
+    const f = validateFilter(filter, now);
     const s = validateStats(spec);
     const bucket = await resolveBucket(f, s.bucket, now, async () => {
-      const [row] = await this.read(() => this.ch.rows(buildTimeRange(this.dialect, f)));
+      const [row] = await this.guard(() => this.ch.rows(buildTimeRange(this.dialect, f)));
       return row && [row[0], row[1]];
     });
     const built = buildStats(this.dialect, f, { ...s, bucket });
-    return (await this.read(() => this.ch.rows(built))).map((values) => decodeStatsRow(built.columns, values));
+    return (await this.guard(() => this.ch.rows(built))).map((values) => decodeStatsRow(built.columns, values));
   }
 
   async close(): Promise<void> {
@@ -132,7 +130,8 @@ class ClickHouseStore implements ClickHouseTraceStore {
     await this.ch.close();
   }
 
-  private async read<T>(run: () => Promise<T>): Promise<T> {
+  /** Runs a request unless the store is closed; `close` waits for the requests in flight. */
+  async guard<T>(run: () => Promise<T>): Promise<T> {
     this.assertOpen();
     const p = run();
     this.reads.add(p);

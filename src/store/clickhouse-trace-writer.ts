@@ -8,7 +8,7 @@
 // process, so any number of collectors can write to one server.
 
 import type { PriceTable } from "../base/index.ts";
-import { callRecord, keyOf, sameKey, STORED_CALL_COLUMNS, storedCall, type CallKey, type StoredCall } from "./clickhouse-trace-rows.ts";
+import { callRecord, keyOf, sameKey, STORED_CALL_COLUMNS, storedCall, VersionClock, type CallKey, type StoredCall } from "./clickhouse-trace-rows.ts";
 import type { TraceClickHouse } from "./clickhouse-trace-client.ts";
 import type { SqlParam } from "./trace-dialect.ts";
 import { applyPatch, emptyRow, type TraceRow } from "./trace-merge.ts";
@@ -28,7 +28,7 @@ interface Current {
 /** Folds batches of patches into the stored calls and inserts the results. */
 export class ClickHouseCallWriter {
   private readonly cache: RowCache;
-  private lastVersion = 0;
+  private readonly versions = new VersionClock();
 
   constructor(
     private readonly ch: TraceClickHouse,
@@ -48,7 +48,7 @@ export class ClickHouseCallWriter {
     const base = (id: string): StoredCall | undefined => read.get(id) ?? this.cache.get(id);
     let newest = 0;
     for (const id of ids) newest = Math.max(newest, current.get(id)?.version ?? 0, base(id)?.version ?? 0);
-    const version = this.nextVersion(newest);
+    const version = this.versions.next(newest);
     const calls: Record<string, unknown>[] = [];
     const keys: Record<string, unknown>[] = [];
     const written: StoredCall[] = [];
@@ -73,12 +73,6 @@ export class ClickHouseCallWriter {
     }
     this.cache.add(written);
     return groupResults(batches, new Set(ids.filter((id) => !current.has(id))));
-  }
-
-  /** A version above every stored one and every one this process gave: microseconds since the epoch, or one more. */
-  private nextVersion(stored: number): number {
-    this.lastVersion = Math.max(Date.now() * 1000, stored + 1, this.lastVersion + 1);
-    return this.lastVersion;
   }
 
   /** The current key and version of each stored id (the newest entry of `call_keys`). */
@@ -128,7 +122,7 @@ function newer(found: Map<string, StoredCall>, s: StoredCall): void {
 }
 
 /** SQL built with ClickHouse placeholders for the values it binds. */
-function withParams(build: (bind: (value: string | number, type: SqlParam["type"]) => string) => string): BuiltSql {
+export function withParams(build: (bind: (value: string | number, type: SqlParam["type"]) => string) => string): BuiltSql {
   const params: SqlParam[] = [];
   const sql = build((value, type) => {
     params.push({ value, type });

@@ -10,16 +10,17 @@
 
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { BIGINT, BOOLEAN, DOUBLE, DuckDBInstance, VARCHAR, type DuckDBConnection, type DuckDBType, type DuckDBValue } from "@duckdb/node-api";
+import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import type { Call, PriceTable } from "../base/index.ts";
-import { duckDbFeedback, withFeedback } from "./duckdb-feedback.ts";
+import { duckDbFeedback, runBuilt } from "./duckdb-feedback.ts";
 import { duckDbControl } from "./duckdb-control.ts";
 import type { ControlStore } from "./control-store.ts";
 import { migrateTraceStore } from "./duckdb-trace-schema.ts";
+import { withParts } from "./store-parts.ts";
 import { DuckDbCallWriter } from "./duckdb-trace-staging.ts";
 import { RecentRows } from "./recent-rows.ts";
 import { groupResults, patchesById, WriteQueue } from "./trace-write-queue.ts";
-import { DUCKDB_DIALECT, type SqlParam } from "./trace-dialect.ts";
+import { DUCKDB_DIALECT } from "./trace-dialect.ts";
 import { chooseBucket, validateFilter, validateQuery, validateStats } from "./trace-filter.ts";
 import { applyPatch, emptyRow, validatePatches, type TraceRow } from "./trace-merge.ts";
 import { buildCount, buildQuery, buildStats, buildTimeRange, decodeCall, decodeStatsRow, type BuiltSql } from "./trace-sql.ts";
@@ -73,15 +74,13 @@ export async function openDuckDbTraceStore(path: string, options: DuckDbTraceSto
     const writer = await instance.connect();
     await migrateTraceStore(writer, `trace store ${path}`);
     const calls = new DuckDbTraceStore(path, instance, writer, await DuckDbCallWriter.create(writer), options);
-    return withFeedback(calls, await duckDbFeedback(instance, options.now), await duckDbControl(instance));
+    return withParts(calls, await duckDbFeedback(instance, options.now), await duckDbControl(instance), {});
   } catch (error) {
     open.delete(path);
     instance.closeSync();
     throw error;
   }
 }
-
-const TYPES: Readonly<Record<SqlParam["type"], DuckDBType>> = { text: VARCHAR, double: DOUBLE, bigint: BIGINT, boolean: BOOLEAN };
 
 /** At most this many patches go into one group-commit transaction (a single larger batch still goes alone). */
 const MAX_GROUP_PATCHES = 32_768;
@@ -209,9 +208,7 @@ class DuckDbTraceStore implements TraceStore {
     const run = (async () => {
       const conn = this.idle.pop() ?? (await this.instance.connect());
       try {
-        const values: DuckDBValue[] = built.params.map((p) => (p.type === "bigint" ? BigInt(Math.trunc(p.value as number)) : p.value));
-        const reader = await conn.runAndReadAll(built.sql, values, built.params.map((p) => TYPES[p.type]));
-        return reader.getRowsJS() as unknown[][];
+        return await runBuilt(conn, built);
       } finally {
         if (!this.closed && this.idle.length < (this.options.idleReaders ?? 4)) this.idle.push(conn);
         else conn.closeSync();

@@ -58,6 +58,14 @@ export interface SqlDialect {
   readonly statsRowKey?: string;
   /** Columns that identify a stored row: when set, a page or sample is first found on them and the narrow columns it filters and orders by, then only its rows are read whole. */
   readonly rowKey?: readonly string[];
+  /** The feedback rows, each id's current one, as a FROM item (default the `feedback` table as it is). */
+  readonly feedbackTable?: string;
+  /**
+   * The type and text of a feedback row's `value`, whole or at a top-level key of an object:
+   * `type` is 'number', 'boolean' or 'string' for those (anything else for other values, NULL
+   * or '' when absent), `text` a string as it is and a number or boolean as its JSON text.
+   */
+  feedbackValue(key: string | undefined, bind: Bind): { readonly type: string; readonly text: string };
   /** Columns that identify one stored version of a row: when set, a filter on JSON or text is evaluated on every version first (without deduplication, which is costly on wide columns), and the source keeps the current versions among the matching ones. */
   readonly versionKey?: readonly string[];
 }
@@ -89,6 +97,11 @@ export const DUCKDB_DIALECT: SqlDialect = {
   },
   sampleKey: (idSql, seed, bind) => `hash(${idSql}, ${bind(seed, "bigint")})`,
   countIf: (condition) => `count(*) FILTER (WHERE ${condition})`,
+  feedbackValue: (key, bind) => {
+    const path = bind(duckdbJsonPath(key === undefined ? [] : [key]), "text");
+    const type = `CASE json_type(value, ${path}) WHEN 'BOOLEAN' THEN 'boolean' WHEN 'VARCHAR' THEN 'string' WHEN 'DOUBLE' THEN 'number' WHEN 'BIGINT' THEN 'number' WHEN 'UBIGINT' THEN 'number' END`;
+    return { type, text: `json_extract_string(value, ${path})` };
+  },
 };
 
 /** The key of a JSON path among the stored leaves (see `trace-json-leaves.ts`): bound text, with `-1` resolved from the stored array lengths. */
@@ -146,6 +159,12 @@ export function clickHouseDialect(dedupe: ClickHouseDedupe): SqlDialect {
     },
     sampleKey: (idSql, seed, bind) => `cityHash64(${idSql}, ${bind(seed, "bigint")})`,
     countIf: (condition) => `countIf(${condition})`,
+    feedbackTable: "feedback FINAL",
+    // The writer stores the value's type and text, whole ('') and at each top-level key (as JSON text), beside the JSON (`clickhouse-feedback.ts`).
+    feedbackValue: (key, bind) => {
+      const at = `indexOf(value_keys, ${bind(key === undefined ? "" : JSON.stringify(key), "text")})`;
+      return { type: `value_types[${at}]`, text: `value_texts[${at}]` };
+    },
     trueSql: "1",
     falseSql: "0",
     keyColumns: { time: "key_time", op: "key_op" },

@@ -316,7 +316,7 @@ function exprSql(p: Params, e: NormalizedExpr): string {
   return case_insensitive ? p.dialect.contains(p.dialect.lower(hay), p.dialect.lower(needle)) : p.dialect.contains(hay, needle);
 }
 
-/** Calls with a feedback row matching every field of the condition (the `feedback` table beside `calls`). */
+/** Calls with a feedback row matching every field of the condition (the `feedback` table beside `calls`, each id's current row). */
 function feedbackSql(p: Params, f: NormalizedFeedbackFilter): string {
   const conds: string[] = [];
   for (const [field, column] of [["kind", "kind"], ["name", "name"], ["value", "value"], ["author", "author"], ["authorKind", "author_kind"]] as const) {
@@ -324,5 +324,5 @@ function feedbackSql(p: Params, f: NormalizedFeedbackFilter): string {
     if (v !== undefined) conds.push(`${column} = ${p.bind(v, "text")}`);
   }
   if (f.since !== undefined) conds.push(`updated_at >= ${p.bind(f.since, "bigint")}`);
-  return `id IN (SELECT call_id FROM feedback${conds.length ? ` WHERE ${conds.join(" AND ")}` : ""})`;
+  return `id IN (SELECT call_id FROM ${p.dialect.feedbackTable ?? "feedback"}${conds.length ? ` WHERE ${conds.join(" AND ")}` : ""})`;
 }

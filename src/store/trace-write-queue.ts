@@ -3,18 +3,19 @@
 // promise settles when that write has. A store thus sends few, large writes however many
 // small batches its clients send (what ClickHouse asks of inserts), and a bounded queue
 // refuses more work instead of growing without end. A group that fails is written again
-// batch by batch, so one bad batch fails alone.
+// batch by batch, so one bad batch fails alone. Batches are of call patches by default; the
+// ClickHouse store also groups its feedback rows this way.
 
 import type { CallPatch, WriteResult } from "./trace-store.ts";
 
 /** Writes batches as one, folded in order; resolves with each batch's result once durable. */
-export type WriteGroup = (batches: readonly (readonly CallPatch[])[]) => Promise<WriteResult[]>;
+export type WriteGroup<T = CallPatch, R = WriteResult> = (batches: readonly (readonly T[])[]) => Promise<R[]>;
 
 /** Options of a `WriteQueue`. */
 export interface WriteQueueOptions {
   /** Batches pending (running or waiting) before `push` rejects. */
   readonly maxPending: number;
-  /** At most this many patches per group (a single larger batch still goes alone). */
+  /** At most this many items (patches) per group (a single larger batch still goes alone). */
   readonly maxGroupPatches: number;
   /** Writes start at least this many ms apart, so batches arriving meanwhile share one (default 0). */
   readonly minIntervalMs?: number;
@@ -22,31 +23,31 @@ export interface WriteQueueOptions {
   readonly location: string;
 }
 
-interface Queued {
-  readonly patches: readonly CallPatch[];
-  readonly resolve: (result: WriteResult) => void;
+interface Queued<T, R> {
+  readonly patches: readonly T[];
+  readonly resolve: (result: R) => void;
   readonly reject: (error: unknown) => void;
 }
 
 /** A bounded queue of write batches, written in groups by one loop. */
-export class WriteQueue {
-  private readonly queue: Queued[] = [];
+export class WriteQueue<T = CallPatch, R = WriteResult> {
+  private readonly queue: Queued<T, R>[] = [];
   private draining: Promise<void> | null = null;
   private pending = 0;
   private lastStart = -Infinity;
 
   constructor(
-    private readonly write: WriteGroup,
+    private readonly write: WriteGroup<T, R>,
     private readonly options: WriteQueueOptions,
   ) {}
 
   /** Queues a batch; resolves with its result once its group is durable. */
-  async push(patches: readonly CallPatch[]): Promise<WriteResult> {
+  async push(patches: readonly T[]): Promise<R> {
     const max = this.options.maxPending;
     if (this.pending >= max) throw new Error(`the trace store ${this.options.location} has ${this.pending} write batches pending (at most ${max}); retry later`);
     this.pending++;
     try {
-      return await new Promise<WriteResult>((resolve, reject) => {
+      return await new Promise<R>((resolve, reject) => {
         this.queue.push({ patches, resolve, reject });
         this.draining ??= this.drain();
       });
@@ -74,10 +75,10 @@ export class WriteQueue {
         const group = this.queue.splice(0, n);
         try {
           const results = await this.write(group.map((g) => g.patches));
-          group.forEach((g, i) => g.resolve(results[i]!));
+          group.forEach((g, i) => g.resolve(results[i] as R));
         } catch (error) {
           if (group.length === 1) group[0]!.reject(error);
-          else for (const g of group) await this.write([g.patches]).then(([r]) => g.resolve(r!), g.reject);
+          else for (const g of group) await this.write([g.patches]).then(([r]) => g.resolve(r as R), g.reject);
         }
       }
     } finally {

@@ -1,5 +1,6 @@
 import "weft:inspector.css";
 import "./styles.css";
+import "katex/dist/katex.min.css";
 import { defaultRegistry } from "../../cells/index.ts";
 import { notebookPlatform } from "../stdlib/index.ts";
 import { notebookSettings } from "../notebook/index.ts";
@@ -8,6 +9,7 @@ import { httpCallsBackend } from "../prod/index.ts";
 import { HttpNotebookApi } from "./api.ts";
 import { viewOf, type WeftApp } from "./app.ts";
 import { browserProviders } from "./providers.ts";
+import { editorObservableHost } from "./observable-host.ts";
 import "./app.ts";
 
 // The browser host: wires the real platform (document, IndexedDB, clock) into the editor.
@@ -41,6 +43,8 @@ const host = notebookPlatform({
   },
   report: (message) => console.warn(message),
   calls,
+  // FileAttachment, require, sample datasets and width, as `weft run` has them.
+  ...editorObservableHost(() => app.session?.name),
 });
 app.platform = host.platform;
 app.calls = host.log;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Registry, defaultRegistry, js } from "../../cells/index.ts";
 
 describe("cell kind registry", () => {
-  it("the default registry holds js, ts, md, vary and plot, in that order, with their editor languages", () => {
+  it("the default registry holds js, ts, md, html, vary, plot, ojs and tex, in that order, with their editor languages", () => {
     const registry = defaultRegistry();
     expect(registry.kinds().map((k) => [k, registry.get(k)?.language])).toEqual([
       ["js", "javascript"],
@@ -11,6 +11,8 @@ describe("cell kind registry", () => {
       ["html", "text"],
       ["vary", "text"],
       ["plot", "text"],
+      ["ojs", "javascript"],
+      ["tex", "text"],
     ]);
   });
 

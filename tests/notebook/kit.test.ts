@@ -26,16 +26,16 @@ describe("Notebook Kit import", () => {
     expect(exportKitHtml(importKitHtml(html, { parser }), { document })).toBe(kit);
   });
 
-  it("a title that is not the first heading becomes a leading heading cell", () => {
+  it("a title that is not the first heading is kept in the settings block, adding no cell", () => {
     const html = '<notebook><title>Report</title><script id="1" type="text/markdown">Intro</script></notebook>';
-    expect(serialize(importKitHtml(html, { parser }))).toBe("# Report\n\n```md\nIntro\n```\n");
+    expect(serialize(importKitHtml(html, { parser }))).toBe("```weft\ntitle: Report\n```\n\nIntro\n");
   });
 
   it("a title with markup characters comes back as the same title", () => {
     const html = '<notebook><title>A *b* &amp; [c]</title><script id="1" type="module">1</script></notebook>';
     const notebook = importKitHtml(html, { parser });
     const again = deserialize(exportKitHtml(notebook, { document }), { parser });
-    expect([serialize(notebook), again.title]).toEqual(["# A \\*b\\* \\& \\[c\\]\n\n```js\n1\n```\n", "A *b* & [c]"]);
+    expect([serialize(notebook), again.title]).toEqual(["```weft\ntitle: A *b* & [c]\n```\n\n```js\n1\n```\n", "A *b* & [c]"]);
   });
 
   it("a missing title and Kit's default title add no heading", () => {

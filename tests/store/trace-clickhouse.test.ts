@@ -1,32 +1,36 @@
 // The ClickHouse trace store against a real server (tests/fixtures/clickhouse.ts starts
 // Debian's clickhouse-server, or uses WEFT_TEST_CLICKHOUSE_URL): the contract every store
-// passes, with both ways of reading each call's newest version; what ClickHouse adds
+// passes, with both ways of reading each call's newest version, and the feedback and control
+// documents contracts; what ClickHouse adds
 // (versions and keys, several writers, passwords kept out of messages); a server killed
 // mid-ingest behind a real collector; and `weft collect` / `weft calls` on a clickhouse:// store.
 
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { spawnSync, type ChildProcess } from "node:child_process";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { startCollectServer } from "../../src/server/collect-server.ts";
-import { CLICKHOUSE_TRACE_SCHEMA_VERSION, openClickHouseTraceStore, type CallPatch } from "../../src/store/node.ts";
-import { freePort, PASSWORD_USER, startClickHouse, type TestClickHouse } from "../fixtures/clickhouse.ts";
+import { CLICKHOUSE_TRACE_SCHEMA_VERSION, keepsControl, keepsFeedback, openClickHouseTraceStore, type CallPatch } from "../../src/store/node.ts";
+import { CLICKHOUSE_TRACE_MIGRATIONS, migrateClickHouseTraceStore } from "../../src/store/clickhouse-trace-schema.ts";
+import { controlStoreContract } from "./control-contract.ts";
+import { feedbackStoreContract } from "./feedback-contract.ts";
+import { freePort, PASSWORD_USER, sharedClickHouse, startWeftCollect, type TestClickHouse } from "../fixtures/clickhouse.ts";
 import { CONTRACT_PRICES, traceStoreContract } from "./trace-contract.ts";
 
 // A real server on a shared 2-core machine: a test's queries may wait for the CPU.
 vi.setConfig({ testTimeout: 30_000 });
 
+const clickhouse = sharedClickHouse("weft_test");
+const { database } = clickhouse;
+const fresh = () => clickhouse.server().url(database());
 let server: TestClickHouse;
-beforeAll(async () => {
-  server = await startClickHouse();
-}, 120_000);
-afterAll(async () => server?.dispose(), 60_000);
-
-let n = 0;
-const database = () => `weft_test_${process.pid}_${n++}`;
-const fresh = () => server.url(database());
+beforeAll(() => void (server = clickhouse.server()));
 
 traceStoreContract("clickhouse", () => openClickHouseTraceStore(fresh(), { prices: CONTRACT_PRICES }));
 // The other way to read each call's newest version: a GROUP BY with argMax (bench/clickhouse measures both).
 traceStoreContract("clickhouse (argMax)", () => openClickHouseTraceStore(fresh(), { prices: CONTRACT_PRICES, dedupe: "argmax" }));
+// Feedback and control documents: the contracts the embedded store passes, with the same answers.
+feedbackStoreContract("clickhouse", () => openClickHouseTraceStore(fresh()));
+feedbackStoreContract("clickhouse (argMax)", () => openClickHouseTraceStore(fresh(), { dedupe: "argmax" }));
+controlStoreContract("clickhouse", () => openClickHouseTraceStore(fresh()));
 
 const T0 = Date.UTC(2026, 0, 5, 10);
 const call = (i: number, extra: Partial<CallPatch> = {}): CallPatch => ({ id: `id-${i}`, traceId: `t-${i % 10}`, parentId: null, op: "predict:v1", startedAt: T0 + i, endedAt: T0 + i + 100, inputs: { i }, output: { ok: true }, ...extra });
@@ -108,10 +112,58 @@ describe("clickhouse trace store", () => {
     await store.close();
   });
 
-  it("refuses a filter on feedback, which it does not keep, with a FilterError", async () => {
-    const store = await openClickHouseTraceStore(fresh());
-    await expect(store.count({ feedback: { kind: "reaction" } })).rejects.toThrow("feedback: the ClickHouse trace store keeps no feedback");
-    await expect(store.query({ filter: { parent: { feedback: { name: "👎" } } } })).rejects.toThrow("filter.parent.feedback: the ClickHouse trace store keeps no feedback");
+  it("migrates a database of schema version 1: its calls stay, feedback and control documents come", async () => {
+    const db = database();
+    await server.sql("default", `CREATE DATABASE ${db}`);
+    const conn = { command: async (sql: string) => void (await server.sql(db, sql)), column: async (sql: string) => (await rows(db, sql)).split("\n") };
+    expect(await migrateClickHouseTraceStore(conn, db, CLICKHOUSE_TRACE_MIGRATIONS.slice(0, 1))).toBe(1);
+    await server.sql(db, `INSERT INTO calls (key_op, key_time, id, version, superseded, status, inputs, attributes, usage, search, json_paths, json_values, json_arrays, json_lengths, op, op_name, started_at) VALUES ('predict', ${T0}, 'old', 1, 0, 'running', '{}', '{}', '{}', '', [], [], [], [], 'predict', 'predict', ${T0})`);
+    const store = await openClickHouseTraceStore(server.url(db));
+    expect(await rows(db, "SELECT max(version) FROM weft_trace_schema")).toBe("2");
+    expect(CLICKHOUSE_TRACE_SCHEMA_VERSION).toBe(2);
+    expect(await store.count({ op: "predict" })).toBe(1);
+    await store.writeFeedback([{ id: "old:note:1", callId: "old", kind: "note", name: "note", value: "kept", author: "ana", authorKind: "human", createdAt: T0, updatedAt: T0 }]);
+    await store.changeDocs([{ kind: "rule", id: "r", value: { on: true } }], T0);
+    expect(await store.count({ feedback: { kind: "note" } })).toBe(1);
+    await store.close();
+    // Opening again (another collector) changes nothing.
+    const again = await openClickHouseTraceStore(server.url(db));
+    expect((await again.feedback(["old"])).map((f) => f.value)).toEqual(["kept"]);
+    expect(await again.doc("rule", "r")).toEqual({ kind: "rule", id: "r", value: { on: true }, updatedAt: T0 });
+    await again.close();
+  });
+
+  it("keeps feedback and control documents that every collector on the database sees; the newest write wins", async () => {
+    const url = fresh();
+    const [a, b] = await Promise.all([openClickHouseTraceStore(url), openClickHouseTraceStore(url)]);
+    expect([keepsFeedback(a), keepsControl(a)]).toEqual([true, true]);
+    await a.write([call(1)]);
+    const label = { id: "id-1:annotation:topic:ana", callId: "id-1", kind: "annotation", name: "topic", value: "bug", author: "ana", authorKind: "human", createdAt: T0, updatedAt: T0 } as const;
+    await a.writeFeedback([label]);
+    await b.writeFeedback([{ ...label, value: "billing", createdAt: T0 + 5, updatedAt: T0 + 5 }]);
+    await a.writeFeedback([{ ...label, value: "other", createdAt: T0 + 9, updatedAt: T0 + 9 }]);
+    for (const s of [a, b]) expect(await s.feedback(["id-1"])).toEqual([{ ...label, value: "other", updatedAt: T0 + 9 }]);
+    await b.declareAnnotation({ name: "topic", type: "label", labels: ["bug", "billing", "other"] });
+    expect(await a.annotationSchemas()).toEqual([{ name: "topic", type: "label", labels: ["bug", "billing", "other"] }]);
+    await a.changeDocs([{ kind: "monitor", id: "m", value: { n: 1 } }], 1);
+    await b.changeDocs([{ kind: "monitor", id: "m", value: undefined }], 2);
+    expect(await a.doc("monitor", "m")).toBeUndefined();
+    await a.changeDocs([{ kind: "monitor", id: "m", value: { n: 3 } }], 3);
+    expect(await b.docs("monitor")).toEqual([{ kind: "monitor", id: "m", value: { n: 3 }, updatedAt: 3 }]);
+    await Promise.all([a.close(), b.close()]);
+    await expect(a.feedback(["id-1"])).rejects.toThrow("is closed");
+    await expect(a.writeFeedback([label])).rejects.toThrow("is closed");
+    await expect(a.docs("monitor")).rejects.toThrow("is closed");
+  });
+
+  it("groups concurrent feedback writes into few inserts", async () => {
+    const db = database();
+    const store = await openClickHouseTraceStore(server.url(db));
+    await Promise.all(Array.from({ length: 40 }, (_, k) => store.writeFeedback([{ id: `c${k}:note:1`, callId: `c${k}`, kind: "note", name: "note", value: `n${k}`, author: "ana", authorKind: "human", createdAt: T0, updatedAt: T0 }])));
+    expect(await store.count({ feedback: {} })).toBe(0);
+    expect(await store.feedback(Array.from({ length: 40 }, (_, k) => `c${k}`))).toHaveLength(40);
+    const parts = Number(await rows(db, "SELECT count() FROM system.parts WHERE database = currentDatabase() AND table = 'feedback' AND active"));
+    expect(parts).toBeLessThan(20);
     await store.close();
   });
 
@@ -209,24 +261,14 @@ describe("weft collect and weft calls on clickhouse://", () => {
   it("collects into ClickHouse and reads it back, never printing the password", async () => {
     const db = database();
     const url = server.url(db, PASSWORD_USER);
-    const port = await freePort();
-    const child = spawn(process.execPath, ["bin/weft.js", "collect", "--port", String(port), "--store", url], { stdio: ["ignore", "pipe", "pipe"] });
-    children.push(child);
-    let output = "";
-    child.stdout!.on("data", (d: Buffer) => (output += d));
-    child.stderr!.on("data", (d: Buffer) => (output += d));
-    const base = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 300 && !(await fetch(`${base}/weave/health`).then((r) => r.ok, () => false)); i++) {
-      if (child.exitCode !== null) throw new Error(`weft collect exited: ${output}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const { base, child, output } = await startWeftCollect(["--store", url], children);
     const calls = Array.from({ length: 5 }, (_, i) => ({ id: `cli-${i}`, traceId: "t", parentId: null, op: "predict:1", inputs: { question: `q${i}` }, output: `a${i}`, error: null, startedAt: T0 + i * 1000, endedAt: T0 + i * 1000 + 20 * (i + 1), attributes: {}, usage: {}, cost: null }));
     const posted = await fetch(`${base}/api/calls/batch`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ calls }) });
     expect(posted.status).toBe(200);
     child.kill("SIGTERM");
     await new Promise((resolve) => child.once("exit", resolve));
-    expect(output).toContain(`into clickhouse://weft@127.0.0.1:`);
-    expect(output).not.toContain("s3cret");
+    expect(output()).toContain(`into clickhouse://weft@127.0.0.1:`);
+    expect(output()).not.toContain("s3cret");
 
     const list = spawnSync(process.execPath, ["bin/weft.js", "calls", "--store", url, "--json", "--limit", "3"], { encoding: "utf8", timeout: 60_000 });
     expect(list.stderr).toBe("");

@@ -1,0 +1,300 @@
+// Builds the `weft` command and `weft/sdk` as JavaScript, so neither needs a TypeScript loader
+// at run time. Output goes to build/ (ignored by git); nothing here is committed.
+//
+//   node scripts/build.mjs [--force] [--cli] [--sdk] [--no-fail]
+//
+// - The CLI: esbuild bundles src/cli/main.ts for Node (ESM, node_modules left as imports, so
+//   native modules such as duckdb and lmdb load as before), split so each subcommand's module
+//   loads only when it runs. Each build is a new folder build/cli-<id>/, and build/cli.json
+//   (written atomically) names the current one, so a rebuild never changes files a running
+//   `weft` is still loading. The folder sits two levels below the package root, as the sources
+//   in src/cli/ do, so `import.meta.url`-relative paths (main.ts's package root, demo-traffic's
+//   tickets) resolve to the same files.
+// - weft/sdk: esbuild bundles src/sdk/index.ts into build/sdk/index.js and tsc writes its
+//   declarations into build/sdk/types/ (package.json `exports["./sdk"]` points at both).
+//
+// Freshness: every build records, for each file it was built from (the bundle's inputs from
+// esbuild's metafile, tsc's program files, and package.json, package-lock.json, tsconfig.json
+// and this script), its size, mtime and SHA-256, read *before* the build started. A build is
+// fresh while every file has the recorded content: a file whose size or mtime differs (or was
+// modified within 2 s of the snapshot, where a coarse clock could hide a change) is hashed
+// again and compared. So a touched file does not force a rebuild but any change of content
+// does, and a file changed while the build ran makes it stale at once. bin/weft.js calls
+// `freshCliMain()` at every start (a stat per input, a few milliseconds) and `buildCli()` when it
+// returns null.
+//
+// This module imports only node: built-ins at load; esbuild is loaded when a build runs.
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+
+// node:crypto and node:child_process load when first needed: a fresh check at start-up stats
+// files and hashes only those whose stats changed.
+const require = createRequire(import.meta.url);
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const buildDir = path.join(root, "build");
+/** Files every build depends on besides its inputs. */
+const CONFIG_FILES = ["package.json", "package-lock.json", "tsconfig.json", "scripts/build.mjs", "scripts/tsconfig.sdk.json"];
+/** Source folders snapshotted before a build (the inputs found outside them are read after it). */
+const SOURCE_DIRS = ["src", "cells"];
+/** A file modified this close to the snapshot is always re-hashed (a clock coarser than the edit rate could hide a change). */
+const RACY_MS = 2000;
+/** Builds kept besides the current one (a running `weft` may still load chunks from an older one). */
+const KEEP_OLD_BUILDS = 2;
+const STAMP_VERSION = 1;
+
+const sha256 = (file) => require("node:crypto").createHash("sha256").update(readFileSync(file)).digest("hex");
+
+/** size, mtime and digest of one file (relative to the root), or null when it is missing. */
+function fileState(rel) {
+  const file = path.join(root, rel);
+  const before = statSync(file, { throwIfNoEntry: false });
+  if (!before?.isFile()) return null;
+  return [before.size, before.mtimeMs, sha256(file)];
+}
+
+/** Every file under the source folders and the config files, as they are now (before a build reads them). */
+function snapshot() {
+  const at = Date.now();
+  const files = new Map();
+  const walk = (rel) => {
+    for (const entry of readdirSync(path.join(root, rel), { withFileTypes: true })) {
+      const child = `${rel}/${entry.name}`;
+      if (entry.isDirectory()) walk(child);
+      else if (entry.isFile()) files.set(child, fileState(child));
+    }
+  };
+  for (const dir of SOURCE_DIRS) if (existsSync(path.join(root, dir))) walk(dir);
+  for (const rel of CONFIG_FILES) files.set(rel, fileState(rel));
+  return { at, files };
+}
+
+/** The stamp's file table: the snapshot's entry of each input (read now when the snapshot has none). */
+function fileTable(snap, inputs) {
+  const table = {};
+  for (const rel of new Set([...CONFIG_FILES, ...inputs])) {
+    const state = snap.files.has(rel) ? snap.files.get(rel) : fileState(rel);
+    if (state) table[rel] = state;
+  }
+  return table;
+}
+
+/**
+ * Whether every file of a stamp still has its recorded content: null when one differs (or is
+ * gone), else the stamp's file table with the stats seen now for the files that had to be
+ * re-hashed (taken before hashing, so a later edit still shows as a changed mtime), and whether
+ * there were any.
+ */
+function checkFiles(stamp) {
+  if (stamp?.version !== STAMP_VERSION || !stamp.files) return null;
+  const files = { ...stamp.files };
+  let rehashed = false;
+  for (const [rel, [size, mtimeMs, digest]] of Object.entries(stamp.files)) {
+    const file = path.join(root, rel);
+    const st = statSync(file, { throwIfNoEntry: false });
+    if (!st?.isFile()) return null;
+    if (st.size === size && st.mtimeMs === mtimeMs && mtimeMs < stamp.snapshotAt - RACY_MS) continue;
+    if (st.size !== size || sha256(file) !== digest) return null;
+    files[rel] = [st.size, st.mtimeMs, digest];
+    rehashed = true;
+  }
+  return { files, rehashed };
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+/** Writes a file atomically: a reader sees the old content or the new one, never a part. */
+function writeAtomic(file, text) {
+  const temp = `${file}.${process.pid}.${Date.now().toString(36)}.tmp`;
+  writeFileSync(temp, text);
+  renameSync(temp, file);
+}
+
+const cliStampFile = path.join(buildDir, "cli.json");
+
+/** The built CLI's entry file when the build is fresh, else null. Cheap: what bin/weft.js calls at every start. */
+export function freshCliMain() {
+  const checkedAt = Date.now();
+  try {
+    const stamp = readJson(cliStampFile);
+    if (!stamp?.dir) return null;
+    const main = path.join(buildDir, stamp.dir, "main.js");
+    if (!existsSync(main)) return null;
+    const checked = checkFiles(stamp);
+    if (!checked) return null;
+    if (checked.rehashed) {
+      // Fresh, but some files were touched: record their new stats so the next check is a plain stat again.
+      try {
+        writeAtomic(cliStampFile, JSON.stringify({ ...stamp, snapshotAt: checkedAt, files: checked.files }));
+      } catch {
+        // A read-only install: the next check hashes them again.
+      }
+    }
+    return main;
+  } catch {
+    return null; // unreadable: treated as stale, so the caller rebuilds (or says why it cannot)
+  }
+}
+
+async function loadEsbuild() {
+  try {
+    return await import("esbuild");
+  } catch (error) {
+    throw new Error(`esbuild is not installed (${error.message.split("\n")[0]}); run npm ci`);
+  }
+}
+
+/** esbuild's errors as lines of `file:line:column: message` (the first line says the most). */
+function buildErrors(error) {
+  if (!error?.errors?.length) return error;
+  const lines = error.errors.slice(0, 5).map((e) => (e.location ? `${e.location.file}:${e.location.line}:${e.location.column + 1}: ${e.text}` : e.text));
+  return new Error(lines.join("\n"));
+}
+
+/** Builds the CLI into a new build/cli-<id>/ and makes it current. Returns its entry file. */
+export async function buildCli() {
+  const esbuild = await loadEsbuild();
+  const snap = snapshot();
+  const id = `cli-${Date.now().toString(36)}-${process.pid}`;
+  const temp = path.join(buildDir, `.${id}.tmp`);
+  const outdir = path.join(buildDir, id);
+  mkdirSync(buildDir, { recursive: true });
+  let result;
+  try {
+    result = await esbuild.build({
+      absWorkingDir: root,
+      entryPoints: { main: "src/cli/main.ts" },
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      packages: "external",
+      splitting: true,
+      outdir: temp,
+      chunkNames: "[name]-[hash]",
+      sourcemap: "linked",
+      sourcesContent: false,
+      metafile: true,
+      logLevel: "silent",
+    });
+  } catch (error) {
+    rmSync(temp, { recursive: true, force: true });
+    throw buildErrors(error);
+  }
+  // The folder is complete before anything names it; then the stamp names it, atomically.
+  renameSync(temp, outdir);
+  const inputs = Object.keys(result.metafile.inputs);
+  writeAtomic(cliStampFile, JSON.stringify({ version: STAMP_VERSION, dir: id, esbuild: esbuild.version, snapshotAt: snap.at, files: fileTable(snap, inputs) }));
+  pruneOldBuilds(id);
+  return path.join(outdir, "main.js");
+}
+
+/**
+ * Removes CLI builds but the current one and the newest few others, and only those older than
+ * ten minutes (a build another `weft` has just made is never removed before it names it), and
+ * stray temporary folders older than an hour.
+ */
+function pruneOldBuilds(current) {
+  const now = Date.now();
+  const entries = readdirSync(buildDir, { withFileTypes: true }).filter((e) => e.isDirectory());
+  const age = (name) => now - statSync(path.join(buildDir, name)).mtimeMs;
+  const builds = entries
+    .filter((e) => e.name.startsWith("cli-") && e.name !== current)
+    .map((e) => ({ name: e.name, age: age(e.name) }))
+    .sort((a, b) => a.age - b.age);
+  for (const old of builds.slice(KEEP_OLD_BUILDS)) if (old.age > 600_000) rmSync(path.join(buildDir, old.name), { recursive: true, force: true });
+  for (const e of entries) if (e.name.startsWith(".") && e.name.endsWith(".tmp") && age(e.name) > 3_600_000) rmSync(path.join(buildDir, e.name), { recursive: true, force: true });
+}
+
+const sdkDir = path.join(buildDir, "sdk");
+const sdkStampFile = path.join(buildDir, "sdk.json");
+
+/** Whether build/sdk/ matches the sources. */
+export function sdkIsFresh() {
+  return existsSync(path.join(sdkDir, "index.js")) && checkFiles(readJson(sdkStampFile)) !== null;
+}
+
+/** Builds weft/sdk: build/sdk/index.js (esbuild) and build/sdk/types/ (tsc declarations), replacing the previous build. */
+export async function buildSdk() {
+  const esbuild = await loadEsbuild();
+  const snap = snapshot();
+  const temp = path.join(buildDir, `.sdk-${process.pid}-${Date.now().toString(36)}.tmp`);
+  mkdirSync(buildDir, { recursive: true });
+  try {
+    let result;
+    try {
+      result = await esbuild.build({
+        absWorkingDir: root,
+        entryPoints: ["src/sdk/index.ts"],
+        bundle: true,
+        platform: "node",
+        format: "esm",
+        target: "node20",
+        packages: "external",
+        outfile: path.join(temp, "index.js"),
+        sourcemap: "linked",
+        metafile: true,
+        logLevel: "silent",
+      });
+    } catch (error) {
+      throw buildErrors(error);
+    }
+    // Declarations: tsc over the SDK's entry (it follows the imports), written beside the bundle.
+    const tsc = path.join(root, "node_modules/typescript/bin/tsc");
+    const types = require("node:child_process").spawnSync(process.execPath, [tsc, "-p", "scripts/tsconfig.sdk.json", "--outDir", path.join(temp, "types"), "--listFiles"], { cwd: root, encoding: "utf8", timeout: 120_000 });
+    if (types.error) throw new Error(`tsc did not run: ${types.error.message}`);
+    if (types.status !== 0) throw new Error(`tsc failed to write weft/sdk's declarations:\n${types.stdout.split("\n").filter((l) => /error/i.test(l)).slice(0, 10).join("\n")}`);
+    const programFiles = types.stdout.split("\n").map((l) => l.trim()).filter((f) => f && path.isAbsolute(f) && !f.includes(`${path.sep}node_modules${path.sep}`)).map((f) => path.relative(root, f).split(path.sep).join("/"));
+    if (!existsSync(path.join(temp, "types/sdk/index.d.ts"))) throw new Error("tsc wrote no types/sdk/index.d.ts");
+    // Swap the folders: a reader may briefly find none, never a half-written one.
+    const old = `${sdkDir}.${process.pid}.old`;
+    if (existsSync(sdkDir)) renameSync(sdkDir, old);
+    renameSync(temp, sdkDir);
+    rmSync(old, { recursive: true, force: true });
+    writeAtomic(sdkStampFile, JSON.stringify({ version: STAMP_VERSION, snapshotAt: snap.at, files: fileTable(snap, [...Object.keys(result.metafile.inputs), ...programFiles]) }));
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+async function main(args) {
+  const unknown = args.filter((a) => !["--force", "--no-fail", "--cli", "--sdk"].includes(a));
+  if (unknown.length) {
+    console.error(`weft: unknown option ${unknown.join(" ")}; usage: node scripts/build.mjs [--force] [--cli] [--sdk] [--no-fail]`);
+    process.exitCode = 2;
+    return;
+  }
+  const force = args.includes("--force");
+  const noFail = args.includes("--no-fail");
+  const only = args.filter((a) => a === "--cli" || a === "--sdk");
+  const targets = only.length ? only.map((a) => a.slice(2)) : ["cli", "sdk"];
+  let failed = false;
+  for (const target of targets) {
+    const started = Date.now();
+    const fresh = target === "cli" ? freshCliMain() !== null : sdkIsFresh();
+    if (fresh && !force) {
+      console.log(`weft: build/${target} is up to date`);
+      continue;
+    }
+    try {
+      if (target === "cli") await buildCli();
+      else await buildSdk();
+      console.log(`weft: built ${target === "cli" ? "the CLI" : "weft/sdk"} into build/ in ${Date.now() - started} ms`);
+    } catch (error) {
+      failed = true;
+      console.error(`weft: building ${target === "cli" ? "the CLI" : "weft/sdk"} failed:\n${error.message ?? error}`);
+    }
+  }
+  if (failed && noFail) console.error("weft: continuing: `weft` tries to build the CLI again when it starts (and runs the sources through tsx if that fails too); weft/sdk stays unbuilt until `npm run build:js` succeeds.");
+  else if (failed) process.exitCode = 1;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main(process.argv.slice(2));
