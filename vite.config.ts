@@ -29,10 +29,14 @@ export default defineConfig({
       typescript: path.join(root, "src/ui/typescript-stub.ts"),
       // The inspector's stylesheet is not in its package exports.
       "weft:inspector.css": path.join(root, "node_modules/@observablehq/inspector/dist/inspector.css"),
+      // Observable Inputs' stylesheet, likewise outside its package exports.
+      "weft:inputs.css": path.join(root, "node_modules/@observablehq/inputs/dist/index.css"),
     },
   },
   server: { host: "127.0.0.1", port: Number(process.env.WEFT_PORT ?? 5173), strictPort: true, watch: { ignored: ["**/.weft/**", "**/test-results/**", "**/bench/**"] } },
   preview: { host: "127.0.0.1", strictPort: true },
-  optimizeDeps: { include: ["@observablehq/notebook-kit"] },
+  // Pre-bundled at start, so a first visit does not meet a re-optimization (504 "Outdated Optimize Dep") when a cell first uses one.
+  // Scanned from the editor's page only: the test fixtures hold Kit notebooks whose imports are not ours.
+  optimizeDeps: { entries: ["index.html"], include: ["@observablehq/notebook-kit", "@observablehq/stdlib", "@observablehq/inputs", "d3", "katex", "hyparquet", "hyparquet-compressors", "jszip", "@uwdata/flechette"] },
   build: { outDir: "dist", target: "es2022" },
 });

@@ -39,3 +39,4 @@ declare module "@observablehq/inputs" {
   export = Inputs;
 }
 declare module "weft:inspector.css";
+declare module "weft:inputs.css";

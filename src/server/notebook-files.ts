@@ -6,6 +6,30 @@ import { HttpError } from "./http.ts";
 /** File endings `readData` serves. */
 export const DATA_EXTENSIONS = [".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".txt"] as const;
 
+/**
+ * File endings `readFile` serves to the editor's `FileAttachment`, with their content types:
+ * the data files, and binary kinds that a browser never runs as a page (no .html, no .svg).
+ */
+export const FILE_TYPES: Readonly<Record<string, string>> = {
+  ".jsonl": "text/plain; charset=utf-8",
+  ".ndjson": "text/plain; charset=utf-8",
+  ".json": "text/plain; charset=utf-8",
+  ".csv": "text/plain; charset=utf-8",
+  ".tsv": "text/plain; charset=utf-8",
+  ".txt": "text/plain; charset=utf-8",
+  ".md": "text/plain; charset=utf-8",
+  ".xml": "text/plain; charset=utf-8",
+  ".arrow": "application/octet-stream",
+  ".feather": "application/octet-stream",
+  ".parquet": "application/octet-stream",
+  ".zip": "application/octet-stream",
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".jpeg": "image/jpeg",
+  ".gif": "image/gif",
+  ".webp": "image/webp",
+};
+
 /** A notebook file's content and the version (SHA-256 of its bytes) a later write must name. */
 export interface NotebookFile {
   readonly name: string;
@@ -28,6 +52,8 @@ export interface NotebookStore {
   read(name: string): Promise<NotebookFile>;
   write(name: string, text: string, baseVersion: string | null): Promise<NotebookFile>;
   readData(name: string): Promise<string>;
+  /** A file for `FileAttachment` (one of FILE_TYPES' endings), as bytes. */
+  readFile(name: string): Promise<Buffer>;
 }
 
 /** Digest of file content: the version a writer must present to replace it. */
@@ -108,6 +134,19 @@ export class NotebookFiles implements NotebookStore {
       return await readFile(file, "utf8");
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new HttpError(404, `no such data file: ${name}`);
+      throw error;
+    }
+  }
+
+  /** Reads a file for `FileAttachment` (FILE_TYPES' endings) under the root, as bytes, with the same confinement as notebooks. */
+  async readFile(name: string): Promise<Buffer> {
+    const file = await this.resolve(name, Object.keys(FILE_TYPES));
+    try {
+      return await readFile(file);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") throw new HttpError(404, `no such file: ${name}`);
+      if (code === "EISDIR") throw new HttpError(400, `${name} is a folder, not a file`);
       throw error;
     }
   }

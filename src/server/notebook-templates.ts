@@ -57,6 +57,12 @@ export class TemplateNotebooks {
     return this.workspace.readData(name).catch((error) => (error instanceof HttpError && error.status === 404 ? this.templates.readData(name) : Promise.reject(error)));
   }
 
+  /** A file for `FileAttachment` from the workspace, else from the templates. */
+  async readFile(name: string): Promise<Buffer> {
+    await mkdir(this.workspaceDir, { recursive: true });
+    return this.workspace.readFile(name).catch((error) => (error instanceof HttpError && error.status === 404 ? this.templates.readFile(name) : Promise.reject(error)));
+  }
+
   private async readCopy(name: string): Promise<NotebookFile | null> {
     await mkdir(this.workspaceDir, { recursive: true });
     return this.workspace.read(name).catch((error) => notFound(error, null));

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readJson, refuseCrossSite, requireJson, sendError, sendJson } from "./http.ts";
 import { HttpError } from "./http.ts";
-import type { NotebookStore } from "./notebook-files.ts";
+import path from "node:path";
+import { FILE_TYPES, type NotebookStore } from "./notebook-files.ts";
 
 /** Largest notebook a client may PUT. */
 export const MAX_NOTEBOOK_BYTES = 8 * 1024 * 1024;
@@ -10,7 +11,8 @@ export const MAX_NOTEBOOK_BYTES = 8 * 1024 * 1024;
  * The notebook files API, as connect-style middleware under /api/notebooks:
  * GET / lists, GET /NAME reads {name, text, version}, PUT /NAME with {text, baseVersion}
  * writes atomically or answers 409 when the file changed on disk. GET /api/files/NAME serves
- * a data file (.jsonl, .json, .csv, …) under the same folder, for `dataset.load`.
+ * a file under the same folder (data files for `dataset.load`; Arrow, Parquet, zip and images
+ * too, for `FileAttachment`), with the content type of its ending.
  */
 export function notebooksApi(files: NotebookStore) {
   return async (req: IncomingMessage, res: ServerResponse, next: () => void): Promise<void> => {
@@ -27,9 +29,11 @@ export function notebooksApi(files: NotebookStore) {
         } catch {
           throw new HttpError(400, `invalid file name encoding: ${raw}`);
         }
-        const text = await files.readData(name);
-        res.writeHead(200, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" });
-        return void res.end(text);
+        const bytes = await files.readFile(name);
+        const type = FILE_TYPES[path.extname(name).toLowerCase()] ?? "application/octet-stream";
+        // nosniff: a file is served as what its ending says, never run as a page.
+        res.writeHead(200, { "content-type": type, "cache-control": "no-store", "x-content-type-options": "nosniff" });
+        return void res.end(bytes);
       } catch (error) {
         return sendError(res, error);
       }

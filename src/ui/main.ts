@@ -1,4 +1,5 @@
 import "weft:inspector.css";
+import "weft:inputs.css";
 import "./styles.css";
 import "katex/dist/katex.min.css";
 import { defaultRegistry } from "../../cells/index.ts";

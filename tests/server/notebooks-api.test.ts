@@ -1,5 +1,5 @@
 import { createServer, request as httpRequest, type Server } from "node:http";
-import { mkdtemp, readFile, readdir, symlink, writeFile, mkdir } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm, symlink, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -48,6 +48,25 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 describe("the notebook files API", () => {
+  test("serves FileAttachment files as bytes with their type, never as a page, and only under the folder", async () => {
+    const bytes = Buffer.from([0x50, 0x41, 0x52, 0x31, 0x00, 0xff, 0xfe, 0x10]);
+    await writeFile(path.join(root, "sub", "t.parquet"), bytes);
+    await writeFile(path.join(root, "sub", "page.html"), "<script>alert(1)</script>");
+    await writeFile(path.join(outside, "x.parquet"), bytes);
+    const got = await fetch(`${base}/api/files/sub/t.parquet`);
+    expect(got.status).toBe(200);
+    expect(got.headers.get("content-type")).toBe("application/octet-stream");
+    expect(got.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(Buffer.from(await got.arrayBuffer()).equals(bytes)).toBe(true);
+    const html = await fetch(`${base}/api/files/sub/page.html`);
+    expect(html.status).toBe(400);
+    expect(((await html.json()) as { error: string }).error).toMatch(/not a data file .*: sub\/page\.html/);
+    expect((await send("GET", "/api/files/out/x.parquet")).status).toBe(403);
+    await rm(path.join(outside, "x.parquet"));
+    expect((await send("GET", "/api/files/sub/missing.parquet")).body.error).toBe("no such file: sub/missing.parquet");
+  });
+
+
   test("lists notebooks, and reads one with its version", async () => {
     const list = await send("GET", "/api/notebooks");
     // Symlinks are not followed, so link.md and out/ are not listed.
