@@ -107,7 +107,7 @@ async function withSource(opts: AlertsOptions, fn: (source: AlertsSource) => Pro
   if (opts.url) return fn(httpSource(opts.url.replace(/\/+$/, ""), opts.token ?? process.env.WEFT_TOKEN));
   const store = await openTraceStoreOption(opts.store ?? (process.env.WEFT_TRACE_STORE ? undefined : DEFAULT_TRACE_STORE));
   try {
-    if (!keepsControl(store)) throw new Error(`the ${store.kind} trace store keeps no alerts (they need the embedded DuckDB store)`);
+    if (!keepsControl(store)) throw new Error(`the ${store.kind} trace store keeps no alerts (they need a store with control documents: DuckDB or ClickHouse)`);
     await fn(storeSource(store));
   } finally {
     await store.close();

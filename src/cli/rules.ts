@@ -18,7 +18,7 @@ export async function withRules<T>(opts: RulesOptions, fn: (rules: RulesClient) 
   if (opts.url) return fn(httpRulesClient(fetch, opts.url, opts.token ?? process.env.WEFT_TOKEN));
   const store = await openTraceStoreOption(opts.store ?? (process.env.WEFT_TRACE_STORE ? undefined : DEFAULT_TRACE_STORE));
   try {
-    if (!keepsControl(store) || !keepsFeedback(store)) throw new Error(`the ${store.kind} trace store keeps no curation rules (they need the embedded DuckDB store)`);
+    if (!keepsControl(store) || !keepsFeedback(store)) throw new Error(`the ${store.kind} trace store keeps no curation rules (they need a store with feedback and control documents: DuckDB or ClickHouse)`);
     return await fn(curationRules({ control: store, calls: store, versions: datasetVersions(store), now: Date.now }));
   } finally {
     await store.close();

@@ -41,7 +41,7 @@ export function lazyStoreBackend(storeSpec: string | undefined): CallsBackend & 
     }),
     datasets: lazyDatasets(async () => {
       const b = await backend();
-      if (!b.datasets) throw new Error("this trace store keeps no datasets (they need the embedded DuckDB store)");
+      if (!b.datasets) throw new Error("this trace store keeps no datasets (they need a store with control documents: DuckDB or ClickHouse)");
       return b.datasets;
     }),
     async close() {
