@@ -3,9 +3,11 @@
 //   node bench/cli-startup/run.mjs [--runs 10] [--modes bin,tsx,tsx-cold]
 //
 // Modes: `bin` is `node bin/weft.js …` as users run it (the prebuilt bundle when it is fresh);
-// `tsx` runs src/cli/main.ts through tsx's loader (what bin/weft.js did before the bundle),
-// with tsx's compile cache warm; `tsx-cold` the same with the cache disabled (a first run).
-// `node -e 0` is the floor: Node's own start-up. Plain Node, so it measures only the CLI.
+// `tsx` runs src/cli/main.ts through tsx's loader (tsx-main.mjs: what bin/weft.js did before the
+// bundle), with tsx's compile cache warm; `tsx-cold` the same with the cache disabled (a first
+// run). `node -e 0` is the floor: Node's own start-up. Samples are interleaved (one of each mode,
+// and of the floor, in turn), so a change in the machine's load hits every mode alike; "over
+// floor" is the median of each sample minus the floor sample taken just before it.
 // Other people may edit src/ while it runs: before each `bin` sample the build is made fresh
 // (untimed), and a sample during which it was rebuilt anyway is taken again (counted as "rebuilt").
 import { spawnSync } from "node:child_process";
@@ -37,8 +39,8 @@ const commands = [
 
 const prefix = {
   bin: { argv: [path.join(root, "bin/weft.js")], env: {} },
-  tsx: { argv: ["--import", "tsx", path.join(root, "src/cli/main.ts")], env: {} },
-  "tsx-cold": { argv: ["--import", "tsx", path.join(root, "src/cli/main.ts")], env: { TSX_DISABLE_CACHE: "1" } },
+  tsx: { argv: [path.join(root, "bench/cli-startup/tsx-main.mjs")], env: {} },
+  "tsx-cold": { argv: [path.join(root, "bench/cli-startup/tsx-main.mjs")], env: { TSX_DISABLE_CACHE: "1" } },
 };
 
 const stampDir = () => {
@@ -70,26 +72,52 @@ function time(argv, env) {
   return ms;
 }
 
-async function measure(argv, env, n, mode) {
-  await timeFresh(argv, env, mode); // warm-up: the file cache, tsx's cache, the cell cache
-  const ms = [];
-  for (let i = 0; i < n; i++) ms.push(await timeFresh(argv, env, mode));
-  ms.sort((a, b) => a - b);
-  const mid = ms.length >> 1;
-  return { median: ms.length % 2 ? ms[mid] : (ms[mid - 1] + ms[mid]) / 2, min: ms[0], n };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
+
+/** One command in every mode: a warm-up each, then `n` rounds of (floor, then each mode). */
+async function measure(command, n) {
+  const floorArgv = ["-e", "0"];
+  const samples = new Map(modes.map((mode) => [mode, { ms: [], over: [], error: null }]));
+  const argvOf = (mode) => [...prefix[mode].argv, ...command.args];
+  for (const mode of modes) {
+    try {
+      await timeFresh(argvOf(mode), prefix[mode].env, mode); // warm-up: the file cache, tsx's cache, the cell cache
+    } catch (error) {
+      samples.get(mode).error = error;
+    }
+  }
+  const floors = [];
+  for (let i = 0; i < n; i++) {
+    for (const mode of modes) {
+      const sample = samples.get(mode);
+      if (sample.error) continue;
+      const floor = time(floorArgv, {});
+      floors.push(floor);
+      const ms = await timeFresh(argvOf(mode), prefix[mode].env, mode);
+      sample.ms.push(ms);
+      sample.over.push(ms - floor);
+    }
+  }
+  return { samples, floor: floors.length ? median(floors) : NaN };
 }
 
+for (const mode of modes) if (!prefix[mode]) throw new Error(`unknown mode ${mode}: bin, tsx or tsx-cold`);
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(", ");
 console.log(`node ${process.version}, ${os.cpus().length} cores, load average before: ${load()}`);
-const rows = [["command", "mode", "median ms", "min ms", "runs"]];
-const floor = await measure(["-e", "0"], {}, runs, "floor");
-rows.push(["node -e 0 (floor)", "", floor.median.toFixed(0), floor.min.toFixed(0), String(runs)]);
+const rows = [["command", "mode", "median ms", "min ms", "over floor ms", "floor ms", "runs"]];
 for (const command of commands) {
+  const n = command.runs ?? runs;
+  const { samples, floor } = await measure(command, n);
   for (const mode of modes) {
-    const p = prefix[mode];
-    if (!p) throw new Error(`unknown mode ${mode}: bin, tsx or tsx-cold`);
-    const r = await measure([...p.argv, ...command.args], p.env, command.runs ?? runs, mode);
-    rows.push([`weft ${command.name}`, mode, r.median.toFixed(0), r.min.toFixed(0), String(r.n)]);
+    const sample = samples.get(mode);
+    if (sample.error) {
+      rows.push([`weft ${command.name}`, mode, "failed", "", "", "", ""]);
+      console.error(`weft ${command.name} (${mode}) failed: ${sample.error.message.split("\n")[0]}`);
+    } else rows.push([`weft ${command.name}`, mode, median(sample.ms).toFixed(0), Math.min(...sample.ms).toFixed(0), median(sample.over).toFixed(0), floor.toFixed(0), String(n)]);
   }
 }
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
