@@ -14,7 +14,7 @@ import { CALL_SETTLE_MS, type ServiceContext } from "./prod-services.ts";
 
 /** What a monitor did, kept with it in the store and reported by `GET /api/monitors`. */
 export interface MonitorCounters {
-  /** Op runs that gave a score. */
+  /** Op runs that gave a score (counted once their feedback is stored). */
   ran: number;
   /** Op runs that threw (their error is the feedback). */
   errors: number;
@@ -72,6 +72,8 @@ export class MonitorWorker {
   private readonly queue = new Map<string, number>();
   /** Calls the budget holds back until the next UTC day. */
   private readonly held = new Set<string>();
+  /** The feedback rows that record an error (counted as errors once written). */
+  private readonly failures = new WeakSet<Feedback>();
   /** Calls in the pipeline (waiting to run, running, or with feedback not yet written): a new notice of one is dropped. */
   private readonly active = new Set<string>();
   private running = 0;
@@ -155,23 +157,30 @@ export class MonitorWorker {
 
   /**
    * Drains the queue as a pipeline: batches of due ids are prepared (matched, sampled, checked
-   * against the cache) while at most twice `concurrency` calls wait to run; runs start as
-   * lanes free up, never waiting for a batch's slowest run; feedback is written in groups (every
-   * 64 rows or 250 ms, and when the pipeline empties). When stopped, nothing new starts, the runs
-   * in flight finish (or are aborted by `stop`), and their feedback is written.
+   * against the cache) while fewer than twice `concurrency` calls wait to run; up to
+   * `concurrency` lanes each take the next waiting call as soon as they finish one, never
+   * waiting for a batch's slowest run; feedback is written in groups (a batch's worth, every
+   * 250 ms, and when the pipeline empties). When stopped, nothing new starts, the runs in flight
+   * finish (or are aborted by `stop`), and their feedback is written.
    */
   private async pump(): Promise<void> {
     const ready: Call[] = [];
     const rows: Feedback[] = [];
-    const inflight = new Set<Promise<void>>();
+    const lanes = new Set<Promise<void>>();
     let lastWrite = Date.now();
+    let wake: (() => void) | null = null;
     const write = async () => {
       if (!rows.length) return;
       const out = rows.splice(0);
       lastWrite = Date.now();
       try {
         await this.ctx.writeFeedback(out);
-        for (const r of out) this.active.delete(r.callId);
+        // Runs count once their feedback is stored, so the counters never run ahead of what can be read.
+        for (const r of out) {
+          this.active.delete(r.callId);
+          if (this.failures.has(r)) this.counters.errors++;
+          else this.counters.ran++;
+        }
       } catch (error) {
         for (const r of out) this.active.delete(r.callId);
         // The store failed (a full disk, a closed store): these calls go back to the queue and run again.
@@ -179,7 +188,21 @@ export class MonitorWorker {
         this.counters.lastError = `the store failed: ${(error as Error).message}`;
       }
     };
-    while ((!this.stopped && (this.queue.size || ready.length)) || inflight.size) {
+    /** One lane: runs waiting calls one after another until none waits (or the day's budget is spent). */
+    const lane = async () => {
+      while (!this.stopped && ready.length) {
+        const call = ready.shift()!;
+        if (this.spec.budgetPerDay !== null && this.counters.spent >= this.spec.budgetPerDay) {
+          this.active.delete(call.id);
+          this.held.add(call.id);
+          continue;
+        }
+        rows.push(await this.runOne(call));
+        // Few calls left: wake the main loop to prepare the next batch while this lane goes on.
+        if (ready.length < this.spec.concurrency && wake) wake();
+      }
+    };
+    while ((!this.stopped && (this.queue.size || ready.length)) || lanes.size) {
       this.rollDay();
       let fed = false;
       if (!this.stopped && ready.length < this.spec.concurrency * 2 && this.queue.size) {
@@ -199,30 +222,25 @@ export class MonitorWorker {
           }
         }
       }
-      while (!this.stopped && inflight.size < this.spec.concurrency && ready.length) {
-        const call = ready.shift()!;
-        if (this.spec.budgetPerDay !== null && this.counters.spent >= this.spec.budgetPerDay) {
-          this.active.delete(call.id);
-          this.held.add(call.id);
-          continue;
-        }
-        const run: Promise<void> = this.runOne(call).then(
-          (row) => void rows.push(row),
-          () => undefined,
-        ).finally(() => inflight.delete(run));
-        inflight.add(run);
+      while (!this.stopped && lanes.size < this.spec.concurrency && ready.length) {
+        const run: Promise<void> = lane().finally(() => {
+          lanes.delete(run);
+          this.running = lanes.size;
+        });
+        lanes.add(run);
       }
-      this.running = inflight.size;
-      const idle = !inflight.size && !ready.length;
-      if (rows.length >= 64 || (rows.length && (idle || Date.now() - lastWrite >= 250))) await write();
+      this.running = lanes.size;
+      const idle = !lanes.size && !ready.length;
+      if (rows.length >= BATCH || (rows.length && (idle || Date.now() - lastWrite >= 250))) await write();
       if (idle && !this.queue.size) this.counters.caughtUpTo = this.ctx.now();
       this.changed();
       if (fed && ready.length < this.spec.concurrency * 2) continue;
-      // Wait for something to happen: a run ending, the next write, or the head of the queue coming due.
+      // Wait for something to happen: a lane running low or ending, the next write, or the head of the queue coming due.
       const head = this.queue.values().next().value;
       const untilDue = head === undefined ? SETTLE_MS : Math.min(Math.max(head - Date.now(), 5), SETTLE_MS);
-      const wait = inflight.size ? Math.min(untilDue, 250) : untilDue;
-      if (inflight.size || this.queue.size) await Promise.race([...inflight, sleep(wait)]);
+      const wait = lanes.size ? Math.min(untilDue, 250) : untilDue;
+      if (lanes.size || this.queue.size) await Promise.race([...lanes, sleep(wait), new Promise<void>((r) => (wake = r))]);
+      wake = null;
     }
     this.running = 0;
     await write();
@@ -280,13 +298,13 @@ export class MonitorWorker {
     this.counters.lastRunAt = now();
     if (run.cost !== null) this.counters.spent += run.cost;
     if (run.error) return this.failed(call, run.error.message);
-    this.counters.ran++;
     return monitorFeedback(this.spec, call.id, { output: run.output as Json }, runner.usesLlm, now());
   }
 
   private failed(call: Call, message: string): Feedback {
-    this.counters.errors++;
     this.counters.lastError = `call ${call.id}: ${message}`;
-    return monitorFeedback(this.spec, call.id, { error: message }, this.runner?.usesLlm ?? false, this.ctx.now());
+    const row = monitorFeedback(this.spec, call.id, { error: message }, this.runner?.usesLlm ?? false, this.ctx.now());
+    this.failures.add(row);
+    return row;
   }
 }
