@@ -55,6 +55,7 @@ export function createCollector(options: CollectorOptions): Collector {
   const now = options.now ?? Date.now;
   const stats: CollectorStats = { batches: 0, calls: 0, rejected: 0, refused: 0, failed: 0 };
   const inFlight = new Set<Promise<unknown>>();
+  options.services?.attachIngestLoad(() => inFlight.size);
 
   /** Writes patches durably, counting them; a store failure becomes 503 (retry later). */
   async function write(patches: readonly CallPatch[]): Promise<void> {

@@ -54,6 +54,8 @@ export function newCounters(now: number): MonitorCounters {
 
 /** Most call ids a monitor's queue holds; more are dropped and counted. */
 export const MAX_QUEUE = 50_000;
+/** While ingest is busy, a monitor prepares at most one batch per this many ms. */
+const INGEST_YIELD_MS = 200;
 /** Calls a batch takes from the queue. */
 const BATCH = 256;
 /** Longest one op run may take. */
@@ -168,6 +170,7 @@ export class MonitorWorker {
     const rows: Feedback[] = [];
     const lanes = new Set<Promise<void>>();
     let lastWrite = Date.now();
+    let lastFeed = 0;
     let wake: (() => void) | null = null;
     const write = async () => {
       if (!rows.length) return;
@@ -206,6 +209,9 @@ export class MonitorWorker {
       this.rollDay();
       let fed = false;
       if (!this.stopped && ready.length < this.spec.concurrency * 2 && this.queue.size) {
+        // Ingest comes first: while the collector answers batches, a monitor takes at most a batch every 200 ms (it may lag; the collector must not).
+        if (this.ctx.ingestLoad() > 0 && Date.now() - lastFeed < INGEST_YIELD_MS) await sleep(INGEST_YIELD_MS - (Date.now() - lastFeed));
+        lastFeed = Date.now();
         const batch = this.takeDue();
         if (batch.length) {
           fed = true;

@@ -18,6 +18,8 @@ export interface ServiceContext {
   readonly log: (message: string) => void;
   /** The configured LLM providers (the only ones a monitor's op may call). */
   readonly providers: readonly ProviderConfig[];
+  /** How many ingest requests the collector is answering right now: background work gives way while it is above 0. */
+  ingestLoad(): number;
   /** Writes feedback durably, then tells every service (`onFeedback`): what monitors use for their scores. */
   writeFeedback(rows: readonly Feedback[]): Promise<void>;
 }
@@ -51,6 +53,8 @@ export interface ProductionServices {
   notifyCalls(ids: readonly string[]): void;
   /** Tells every service of stored feedback. */
   notifyFeedback(rows: readonly Feedback[]): void;
+  /** Gives the services the collector's count of requests in flight (see `ServiceContext.ingestLoad`). */
+  attachIngestLoad(load: () => number): void;
   /** Starts the services' background work. */
   start(): Promise<void>;
   close(graceMs: number): Promise<void>;
@@ -76,8 +80,10 @@ export function createProductionServices(store: TraceStore, options: { readonly 
       }
     }
   };
+  let ingestLoad: () => number = () => 0;
   const ctx: ServiceContext = {
     store,
+    ingestLoad: () => ingestLoad(),
     now: options.now ?? Date.now,
     log: options.log ?? ((m) => console.error(m)),
     providers: options.providers ?? [],
@@ -107,6 +113,9 @@ export function createProductionServices(store: TraceStore, options: { readonly 
       }
     },
     notifyFeedback,
+    attachIngestLoad(load) {
+      ingestLoad = load;
+    },
     async start() {
       for (const s of services) await s.start?.();
     },
@@ -143,6 +152,7 @@ function servicesElsewhere(prefixes: readonly string[], why: (prefix: string) =>
     },
     notifyCalls() {},
     notifyFeedback() {},
+    attachIngestLoad() {},
     async start() {},
     async close() {},
   };
