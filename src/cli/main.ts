@@ -42,19 +42,14 @@ program
   .option("--budget <dollars>", "budget of a vary without its own (default: the notebook's weft setting, else 1)")
   .option("--store <path>", "trace store calls() reads: a DuckDB file (default .weft/traces.duckdb) or clickhouse://…")
   .action(async (file: string, opts: { json?: boolean; cache: boolean; cacheDir: string; timeout: string; yes?: boolean; allowErrors?: boolean; budget?: string; store?: string }) => {
-    // Loaded here, not at start-up: fmt, import and export need none of the runtime.
-    const [{ formatReport, runNotebook }, { loadProviders }, { openLmdbStore }, { lazyStoreBackend }] = await Promise.all([import("./run.ts"), import("../server/provider-config.ts"), import("../store/node.ts"), import("./run-calls.ts")]);
-    const store = opts.cache ? await openLmdbStore(path.resolve(opts.cacheDir)) : null;
-    const calls = lazyStoreBackend(opts.store);
-    try {
-      const providers = await loadProviders(process.env);
-      const report = await runNotebook(file, { store, providers, calls, timeoutMs: Number(opts.timeout), yes: !!opts.yes, allowErrors: !!opts.allowErrors, ...(opts.budget !== undefined ? { budget: Number(opts.budget) } : {}) });
-      console.log(opts.json ? JSON.stringify(report) : formatReport(report));
-      process.exitCode = report.ok ? 0 : 1;
-    } finally {
-      await calls.close();
-      await store?.close();
-    }
+    // Loaded here, not at start-up: fmt, import and export need none of the runtime. The
+    // notebook runs in a worker thread that is stopped at the timeout, whatever its cells do.
+    const [{ formatReport }, { runInWorker }] = await Promise.all([import("./run-format.ts"), import("./run-worker.ts")]);
+    const timeoutMs = Number(opts.timeout);
+    if (!(timeoutMs > 0)) throw new Error(`--timeout takes a positive number of milliseconds, not ${JSON.stringify(opts.timeout)}`);
+    const report = await runInWorker(file, { cache: opts.cache, cacheDir: opts.cacheDir, timeoutMs, yes: !!opts.yes, allowErrors: !!opts.allowErrors, ...(opts.budget !== undefined ? { budget: Number(opts.budget) } : {}), ...(opts.store !== undefined ? { store: opts.store } : {}) });
+    console.log(opts.json ? JSON.stringify(report) : formatReport(report));
+    process.exitCode = report.ok ? 0 : 1;
   });
 
 program

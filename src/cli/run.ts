@@ -4,8 +4,8 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { NotebookFiles } from "../server/index.ts";
 import { defaultRegistry } from "../../cells/index.ts";
-import { compileCell, hasFlag, notebookSettings, parse, type CellKindRegistry } from "../notebook/index.ts";
-import { NotebookRuntime, type CellState } from "../runtime/index.ts";
+import { compileCell, hasFlag, notebookSettings, parse, sourceLines, type CellKindRegistry } from "../notebook/index.ts";
+import { NotebookRuntime, type CellError, type CellState } from "../runtime/index.ts";
 import { notebookPlatform, type NotebookFileSource } from "../stdlib/index.ts";
 import type { KvStore } from "../store/index.ts";
 import { isVaryResult, type ErrorGroup, type VaryResult } from "../trace/index.ts";
@@ -17,6 +17,8 @@ import { installServerDom } from "./server-dom.ts";
 import { jsonValue, summarize } from "./summarize.ts";
 import { useNodeSha256 } from "../server/node-sha256.ts";
 import { valueLines } from "./value-text.ts";
+import { money } from "./run-format.ts";
+import { readTextFile } from "./notebook-file.ts";
 
 /** One cell in a run report, as `weft run --json` prints it. */
 export interface CellReport {
@@ -34,6 +36,8 @@ export interface CellReport {
   text: string[];
   /** For a cell defining a vary: its final counts. */
   vary?: VarySummary;
+  /** Where the error is in the notebook file (1-based line, 0-based column), when known. */
+  position?: { line: number; column: number };
 }
 
 /** The closing counts of one vary run. */
@@ -61,6 +65,16 @@ export interface VarySummary {
 export interface RunReport {
   cells: CellReport[];
   ok: boolean;
+  /** Set when the run was stopped at its timeout while a cell was still running (see run-worker.ts). */
+  stopped?: { cell: string | null; afterMs: number };
+}
+
+/** A cell's status as a run goes: what the worker tells the CLI, so a run stopped at its timeout can name the cell that was running. */
+export interface CellProgress {
+  readonly id: string;
+  readonly status: string;
+  readonly ms: number | null;
+  readonly error: string | null;
 }
 
 /** Options of a headless run: the store for the cell and call caches, the budget gate, and how long to wait. */
@@ -76,12 +90,25 @@ export interface RunOptions {
   readonly providers?: readonly ProviderConfig[];
   /** Where `calls()` reads production calls. */
   readonly calls?: CallsBackend | null;
+  /** Called once with the cells that will run, when the run starts. */
+  readonly onCells?: (cells: readonly { id: string; kind: string }[]) => void;
+  /** Called when a cell's status changes (queued, running, fulfilled, cached, error). */
+  readonly onProgress?: (progress: CellProgress) => void;
 }
 
 /** Runs a notebook file in Node with the editor's runtime and standard library; cells that never settle time out as errors. */
 export async function runNotebook(file: string, options: RunOptions = {}): Promise<RunReport> {
   useNodeSha256();
-  const notebook = parse(await readFile(file, "utf8"));
+  const text = await readTextFile(file);
+  const notebook = parse(text);
+  // Errors located within a cell's source are reported at their line in the file.
+  const startLines = sourceLines(text);
+  const startLine = new Map<string, number>(notebook.cells.map((c, i) => [c.id, startLines[i]!]));
+  const located = (id: string, e: CellError) => (e.line !== undefined ? { line: startLine.get(id)! + e.line - 1, column: e.column ?? 0 } : null);
+  const formatError = (id: string, e: CellError) => {
+    const at = located(id, e);
+    return at ? `${e.message} (${at.line}:${at.column})` : e.message;
+  };
   const document = installServerDom();
   const registry = options.registry ?? defaultRegistry();
   const folder = path.dirname(path.resolve(file));
@@ -101,6 +128,16 @@ export async function runNotebook(file: string, options: RunOptions = {}): Promi
   });
   const runtime = new NotebookRuntime(host.platform);
   const cells = notebook.cells.filter((c) => registry.get(c.kind));
+  const onProgress = options.onProgress;
+  if (onProgress) {
+    const last = new Map<string, string>();
+    runtime.subscribe((id, state) => {
+      if (last.get(id) === state.status) return;
+      last.set(id, state.status);
+      onProgress({ id, status: state.status, ms: state.ms, error: state.error ? formatError(id, state.error) : null });
+    });
+  }
+  options.onCells?.(cells.map((c) => ({ id: c.id, kind: c.kind })));
   runtime.sync(cells.map((c) => ({ id: c.id, kind: c.kind, source: c.source, nocache: hasFlag(c, "nocache"), compiled: compileCell(c, registry) })));
   const timeoutMs = options.timeoutMs ?? 60_000;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -120,8 +157,9 @@ export async function runNotebook(file: string, options: RunOptions = {}): Promi
     const settled = s.status !== "queued" && s.status !== "running";
     const varyName = s.names.find((n) => isVaryResult(s.exports[n]));
     const vary = varyName ? varySummary(varyName, s.exports[varyName] as VaryResult, !!options.allowErrors) : undefined;
-    const error = !settled && timedOut ? `did not settle within ${timeoutMs} ms` : s.error ? formatError(s.error) : vary ? varyError(vary) : null;
+    const error = !settled && timedOut ? `did not settle within ${timeoutMs} ms` : s.error ? formatError(c.id, s.error) : vary ? varyError(vary) : null;
     const ok = s.status !== "error";
+    const position = s.error ? located(c.id, s.error) : null;
     return {
       id: c.id,
       kind: c.kind,
@@ -135,6 +173,7 @@ export async function runNotebook(file: string, options: RunOptions = {}): Promi
       runs: s.runs,
       text: ok ? cellText(s) : [],
       ...(vary ? { vary } : {}),
+      ...(position ? { position } : {}),
     };
   });
   runtime.dispose();
@@ -218,35 +257,5 @@ function varyError(v: VarySummary): string | null {
   return null;
 }
 
-function money(x: number): string {
-  return `$${x.toFixed(4)}`;
-}
 
-function formatError(e: { message: string; line?: number; column?: number }): string {
-  return e.line !== undefined ? `${e.message} (${e.line}:${e.column ?? 0})` : e.message;
-}
-
-/**
- * The human form of a report: a line per cell (status, time, and its value: one line, or the
- * lines of a table or of prose indented below), a closing line per vary with its distinct
- * errors, and a closing count.
- */
-export function formatReport(report: RunReport): string {
-  const mark: Record<string, string> = { fulfilled: "✓", cached: "↺", error: "✗", queued: "…", running: "…" };
-  const lines: string[] = [];
-  for (const c of report.cells) {
-    const head = `${mark[c.status] ?? "?"} ${c.id.padEnd(5)} ${c.kind.padEnd(4)} ${c.status.padEnd(9)} ${c.ms === null ? "" : `${c.ms.toFixed(1)} ms`}`.padEnd(40);
-    if (c.error) lines.push(`${head} error: ${c.error}`);
-    else if (c.text.length === 1) lines.push(`${head} ${c.names.length || c.kind === "md" ? "" : "= "}${c.text[0]}`);
-    else lines.push(head.trimEnd(), ...c.text.map((l) => `      ${l}`));
-  }
-  for (const c of report.cells) {
-    const v = c.vary;
-    if (!v) continue;
-    lines.push(`vary ${v.name}: ${v.leaves} leaves · ${v.computed} computed · ${v.cached} cached · ${v.errors} errors · ${v.scorerCalls} scorer calls · cost ${money(v.cost)}${Object.keys(v.costByModel).length ? ` (${Object.entries(v.costByModel).map(([m, c]) => `${m} ${money(c)}`).join(", ")})` : ""}${v.phase === "done" ? "" : ` (${v.phase})`}`);
-    for (const g of v.errorGroups) lines.push(`  ${String(g.count).padStart(5)} × ${g.role === "scorer" ? "scorer: " : ""}${g.message}`);
-  }
-  const count = (s: string) => report.cells.filter((c) => c.status === s).length;
-  lines.push(`${report.cells.length} cells: ${count("fulfilled")} ran, ${count("cached")} cached, ${report.cells.filter((c) => c.error).length} errors`);
-  return lines.join("\n");
-}
+export { formatReport } from "./run-format.ts";

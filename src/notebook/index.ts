@@ -1,5 +1,5 @@
 /** The notebook file format, model and compile step. Pure: no DOM, no Node. */
-export { parse, IdAllocator } from "./parse.ts";
+export { parse, sourceLines, IdAllocator } from "./parse.ts";
 export { serialize, isCanonical } from "./serialize.ts";
 export { NotebookSyntaxError, NotebookInteropError } from "./errors.ts";
 // Notebook Kit interop (src/notebook/kit.ts) is imported on its own: it loads the Kit's

@@ -36,9 +36,13 @@ const SETTINGS_KIND = "weft";
  * maps to the Weft kind of the same name, and every cell keeps its Kit id. A title (other than
  * Kit's default "Untitled") that is not already the first heading is kept as the `title` of a
  * leading ```weft settings block, so no cell is added; the theme and read-only flag are not kept.
- * Throws NotebookInteropError for an attribute value a Weft option cannot hold (whitespace).
+ * Throws NotebookInteropError for a page that is no Kit notebook (it has no `<notebook>`
+ * element) and for an attribute value a Weft option cannot hold (whitespace).
  */
 export function importKitHtml(html: string, { parser }: { parser: DOMParser }): Notebook {
+  if (!parser.parseFromString(html, "text/html").querySelector("notebook")) {
+    throw new NotebookInteropError("not a notebook kit notebook: the page has no <notebook> element (a kit notebook is <notebook><title>…</title><script type=\"module\">…</script>…</notebook>)");
+  }
   const kit = deserialize(html, { parser });
   const keepId = kitIdsToKeep(kit.cells.map((cell) => cell.id));
   const cells = kit.cells.map((cell, i): Omit<Cell, "id"> => {

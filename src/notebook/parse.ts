@@ -10,6 +10,20 @@ const markdown = new MarkdownIt("commonmark");
 
 /** Parses a notebook file: top-level fenced blocks are code cells, prose between them md cells; an unclosed fence throws NotebookSyntaxError. */
 export function parse(text: string): Notebook {
+  const { cells, eol, bom } = scan(text);
+  return { cells: assignIds(cells), eol, bom };
+}
+
+/**
+ * The line of the file (1-based) on which each cell's source begins, in the order of
+ * `parse(text).cells`: the line after a code cell's opening fence, a prose cell's first line.
+ * A position within a cell's source (line 1 = its first line) is at file line `lines[i] + line - 1`.
+ */
+export function sourceLines(text: string): number[] {
+  return scan(text).lines;
+}
+
+function scan(text: string): { cells: Omit<Cell, "id">[]; lines: number[]; eol: Notebook["eol"]; bom: boolean } {
   const bom = text.startsWith("\uFEFF");
   if (bom) text = text.slice(1);
   const eol = /\r\n/.test(text) && !/(^|[^\r])\n/.test(text) ? "\r\n" : "\n";
@@ -17,11 +31,16 @@ export function parse(text: string): Notebook {
   // markdown-it also breaks lines at a lone "\r"; hide those so its line map matches `lines`.
   const tokens = markdown.parse(text.replace(/\r\n/g, "\n").replace(/\r/g, " "), {});
   const found: Omit<Cell, "id">[] = [];
+  const starts: number[] = [];
   let proseStart = 0;
 
   const pushProse = (start: number, end: number) => {
+    let first = start;
+    while (first < end && lines[first]!.trim() === "") first++;
     const body = trimBlankLines(lines.slice(start, end));
-    if (body.length) found.push({ kind: "md", source: body.join("\n"), options: [], fence: null });
+    if (!body.length) return;
+    found.push({ kind: "md", source: body.join("\n"), options: [], fence: null });
+    starts.push(first + 1);
   };
 
   for (const token of tokens) {
@@ -36,11 +55,13 @@ export function parse(text: string): Notebook {
     pushProse(proseStart, start);
     const { kind, options } = parseInfo(token.info);
     const content = lines.slice(start + 1, last).map((line) => dedent(line, indent));
-    found.push({ kind, source: content.join("\n"), options, fence });
+    const closing = (lines[last] ?? "").trim();
+    found.push({ kind, source: content.join("\n"), options, fence, ...(closing !== fence ? { closingFence: closing } : {}) });
+    starts.push(start + 2);
     proseStart = end;
   }
   pushProse(proseStart, lines.length);
-  return { cells: assignIds(found), eol, bom };
+  return { cells: found, lines: starts, eol, bom };
 }
 
 /**

@@ -46,7 +46,10 @@ function fenced(cell: Cell): string {
   const info = formatInfo(cell.kind, cell.options);
   const fence = chooseFence(cell.source, cell.fence, info.includes("`"));
   const body = cell.source === "" ? "" : cell.source + "\n";
-  return `${fence}${info}\n${body}${fence}`;
+  // A longer closing fence, as written, still closes the fence chosen.
+  const close = cell.closingFence;
+  const closing = close && close[0] === fence[0] && close.length > fence.length && /^(`+|~+)$/.test(close) ? close : fence;
+  return `${fence}${info}\n${body}${closing}`;
 }
 
 /**

@@ -19,6 +19,11 @@ export interface Cell {
   readonly options: readonly CellOption[];
   /** The fence it was written with (e.g. "```" or "~~~~"), or null for a prose md cell. */
   readonly fence: string | null;
+  /**
+   * The closing fence as written, when it is longer than the opening one (CommonMark allows
+   * it); absent when the cell closes with its opening fence. Serializing keeps it.
+   */
+  readonly closingFence?: string;
 }
 
 /** A parsed notebook file. */

@@ -241,8 +241,13 @@ export class NotebookRuntime {
         // Its rejection matters only to the race below; when the run ends first (or throws
         // before the race), the later invalidation must not surface as an unhandled rejection.
         invalidated.catch(() => undefined);
-        const raw = await Promise.race([fn(...callArgs), invalidated]);
-        const ms = this.platform.now() - t0;
+        // A synchronous body is timed as soon as it returns: awaiting it would add the time the
+        // runtime then spends on other cells before this one resumes.
+        const out = fn(...callArgs);
+        const bodyMs = this.platform.now() - t0;
+        const thenable = !!out && (typeof out === "object" || typeof out === "function") && typeof (out as { then?: unknown }).then === "function";
+        const raw = thenable ? await Promise.race([out, invalidated]) : out;
+        const ms = thenable ? this.platform.now() - t0 : bodyMs;
         this.lastMs.set(entry, ms);
         // Held at once, also when a newer run has started meanwhile: a run with the same key
         // (the next snapshot of an input, with the same content) takes this value as computed.

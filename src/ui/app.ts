@@ -132,7 +132,7 @@ export class WeftApp extends LitElement {
       const { text, version, template } = await this.api.read(name);
       this.template = template ?? null;
       this.session?.dispose();
-      this.session = new NotebookSession({ name, text, version, api: this.api, platform: this.platform, registry: this.registry, calls: this.calls });
+      this.session = new NotebookSession({ name, text, version, api: this.api, platform: this.platform, registry: this.registry, calls: this.calls, ...(runGuardStorage() ? { runGuard: runGuardStorage()! } : {}) });
       this.error = null;
       const url = new URL(location.href);
       if (url.searchParams.get("nb") !== name) {
@@ -189,3 +189,12 @@ export class WeftApp extends LitElement {
 }
 
 customElements.define("weft-app", WeftApp);
+
+/** localStorage for the session's run guard (a cell that froze the tab is not run again at load), when the page may use it. */
+function runGuardStorage(): Storage | null {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null;
+  }
+}

@@ -19,12 +19,13 @@ import type { CallChildren } from "./session.ts";
 const varyViews = new WeakMap<HTMLElement, Map<string, WeftVaryView>>();
 
 /**
- * Renders a cell's state into `container`: its error with line:column, its displayed
+ * Renders a cell's state into `container`: its error with line:column (in the file, when
+ * `fileLine`, the file line of the cell's first source line, is given), its displayed
  * values, its own value when it autodisplays, or `name = value` for its declarations.
  * DOM nodes (charts, Markdown, inputs) are moved in as they are, arquero tables become
  * HTML tables, and other values are shown by @observablehq/inspector.
  */
-export function renderOutput(container: HTMLElement, state: CellState | undefined, hidden: boolean, calls: CallChildren): void {
+export function renderOutput(container: HTMLElement, state: CellState | undefined, hidden: boolean, calls: CallChildren, fileLine?: number): void {
   container.replaceChildren();
   if (!state) return;
   if (state.status === "error" && state.error) {
@@ -33,7 +34,7 @@ export function renderOutput(container: HTMLElement, state: CellState | undefine
     div.className = "weft-error";
     div.setAttribute("role", "alert");
     if (e.input) div.append("input ", inputLink(e.input), " is in error");
-    else div.textContent = e.line !== undefined ? `${e.message} (${e.line}:${e.column ?? 0})` : e.message;
+    else div.textContent = e.line !== undefined ? `${e.message} (${fileLine !== undefined ? fileLine + e.line - 1 : e.line}:${e.column ?? 0})` : e.message;
     container.append(div);
   }
   const show = (value: unknown, name?: string) => container.append(showValue(container, value, calls, name));

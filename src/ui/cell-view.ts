@@ -18,6 +18,7 @@ export class WeftCell extends LitElement {
     kinds: { attribute: false },
     language: { type: String },
     calls: { attribute: false },
+    fileLine: { attribute: false },
     editing: { state: true },
   };
   declare cell: Cell;
@@ -27,6 +28,8 @@ export class WeftCell extends LitElement {
   declare language: string;
   /** The session's call log, for the trace trees of vary results in the output. */
   declare calls: CallChildren;
+  /** The file line on which the cell's source begins, when its error has a line (errors say where in the file). */
+  declare fileLine: number | undefined;
   declare editing: boolean;
 
   private renderedHidden = false;
@@ -107,9 +110,9 @@ export class WeftCell extends LitElement {
     else this.editor.setText(this.cell.source);
     if (changed.has("language") && changed.get("language") !== undefined) this.editor.setLanguage(this.language);
     const hidden = hasFlag(this.cell, "hidden");
-    if (changed.has("state") || hidden !== this.renderedHidden) {
+    if (changed.has("state") || changed.has("fileLine") || hidden !== this.renderedHidden) {
       this.renderedHidden = hidden;
-      renderOutput(this.querySelector<HTMLElement>(".cell-output")!, this.state, hidden, this.calls);
+      renderOutput(this.querySelector<HTMLElement>(".cell-output")!, this.state, hidden, this.calls, this.fileLine);
     }
     this.dataset.status = this.stale ? "stale" : this.state?.status ?? "static";
     this.toggleAttribute("data-prose", this.prose && !this.editing);

@@ -79,6 +79,7 @@ export class WeftNotebook extends LitElement {
             data-kind=${c.kind}
             .cell=${c}
             .state=${s.state(c.id)}
+            .fileLine=${s.state(c.id)?.error?.line !== undefined ? s.sourceLine(c.id) : undefined}
             .stale=${s.isStale(c.id)}
             .kinds=${this.registry.kinds()}
             .calls=${s.calls}

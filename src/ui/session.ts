@@ -1,5 +1,5 @@
 import {
-  applyAction, compileCell, hasFlag, IdAllocator, parse, serialize,
+  applyAction, compileCell, hasFlag, IdAllocator, parse, serialize, sourceLines,
   type Cell, type CellId, type CellKindRegistry, type Compiled, type Notebook, type NotebookAction,
 } from "../notebook/index.ts";
 import { NotebookRuntime, type CellState, type RuntimeCell, type RuntimePlatform } from "../runtime/index.ts";
@@ -41,7 +41,19 @@ export interface SessionOptions {
   /** The host's call log, for the trace trees of results and drill-downs (none: no nested calls are shown). */
   readonly calls?: CallChildren;
   readonly autosaveMs?: number;
+  /**
+   * Where the session notes the cell that has started running and not yet yielded
+   * (localStorage in the editor). A cell that freezes the tab (`while (true) {}`) stays noted,
+   * and the next load of the notebook does not run it until the user runs it (see `held`).
+   */
+  readonly runGuard?: RunGuardStorage;
 }
+
+/** The part of the Web Storage API the run guard uses. */
+export type RunGuardStorage = Pick<Storage, "getItem" | "setItem" | "removeItem">;
+
+/** What a cell held back at load shows until the user runs it. */
+export const HELD_MESSAGE = "not run automatically: this cell was running when the page last stopped responding (a cell that never yields, such as a synchronous loop, freezes the tab). Edit it, then run it (Shift+Enter); running it unchanged may freeze the tab again";
 
 interface Committed {
   readonly kind: string;
@@ -69,6 +81,9 @@ export class NotebookSession extends EventTarget {
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
   private saving: Promise<void> | null = null;
   private readonly unsubscribe: () => void;
+  /** Cells not run at load because they were running when the page last froze; the user runs them. */
+  readonly held = new Set<CellId>();
+  private lines: { notebook: Notebook; lines: Map<CellId, number> } | null = null;
 
   constructor(private readonly options: SessionOptions) {
     super();
@@ -78,9 +93,49 @@ export class NotebookSession extends EventTarget {
     this.notebook = parse(options.text);
     this.ids.reserve(this.notebook.cells.map((c) => c.id));
     this.runtime = new NotebookRuntime(options.platform);
-    this.unsubscribe = this.runtime.subscribe(() => this.changed());
+    const guard = options.runGuard;
+    const key = `weft.running:${options.name}`;
+    if (guard) {
+      const frozen = readGuard(guard, key);
+      const cell = frozen && this.cell(frozen.cell as CellId);
+      if (cell && cell.source === frozen.source) this.held.add(cell.id);
+    }
+    const unsubscribeChanges = this.runtime.subscribe(() => this.changed());
+    const unsubscribeGuard = guard ? this.runtime.subscribe((id, state) => this.guardRun(guard, key, id, state)) : () => undefined;
+    this.unsubscribe = () => {
+      unsubscribeChanges();
+      unsubscribeGuard();
+    };
     for (const cell of this.notebook.cells) this.commit(cell);
     this.sync();
+  }
+
+  /**
+   * Notes a cell as it starts running, before its body runs, and clears the note once the page
+   * gets to run a task again (the body returned or awaited). A body that never yields leaves
+   * it noted, and the next load holds the cell back.
+   */
+  private guardRun(guard: RunGuardStorage, key: string, id: CellId, state: CellState): void {
+    if (state.status !== "running" || this.held.has(id)) return;
+    const cell = this.cell(id);
+    const note = JSON.stringify({ cell: id, source: cell?.source ?? "" });
+    try {
+      guard.setItem(key, note);
+    } catch {
+      return; // storage full or refused: the guard is best effort, the run goes on
+    }
+    setTimeout(() => {
+      if (guard.getItem(key) === note) guard.removeItem(key);
+    }, 0);
+  }
+
+  /** The line of the notebook file (as the editor writes it) on which a cell's source begins. */
+  sourceLine(id: CellId): number | undefined {
+    if (this.lines?.notebook !== this.notebook) {
+      const starts = sourceLines(serialize(this.notebook));
+      this.lines = { notebook: this.notebook, lines: new Map(this.notebook.cells.map((c, i) => [c.id, starts[i]!])) };
+    }
+    return this.lines.lines.get(id);
   }
 
   /** The runtime state of a cell. */
@@ -136,6 +191,13 @@ export class NotebookSession extends EventTarget {
   run(id: CellId): void {
     const cell = this.cell(id);
     if (!cell) return;
+    if (this.held.delete(id)) {
+      // The user runs a cell held back at load: it runs from now on, as written.
+      this.options.runGuard?.removeItem(`weft.running:${this.name}`);
+      this.commit(cell);
+      this.sync();
+      return;
+    }
     if (!this.isStale(id) && this.committed.has(id)) {
       // Unchanged: run it again as it is (a finished stream restarts, a vary replans).
       this.runtime.rerun(id);
@@ -230,7 +292,8 @@ export class NotebookSession extends EventTarget {
     for (const cell of this.notebook.cells) {
       const c = this.committed.get(cell.id);
       if (!c) continue;
-      cells.push({ id: cell.id, kind: c.kind, source: c.source, nocache: c.nocache, compiled: this.compile({ ...cell, kind: c.kind, source: c.source }) });
+      const compiled = this.compile({ ...cell, kind: c.kind, source: c.source });
+      cells.push({ id: cell.id, kind: c.kind, source: this.held.has(cell.id) ? `${c.source}\u0000held` : c.source, nocache: c.nocache, compiled: this.held.has(cell.id) ? heldBack(compiled) : compiled });
     }
     this.runtime.sync(cells);
     this.changed();
@@ -288,4 +351,20 @@ export class NotebookSession extends EventTarget {
   private changed(): void {
     this.dispatchEvent(new Event("change"));
   }
+}
+
+/** The note of a cell left running, if the storage holds one. */
+function readGuard(guard: RunGuardStorage, key: string): { cell: string; source: string } | null {
+  try {
+    const note = JSON.parse(guard.getItem(key) ?? "null") as { cell?: unknown; source?: unknown } | null;
+    return note && typeof note.cell === "string" && typeof note.source === "string" ? { cell: note.cell, source: note.source } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A held cell's definition: the same outputs (its dependents say their input is in error), a body that only says why it did not run. */
+function heldBack(compiled: Compiled): Compiled {
+  const outputs = compiled.type === "definition" ? compiled.definition.outputs : [];
+  return { type: "definition", definition: { body: `() => { throw new Error(${JSON.stringify(HELD_MESSAGE)}); }`, inputs: [], outputs, autodisplay: false } };
 }

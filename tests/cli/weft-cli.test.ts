@@ -64,7 +64,8 @@ describe("weft run", () => {
     const result = await weft(["run", file, "--no-cache"], dir);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/a = 1/);
-    expect(result.stdout).toMatch(/error: Unexpected token \(1:11\)/);
+    // The line in the file (6), not within the cell (1).
+    expect(result.stdout).toMatch(/error: Unexpected token \(6:11\)/);
     expect(result.stdout).toMatch(/2 cells: 1 ran, 0 cached, 1 errors/);
   }, 60_000);
 

@@ -38,7 +38,8 @@ test("a syntax error stays in its cell and the other cells still render", async 
   await editAndRun(page, broken, "const summary = aq.from(points).groupby(");
   await settled(page);
   await expect(broken).toHaveAttribute("data-status", "error");
-  await expect(broken.getByRole("alert")).toContainText(/Unexpected token \(1:\d+\)/);
+  // The error's line in the notebook file: the cell's source begins on line 47 of demo.md.
+  await expect(broken.getByRole("alert")).toContainText(/Unexpected token \(47:\d+\)/);
   await expect(cell(page, "Plot.dot")).toHaveAttribute("data-status", "fulfilled");
   await expect(cell(page, "Plot.dot").locator("svg").first()).toBeVisible();
   await expect(cell(page, "const overall")).toHaveAttribute("data-status", "fulfilled");

@@ -148,7 +148,6 @@ describe("non-canonical input normalizes", () => {
     ["no final newline", "# T", "# T\n"],
     ["prose touching a fence", "Prose\n```js\n1\n```\nmore\n", "Prose\n\n```js\n1\n```\n\nmore\n"],
     ["spaces after the info string and the closing fence", "```js   \n1\n```   \n", "```js\n1\n```\n"],
-    ["a closing fence longer than the opening one", "```js\n1\n`````\n", "```js\n1\n```\n"],
     ["an indented fence", "  ```js\n  const a = 1;\n    b\n  ```\n", "```js\nconst a = 1;\n  b\n```\n"],
     ["extra spaces between options", "```js  id=1   hidden\n1\n```\n", "```js id=1 hidden\n1\n```\n"],
   ];
