@@ -25,7 +25,11 @@ program
     const folders = notebookFolders(packageRoot, opts.notebooks, !!opts.inPlace);
     const dir = folders.notebooksDir;
     const url = await serve({ root: packageRoot, ...folders, port: Number(opts.port), stubLlm: !!opts.stubLlm, ...(opts.store ? { traceStore: opts.store } : {}) });
-    const name = notebook ? path.relative(dir, path.resolve(notebook)).split(path.sep).join("/") : "demo.md";
+    // The notebook as given from here, or else inside the notebooks folder (`weft serve x.md --notebooks dir`).
+    const { existsSync } = await import("node:fs");
+    const file = notebook ? (existsSync(path.resolve(notebook)) || !existsSync(path.join(dir, notebook)) ? path.resolve(notebook) : path.join(dir, notebook)) : null;
+    const name = file ? path.relative(dir, file).split(path.sep).join("/") : "demo.md";
+    if (name.startsWith("../")) console.warn(`weft: ${notebook} is outside the notebooks folder ${dir}; open it with --notebooks ${path.dirname(file!)}`);
     console.log(`weft: editor at ${url}?nb=${encodeURIComponent(name)}`);
   });
 
