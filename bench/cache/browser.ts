@@ -1,5 +1,8 @@
-// Runs the call-cache benchmark in the page bench/cache/index.html, with IndexedDB stores.
+// Runs the call-cache benchmark in the page bench/cache/index.html, with IndexedDB stores and
+// the editor's SHA-256 (WebAssembly, injected as src/ui/main.ts does; ?sha256=portable, which
+// NOWASM=1 in run.ts sets, keeps the portable one).
 import { openIdbStore, type KvStore } from "../../src/store/index.ts";
+import { useWasmSha256 } from "../../src/ui/wasm-sha256.ts";
 import { DEFAULT_SIZES, runAll, type Sizes } from "./core.ts";
 
 const params = new URL(location.href).searchParams;
@@ -18,6 +21,10 @@ function deleteDb(name: string): Promise<void> {
 }
 
 try {
+  if (params.get("sha256") !== "portable") {
+    const wasm = await useWasmSha256((message) => w.benchLog.push(message));
+    w.benchLog.push(`SHA-256: ${wasm ? "WebAssembly (hash-wasm)" : "portable (@noble/hashes)"}`);
+  } else w.benchLog.push("SHA-256: portable (@noble/hashes)");
   w.benchResult = await runAll(
     "chromium",
     {

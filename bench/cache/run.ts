@@ -4,6 +4,8 @@
 //   2. re-materializing a fully cached 10,000-leaf vary (1,000 rows × 2 ops × 5 trials) as a table;
 //   3. the engine's per-leaf overhead on a no-op op, without and with a cache.
 // Run: npm run bench:cache   (not a timed test). SIZES='{"keys":1000,...}' shrinks it for a smoke run.
+// Each side hashes as its host does: Node's native SHA-256 as `weft run`, WebAssembly in Chromium
+// as the editor (NOWASM=1: the portable JavaScript one in Chromium, for comparison).
 import { mkdtemp, rm } from "node:fs/promises";
 import { cpus, loadavg, totalmem, tmpdir } from "node:os";
 import path from "node:path";
@@ -64,7 +66,8 @@ async function browser(): Promise<CacheBenchResult> {
   try {
     const page = await b.newPage();
     page.on("pageerror", (e) => console.error("page error:", e.message));
-    await page.goto(`http://127.0.0.1:${port}/bench/cache/index.html?sizes=${encodeURIComponent(JSON.stringify(sizes))}`);
+    const sha256 = process.env.NOWASM ? "&sha256=portable" : "";
+    await page.goto(`http://127.0.0.1:${port}/bench/cache/index.html?sizes=${encodeURIComponent(JSON.stringify(sizes))}${sha256}`);
     const seen = { n: 0 };
     for (;;) {
       const state = await page.evaluate(() => {

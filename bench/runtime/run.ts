@@ -1,7 +1,10 @@
-// bench/runtime: 1,000-cell notebooks (chain, fan-out, random DAG) in Node and in headless
-// Chromium. Prints cold load, cells re-run after a leaf edit (must be 1), edit latency and
-// the runtime's overhead per edit over a bare frame wait, and warm load from the cell cache.
+// bench/runtime: 1,000- and 20,000-cell notebooks (chain, fan-out, random DAG) in Node, and
+// 1,000-cell ones in headless Chromium. Prints cold load, cells re-run after a leaf edit (must
+// be 1), edit latency and the runtime's overhead per edit over a bare frame wait, and warm load
+// from the cell cache. The 20,000-cell case shows whether the runtime stays linear in the cells.
 // Run: npm run bench   (not a timed test)
+//   CELLS=1000,20000     notebook sizes in Node (comma-separated)
+//   BROWSER_CELLS=1000   notebook sizes in Chromium; 0 skips Chromium
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -12,10 +15,12 @@ import type { KvStore } from "../../src/store/index.ts";
 import { chromiumArgs, chromiumPath } from "../../tests/chromium.ts";
 import { measure, table, type Shape, type ShapeResult } from "./core.ts";
 
-const n = Number(process.env.CELLS ?? 1000);
+const sizes = (value: string) => value.split(",").map(Number).filter((n) => n > 0);
+const nodeSizes = sizes(process.env.CELLS ?? "1000,20000");
+const browserSizes = sizes(process.env.BROWSER_CELLS ?? "1000");
 const root = path.resolve(import.meta.dirname, "../..");
 
-async function node(): Promise<ShapeResult[]> {
+async function node(n: number): Promise<ShapeResult[]> {
   const results: ShapeResult[] = [];
   for (const shape of ["chain", "fanout", "dag"] as Shape[]) {
     const dir = await mkdtemp(path.join(tmpdir(), "weft-bench-"));
@@ -37,7 +42,7 @@ async function node(): Promise<ShapeResult[]> {
   return results;
 }
 
-async function browser(): Promise<ShapeResult[]> {
+async function browser(n: number): Promise<ShapeResult[]> {
   const server = await createServer({ configFile: path.join(root, "vite.config.ts"), root, logLevel: "warn", server: { port: 5191, strictPort: true } });
   await server.listen();
   const b = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
@@ -53,9 +58,7 @@ async function browser(): Promise<ShapeResult[]> {
   }
 }
 
-const nodeResults = await node();
-console.log(table("node", nodeResults));
-const browserResults = await browser();
-console.log(table("chromium", browserResults));
+for (const n of nodeSizes) console.log(table("node", await node(n)));
+for (const n of browserSizes) console.log(table("chromium", await browser(n)));
 console.log(`\nedit ms: wall time from a leaf edit to a settled notebook; frame ms: a bare wait for the runtime's scheduler`);
 console.log(`(setImmediate in Node, requestAnimationFrame in Chromium); overhead = edit - frame. Target: overhead ≤ 5 ms, re-run = 1.`);

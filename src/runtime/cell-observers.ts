@@ -10,6 +10,8 @@ export interface ObserverContext {
   setState(entry: Entry, state: CellState): void;
   errorOf(entry: Entry, error: unknown): CellError;
   wakeIdle(): void;
+  /** Called after a cell's `pendingOutputs` changed (the runtime keeps track of busy cells). */
+  pendingOutputsChanged(entry: Entry): void;
   /** Restore durations of cells whose current value came from the cache, until their observer sees it. */
   readonly pendingRestore: WeakMap<Entry, number>;
   /** Cells whose inputs came back with the same content: they keep the value (and status) they hold. */
@@ -51,11 +53,13 @@ export function mainObserver(ctx: ObserverContext, entry: Entry) {
 export function outputObserver(ctx: ObserverContext, entry: Entry, name: string) {
   const settle = () => {
     entry.pendingOutputs.delete(name);
+    ctx.pendingOutputsChanged(entry);
     ctx.wakeIdle();
   };
   return {
     pending: () => {
       entry.pendingOutputs.add(name);
+      ctx.pendingOutputsChanged(entry);
     },
     rejected: (error: unknown) => {
       settle();

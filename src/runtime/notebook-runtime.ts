@@ -23,6 +23,12 @@ export class NotebookRuntime {
   private readonly listeners = new Set<Listener>();
   private readonly builtinNames: ReadonlySet<string>;
   private readonly idleWaiters = new Set<() => void>();
+  /**
+   * The cells that keep the runtime from being idle (queued, running, or with an output still
+   * computing), kept as their states change so that `idle()` checks one set, not every cell:
+   * a chain wakes it once per cell, and a scan per wake made a run quadratic in the cells.
+   */
+  private readonly busy = new Set<Entry>();
   /** Restore durations of cells whose current value came from the cache, until their observer sees it. */
   private readonly pendingRestore = new WeakMap<Entry, number>();
   /** Cells whose inputs came back with the same content: they keep the value (and status) they hold. */
@@ -75,11 +81,10 @@ export class NotebookRuntime {
 
   /** Resolves once no cell is queued or running (generators count as settled after their first value). */
   async idle(): Promise<void> {
-    const busy = () => [...this.entries.values()].some((e) => e.state.status === "queued" || e.state.status === "running" || e.pendingOutputs.size > 0);
     // The runtime computes on the next frame, marking every affected cell pending in that one
     // pass; its private _compute() resolves after the pass. Then wait for those cells to settle.
     await (this.runtime as unknown as { _compute(): Promise<void> })._compute();
-    while (busy()) await new Promise<void>((resolve) => this.idleWaiters.add(resolve));
+    while (this.busy.size > 0) await new Promise<void>((resolve) => this.idleWaiters.add(resolve));
   }
 
   /** Runs a cell again with its current definition (a stream restarts, a vary replans). */
@@ -108,6 +113,7 @@ export class NotebookRuntime {
   dispose(): void {
     this.runtime.dispose();
     this.entries.clear();
+    this.busy.clear();
     this.listeners.clear();
   }
 
@@ -142,6 +148,7 @@ export class NotebookRuntime {
     for (const v of entry.outputs.values()) v.delete();
     entry.main.delete();
     this.entries.delete(id);
+    this.busy.delete(entry);
     this.wakeIdle();
   }
 
@@ -176,6 +183,7 @@ export class NotebookRuntime {
         v.delete();
         entry.outputs.delete(name);
         entry.pendingOutputs.delete(name);
+        this.trackBusy(entry);
         const { [name]: _gone, ...rest } = entry.state.exports;
         entry.state = { ...entry.state, exports: rest };
       }
@@ -324,7 +332,10 @@ export class NotebookRuntime {
 
   private ownerOf(name: string): Entry | undefined {
     const owner = this.owners.get(name);
-    if (owner && owner.outputs.has(name) && this.entries.get(owner.cell.id) === owner) return owner;
+    // Every definition of a name records its cell here: a name never recorded (a builtin, an
+    // undefined name) has no owner, and is answered without looking at every cell.
+    if (!owner) return undefined;
+    if (owner.outputs.has(name) && this.entries.get(owner.cell.id) === owner) return owner;
     for (const e of this.entries.values()) if (e.outputs.has(name)) return e;
     return undefined;
   }
@@ -371,6 +382,7 @@ export class NotebookRuntime {
     setState: (entry, state) => this.setState(entry, state),
     errorOf: (entry, error) => this.errorOf(entry, error),
     wakeIdle: () => this.wakeIdle(),
+    pendingOutputsChanged: (entry) => this.trackBusy(entry),
     pendingRestore: this.pendingRestore,
     pendingKeep: this.pendingKeep,
     lastMs: this.lastMs,
@@ -394,8 +406,16 @@ export class NotebookRuntime {
 
   private setState(entry: Entry, state: CellState): void {
     entry.state = state;
+    this.trackBusy(entry);
     for (const l of this.listeners) l(entry.cell.id, state);
     if (state.status !== "queued" && state.status !== "running") this.wakeIdle();
+  }
+
+  /** Counts the cell among the busy ones while it is queued, running or has an output computing (a removed cell never counts). */
+  private trackBusy(entry: Entry): void {
+    const busy = entry.state.status === "queued" || entry.state.status === "running" || entry.pendingOutputs.size > 0;
+    if (busy && this.entries.get(entry.cell.id) === entry) this.busy.add(entry);
+    else this.busy.delete(entry);
   }
 
   private wakeIdle(): void {

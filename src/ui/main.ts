@@ -11,10 +11,14 @@ import { HttpNotebookApi } from "./api.ts";
 import { viewOf, type WeftApp } from "./app.ts";
 import { browserProviders } from "./providers.ts";
 import { editorObservableHost } from "./observable-host.ts";
+import { useWasmSha256 } from "./wasm-sha256.ts";
 import "./app.ts";
 
 // The browser host: wires the real platform (document, IndexedDB, clock) into the editor.
 const app = document.querySelector<WeftApp>("weft-app")!;
+// Cache keys and digests with WebAssembly SHA-256 (the portable one if it fails to load),
+// loaded while the store opens and in use before any notebook runs.
+const sha256Ready = useWasmSha256((message) => console.warn(message));
 const store = await openIdbStore("weft").catch((error: Error) => {
   console.warn(`cell cache unavailable, running without it: ${error.message}`);
   return null;
@@ -24,6 +28,7 @@ app.api = new HttpNotebookApi();
 const calls = httpCallsBackend((input, init) => fetch(input, init), "");
 app.traces = calls;
 app.registry = defaultRegistry();
+await sha256Ready;
 const host = notebookPlatform({
   providers: await browserProviders(),
   readText: async (path) => {

@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
 import * as aq from "arquero";
-import { describe, expect, it } from "vitest";
-import { canonicalJson, fromCanonical, isData, NotDataError, toCanonical } from "../../src/base/index.ts";
+import { afterEach, describe, expect, it } from "vitest";
+import { canonicalJson, fromCanonical, isData, NotDataError, toCanonical, useHostSha256 } from "../../src/base/index.ts";
 import { digest, sha256Hex } from "../../src/base/index.ts";
+import { useNodeSha256 } from "../../src/server/node-sha256.ts";
 import fixtures from "../fixtures/digests.json";
-import { opVersions, type OpCase } from "../fixtures/op-versions.ts";
+import { fixtureRows, leafCases, opVersions, type OpCase } from "../fixtures/op-versions.ts";
 
 const evaluate = (expr: string): unknown => new Function("aq", `return (${expr});`)(aq);
 const notDataPath = (value: unknown) => {
@@ -161,5 +162,39 @@ describe("op versions", () => {
   it("match the fixture's notebook op, llm.op and scorer versions, which the browser test checks too", () => {
     const cases = fixtures.ops.cases as (OpCase & { version: string })[];
     expect(opVersions(cases)).toEqual(cases.map((c) => c.version));
+  });
+});
+
+describe("a vary's cache keys, with the host's SHA-256 as `weft run` injects it", () => {
+  afterEach(() => useHostSha256(null));
+  const ops = fixtures.ops.cases as (OpCase & { version: string })[];
+  const leafOps = fixtures.leaves.ops.map((name) => ops.find((o) => o.opName === name)!);
+  /** Everything the fixture holds, as this process computes it now. */
+  const compute = () => ({
+    digests: fixtures.cases.map(({ expr }) => digest(evaluate(expr))),
+    versions: opVersions(ops),
+    leaves: leafCases(leafOps),
+  });
+  const expected = { digests: fixtures.cases.map((c) => c.digest), versions: ops.map((c) => c.version), leaves: fixtures.leaves.cases };
+
+  it("the fixture's leaf keys are SHA-256 of the canonical text callKey hashes, by node:crypto", () => {
+    const rows = fixtureRows();
+    const independent = fixtures.leaves.cases.map((l) => {
+      if (l.key === null) return null;
+      const version = leafOps.find((o) => o.opName === l.variant)!.version;
+      const text = canonicalJson(["call", version, [toCanonical(rows[l.rowIndex]), JSON.parse(l.params)], l.trial]);
+      return createHash("sha256").update(text, "utf8").digest("hex");
+    });
+    expect({ independent, keyed: fixtures.leaves.cases.filter((l) => l.key).length, variants: [...new Set(fixtures.leaves.cases.map((l) => l.variant))] }).toEqual({
+      independent: fixtures.leaves.cases.map((l) => l.key),
+      keyed: 48,
+      variants: ["classify", "terse"],
+    });
+  });
+
+  it("Node gives the fixture's digests, op versions (llm.op included) and leaf keys, with the portable SHA-256 and with Node's native one", () => {
+    const portable = compute();
+    useNodeSha256();
+    expect({ portable, native: compute() }).toEqual({ portable: expected, native: expected });
   });
 });
