@@ -8,6 +8,8 @@ import type { RuntimeCell, RuntimePlatform } from "./platform.ts";
 import { holdsGenerator, sameCell, type Entry, type Settled } from "./runtime-entry.ts";
 import { mainObserver, outputObserver, type ObserverContext } from "./cell-observers.ts";
 import { readCell, writeCell } from "./cell-cache-io.ts";
+import { IdleTracker } from "./idle-tracker.ts";
+import { trackStreams } from "./stream-tracking.ts";
 
 export type { CellCache, CellRun, RuntimeCell, RuntimePlatform } from "./platform.ts";
 
@@ -22,13 +24,7 @@ export class NotebookRuntime {
   private readonly owners = new Map<string, Entry>();
   private readonly listeners = new Set<Listener>();
   private readonly builtinNames: ReadonlySet<string>;
-  private readonly idleWaiters = new Set<() => void>();
-  /**
-   * The cells that keep the runtime from being idle (queued, running, or with an output still
-   * computing), kept as their states change so that `idle()` checks one set, not every cell:
-   * a chain wakes it once per cell, and a scan per wake made a run quadratic in the cells.
-   */
-  private readonly busy = new Set<Entry>();
+  private readonly idleness = new IdleTracker();
   /** Restore durations of cells whose current value came from the cache, until their observer sees it. */
   private readonly pendingRestore = new WeakMap<Entry, number>();
   /** Cells whose inputs came back with the same content: they keep the value (and status) they hold. */
@@ -84,7 +80,7 @@ export class NotebookRuntime {
     // The runtime computes on the next frame, marking every affected cell pending in that one
     // pass; its private _compute() resolves after the pass. Then wait for those cells to settle.
     await (this.runtime as unknown as { _compute(): Promise<void> })._compute();
-    while (this.busy.size > 0) await new Promise<void>((resolve) => this.idleWaiters.add(resolve));
+    await this.idleness.settled();
   }
 
   /** Runs a cell again with its current definition (a stream restarts, a vary replans). */
@@ -113,7 +109,7 @@ export class NotebookRuntime {
   dispose(): void {
     this.runtime.dispose();
     this.entries.clear();
-    this.busy.clear();
+    this.idleness.clear();
     this.listeners.clear();
   }
 
@@ -148,8 +144,7 @@ export class NotebookRuntime {
     for (const v of entry.outputs.values()) v.delete();
     entry.main.delete();
     this.entries.delete(id);
-    this.busy.delete(entry);
-    this.wakeIdle();
+    this.idleness.remove(entry);
   }
 
   /** Points the cell's variables at its current definition; output variables are kept when their names survive. */
@@ -261,38 +256,13 @@ export class NotebookRuntime {
         // (the next snapshot of an input, with the same content) takes this value as computed.
         if (deterministic && key && !holdsGenerator(raw)) entry.settled = { key, value: raw, status: "fulfilled", ms };
         if (cacheable && key && entry.version === version && !isGenerator(raw) && isCacheable(raw)) this.store(entry, key, raw);
-        return definition.inputs.includes("view") ? raw : this.trackStreams(entry, version, raw);
+        return definition.inputs.includes("view") ? raw : trackStreams(entry, (state) => this.setState(entry, state), version, raw);
       } catch (error) {
         this.lastMs.set(entry, this.platform.now() - t0);
         throw error;
       }
     };
     return { inputs, run };
-  }
-
-  /** Wraps a run's generators (its value, or its declarations' values) so the cell shows it is streaming until they end. */
-  private trackStreams(entry: Entry, version: number, value: unknown): unknown {
-    const track = (g: unknown) => {
-      if (!isGenerator(g)) return g;
-      const gen = g as AsyncGenerator<unknown>;
-      this.setState(entry, { ...entry.state, streaming: true });
-      const end = () => {
-        if (entry.version === version) this.setState(entry, { ...entry.state, streaming: false });
-      };
-      return (async function* () {
-        try {
-          yield* gen;
-        } finally {
-          end();
-        }
-      })();
-    };
-    if (isGenerator(value)) return track(value);
-    if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype && entry.cell.compiled.type === "definition" && entry.cell.compiled.definition.outputs.length) {
-      const exports = value as Record<string, unknown>;
-      if (Object.values(exports).some(isGenerator)) return Object.fromEntries(Object.entries(exports).map(([k, v]) => [k, track(v)]));
-    }
-    return value;
   }
 
   /**
@@ -381,7 +351,7 @@ export class NotebookRuntime {
   private readonly observed: ObserverContext = {
     setState: (entry, state) => this.setState(entry, state),
     errorOf: (entry, error) => this.errorOf(entry, error),
-    wakeIdle: () => this.wakeIdle(),
+    wakeIdle: () => this.idleness.wake(),
     pendingOutputsChanged: (entry) => this.trackBusy(entry),
     pendingRestore: this.pendingRestore,
     pendingKeep: this.pendingKeep,
@@ -408,19 +378,11 @@ export class NotebookRuntime {
     entry.state = state;
     this.trackBusy(entry);
     for (const l of this.listeners) l(entry.cell.id, state);
-    if (state.status !== "queued" && state.status !== "running") this.wakeIdle();
+    if (state.status !== "queued" && state.status !== "running") this.idleness.wake();
   }
 
   /** Counts the cell among the busy ones while it is queued, running or has an output computing (a removed cell never counts). */
   private trackBusy(entry: Entry): void {
-    const busy = entry.state.status === "queued" || entry.state.status === "running" || entry.pendingOutputs.size > 0;
-    if (busy && this.entries.get(entry.cell.id) === entry) this.busy.add(entry);
-    else this.busy.delete(entry);
-  }
-
-  private wakeIdle(): void {
-    const waiters = [...this.idleWaiters];
-    this.idleWaiters.clear();
-    for (const w of waiters) w();
+    this.idleness.track(entry, this.entries.get(entry.cell.id) === entry);
   }
 }
