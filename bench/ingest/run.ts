@@ -26,7 +26,6 @@
 
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -35,16 +34,14 @@ import { openDuckDbTraceStore, type CallPatch } from "../../src/store/node.ts";
 import { DAYS, END, jsonBodyWithPrefix, jsonTemplate, rng, traceCalls } from "./calls.ts";
 import { drive, type LoadResult, type Payload } from "./load.ts";
 import { bodyWithPrefix, otlpTemplate } from "./otlp-bodies.ts";
+import { benchArgs } from "./args.ts";
+import { freePort, stopChild } from "./processes.ts";
 import { procCpu, type ProcCpu } from "./proc-cpu.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const WORK = join(ROOT, "bench", ".work", "ingest");
-const argv = process.argv.slice(2);
-const arg = (name: string): string | undefined => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
-const QUICK = argv.includes("--quick");
+const { arg, flag } = benchArgs();
+const QUICK = flag("quick");
 const SECONDS = Number(arg("seconds") ?? (QUICK ? 10 : 40));
 const WARMUP = QUICK ? 2 : 5;
 const CONNECTIONS = (arg("connections") ?? (QUICK ? "4" : "4,8")).split(",").map(Number);
@@ -64,27 +61,8 @@ interface Server {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
-
 function stopper(child: ChildProcess): () => Promise<void> {
-  return () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-      child.once("exit", () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      child.kill("SIGTERM");
-    });
+  return () => stopChild(child, 60_000);
 }
 
 /** The floor server (floor-server.ts), decoding only or decoding and mapping. */
@@ -316,11 +294,11 @@ mkdirSync(WORK, { recursive: true });
 const started = performance.now();
 console.log(`# Ingest (production traces): ${QUICK ? "quick" : "full"} mode, ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`);
 console.log(`machine: ${cpus()[0]?.model ?? "?"} × ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; 1-min load average at start ${load()}`);
-if (!argv.includes("--no-ingest")) {
+if (!flag("no-ingest")) {
   await otlpIngest();
   await jsonIngest();
 }
-if (!argv.includes("--no-queries")) await queries();
+if (!flag("no-queries")) await queries();
 console.log(PEERS);
 console.log(`\n## Summary (${((performance.now() - started) / 1000).toFixed(0)} s)`);
 for (const line of summary) console.log(`- ${line}`);

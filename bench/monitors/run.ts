@@ -36,7 +36,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -48,16 +47,14 @@ import { SETTLE_MS } from "../../src/server/monitor-worker.ts";
 import { createOp } from "../../src/trace/index.ts";
 import { drive, type LoadResult, type Payload } from "../ingest/load.ts";
 import { bodyWithPrefix, otlpTemplate, type OtlpTemplate } from "../ingest/otlp-bodies.ts";
+import { benchArgs } from "../ingest/args.ts";
+import { freePort, stopChild } from "../ingest/processes.ts";
 import { procCpu, type ProcCpu } from "../ingest/proc-cpu.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const WORK = join(ROOT, "bench", ".work", "monitors");
-const argv = process.argv.slice(2);
-const arg = (name: string): string | undefined => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
-const QUICK = argv.includes("--quick");
+const { arg, flag } = benchArgs();
+const QUICK = flag("quick");
 const SECONDS = Number(arg("seconds") ?? (QUICK ? 10 : 40));
 const WARMUP = QUICK ? 2 : 5;
 const CONNECTIONS = 4;
@@ -105,16 +102,6 @@ setTimeout(() => {
   process.exit(1);
 }, WATCHDOG_MS).unref();
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
-
 interface Collector {
   readonly url: string;
   readonly child: ChildProcess;
@@ -135,21 +122,11 @@ async function startCollector(name: string): Promise<Collector> {
     stderr.push(...d.split("\n").filter(Boolean));
     if (stderr.length > 200) stderr.splice(0, stderr.length - 200);
   });
+  // `weft collect` exits within 8 s of SIGTERM by itself; 15 s is the bound if it does not.
   const stop = () =>
-    new Promise<void>((resolve) => {
-      const done = () => {
-        children.delete(child);
-        for (const f of [store, `${store}.wal`]) rmSync(f, { force: true });
-        resolve();
-      };
-      if (child.exitCode !== null || child.signalCode !== null) return done();
-      // `weft collect` exits within 8 s of SIGTERM by itself; this is the bound if it does not.
-      const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-      child.once("exit", () => {
-        clearTimeout(timer);
-        done();
-      });
-      child.kill("SIGTERM");
+    stopChild(child, 15_000).then(() => {
+      children.delete(child);
+      for (const f of [store, `${store}.wal`]) rmSync(f, { force: true });
     });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {

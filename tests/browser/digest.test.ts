@@ -4,7 +4,7 @@ import { canonicalJson, sha256Hex, toCanonical, useHostSha256 } from "../../src/
 import { digest } from "../../src/base/index.ts";
 import { useWasmSha256 } from "../../src/ui/wasm-sha256.ts";
 import fixtures from "../fixtures/digests.json";
-import { fixtureRows, leafCases, opVersions, type OpCase } from "../fixtures/op-versions.ts";
+import { fixtureFigures, fixtureRows, opVersions, type OpCase } from "../fixtures/op-versions.ts";
 
 // The cross-platform proof: the fixtures were computed in Node (tests/trace/digest.test.ts
 // checks them there); here Chromium must produce the same canonical text and digests,
@@ -33,14 +33,7 @@ it("Chromium gives the same op versions as Node: a notebook op, an llm.op (its l
 afterEach(() => useHostSha256(null));
 
 it("Chromium gives the same leaf keys as Node for a vary over a notebook op and an llm.op, with the portable SHA-256 and with the editor's WebAssembly one", async () => {
-  const ops = fixtures.ops.cases as (OpCase & { version: string })[];
-  const leafOps = fixtures.leaves.ops.map((name) => ops.find((o) => o.opName === name)!);
-  const compute = () => ({
-    digests: fixtures.cases.map(({ expr }) => digest(evaluate(expr))),
-    versions: opVersions(ops),
-    leaves: leafCases(leafOps),
-  });
-  const expected = { digests: fixtures.cases.map((c) => c.digest), versions: ops.map((c) => c.version), leaves: fixtures.leaves.cases };
+  const { leafOps, compute, expected } = fixtureFigures(fixtures, evaluate);
   const portable = compute();
   const warnings: string[] = [];
   const wasm = await useWasmSha256((message) => warnings.push(message));

@@ -2,7 +2,6 @@
 // an LLM judge on the local stub) in a real collector; `weft demo traffic` (the openai SDK
 // traced by OpenTelemetry) sends calls; the collector classifies and grades them as they
 // arrive; the notebook's backfill waits for approval; a second run plots the graded calls.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +12,7 @@ import { httpCallsBackend } from "../../src/prod/index.ts";
 import { startCollectServer, type CollectServer } from "../../src/server/collect-server.ts";
 import { productionServices } from "../../src/server/services.ts";
 import { startLoopbackServer, type LoopbackServer } from "../../src/server/stub-llm.ts";
+import { runNode } from "../fixtures/run-node.ts";
 import { openDuckDbTraceStore } from "../../src/store/node.ts";
 
 let dir: string;
@@ -93,17 +93,4 @@ describe("the monitor demo", () => {
 });
 
 /** Runs a command to completion (bounded), without blocking this process's event loop. */
-function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d));
-    child.stderr.on("data", (d: Buffer) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.on("exit", (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
+const run = (args: string[]) => runNode(args);

@@ -2,7 +2,6 @@
 // traced by OpenTelemetry, LLM = the local stub) sends to a collector; the notebook then runs
 // headless over the stored calls with no errors, and its evaluate scores the sample. With an
 // empty store it still runs, and says how to fill it.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +10,7 @@ import { DEFAULT_PRICES } from "../../src/base/index.ts";
 import { runNotebook } from "../../src/cli/run.ts";
 import { startCollectServer, type CollectServer } from "../../src/server/collect-server.ts";
 import { openDuckDbTraceStore } from "../../src/store/node.ts";
+import { runNode } from "../fixtures/run-node.ts";
 import { openMemoryStore, type TraceStore } from "../../src/store/index.ts";
 
 let dir: string;
@@ -62,17 +62,4 @@ describe("the production demo", () => {
 });
 
 /** Runs a command to completion (bounded), without blocking this process's event loop. */
-function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d));
-    child.stderr.on("data", (d: Buffer) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.on("exit", (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
+const run = (args: string[]) => runNode(args);

@@ -2,7 +2,6 @@
 // OpenAI-protocol stub: 1,000 incoming calls run exactly 1,000 scorer calls, a restart runs 0,
 // a throwing op is recorded as feedback and the collector goes on, a backfill waits for
 // approval, and bad monitors are refused naming the field.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,6 +16,7 @@ import { productionServices } from "../../src/server/services.ts";
 import { startLoopbackServer, type LoopbackServer } from "../../src/server/stub-llm.ts";
 import { openDuckDbTraceStore } from "../../src/store/node.ts";
 import type { Feedback } from "../../src/store/index.ts";
+import { runNode } from "../fixtures/run-node.ts";
 import { createOp } from "../../src/trace/index.ts";
 
 let dir: string;
@@ -242,19 +242,6 @@ describe("weft monitors", () => {
 });
 
 /** Runs the weft CLI to completion (bounded), without blocking this process's event loop. */
-function weft(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["bin/weft.js", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d));
-    child.stderr.on("data", (d: Buffer) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-    child.on("exit", (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
+const weft = (args: string[]) => runNode(["bin/weft.js", ...args], 30_000);
 
 declare const llm: unknown;

@@ -5,7 +5,7 @@ import { canonicalJson, fromCanonical, isData, NotDataError, toCanonical, useHos
 import { digest, sha256Hex } from "../../src/base/index.ts";
 import { useNodeSha256 } from "../../src/server/node-sha256.ts";
 import fixtures from "../fixtures/digests.json";
-import { fixtureRows, leafCases, opVersions, type OpCase } from "../fixtures/op-versions.ts";
+import { fixtureFigures, fixtureRows, opVersions, type OpCase } from "../fixtures/op-versions.ts";
 
 const evaluate = (expr: string): unknown => new Function("aq", `return (${expr});`)(aq);
 const notDataPath = (value: unknown) => {
@@ -167,15 +167,8 @@ describe("op versions", () => {
 
 describe("a vary's cache keys, with the host's SHA-256 as `weft run` injects it", () => {
   afterEach(() => useHostSha256(null));
-  const ops = fixtures.ops.cases as (OpCase & { version: string })[];
-  const leafOps = fixtures.leaves.ops.map((name) => ops.find((o) => o.opName === name)!);
-  /** Everything the fixture holds, as this process computes it now. */
-  const compute = () => ({
-    digests: fixtures.cases.map(({ expr }) => digest(evaluate(expr))),
-    versions: opVersions(ops),
-    leaves: leafCases(leafOps),
-  });
-  const expected = { digests: fixtures.cases.map((c) => c.digest), versions: ops.map((c) => c.version), leaves: fixtures.leaves.cases };
+  /** Everything the fixture holds, as this process computes it now, and as the fixture says. */
+  const { leafOps, compute, expected } = fixtureFigures(fixtures, evaluate);
 
   it("the fixture's leaf keys are SHA-256 of the canonical text callKey hashes, by node:crypto", () => {
     const rows = fixtureRows();
