@@ -43,7 +43,7 @@ import { createScorers } from "../../src/eval/index.ts";
 import { createLlm } from "../../src/llm/index.ts";
 import { monitorFeedbackId, monitorOpOf, sampledBy, type MonitorOp } from "../../src/prod/index.ts";
 import { asyncCarrier } from "../../src/server/async-carrier.ts";
-import { SETTLE_MS } from "../../src/server/monitor-worker.ts";
+import { CALL_SETTLE_MS as SETTLE_MS } from "../../src/server/prod-services.ts";
 import { createOp } from "../../src/trace/index.ts";
 import { drive, type LoadResult, type Payload } from "../ingest/load.ts";
 import { bodyWithPrefix, otlpTemplate, type OtlpTemplate } from "../ingest/otlp-bodies.ts";

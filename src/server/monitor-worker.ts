@@ -60,8 +60,6 @@ const INGEST_YIELD_MS = 200;
 const BATCH = 256;
 /** Longest one op run may take. */
 export const RUN_TIMEOUT_MS = 60_000;
-/** How long a call waits after its last part arrived before it is scored (see CALL_SETTLE_MS). */
-export const SETTLE_MS = CALL_SETTLE_MS;
 
 /** Resolves after `ms` (never keeping the process alive). */
 function sleep(ms: number): Promise<void> {
@@ -94,7 +92,7 @@ export class MonitorWorker {
   ) {}
 
   /** Queues call ids (bounded), each to be scored `settleMs` after its latest notice; returns how many were taken. */
-  enqueue(ids: readonly string[], settleMs = SETTLE_MS): number {
+  enqueue(ids: readonly string[], settleMs = CALL_SETTLE_MS): number {
     if (this.stopped || !this.runner || !this.spec.enabled) return 0;
     const due = Date.now() + settleMs;
     let taken = 0;
@@ -243,7 +241,7 @@ export class MonitorWorker {
       if (fed && ready.length < this.spec.concurrency * 2) continue;
       // Wait for something to happen: a lane running low or ending, the next write, or the head of the queue coming due.
       const head = this.queue.values().next().value;
-      const untilDue = head === undefined ? SETTLE_MS : Math.min(Math.max(head - Date.now(), 5), SETTLE_MS);
+      const untilDue = head === undefined ? CALL_SETTLE_MS : Math.min(Math.max(head - Date.now(), 5), CALL_SETTLE_MS);
       const wait = lanes.size ? Math.min(untilDue, 250) : untilDue;
       if (lanes.size || this.queue.size) await Promise.race([...lanes, sleep(wait), new Promise<void>((r) => (wake = r))]);
       wake = null;

@@ -1,12 +1,12 @@
 import { LitElement, html, nothing } from "lit";
+import { money } from "./money.ts";
 import type { MonitorDraft, MonitorInfo, MonitorPlan } from "../prod/index.ts";
 
 /** How often the view refreshes a running monitor's status. */
 const POLL_MS = 2_000;
 
-function money(x: number | null): string {
-  return x === null ? "unknown" : `$${x < 0.01 && x > 0 ? x.toFixed(4) : x.toFixed(2)}`;
-}
+/** Dollars, or "unknown" when a cost cannot be estimated. */
+const dollars = (x: number | null): string => (x === null ? "unknown" : money(x));
 
 /**
  * A monitor in a cell's output: what it runs on which calls, the cost of a day before it is
@@ -84,13 +84,13 @@ export class WeftMonitorView extends LitElement {
     const s = this.info?.status as Record<string, number | string | null> | undefined;
     const running = !!this.info?.enabled;
     return html`<div class="monitor-view" data-testid="monitor">
-      <div class="monitor-head"><strong>monitor ${d.name}</strong> runs <code>${d.ref}</code> on <code>${JSON.stringify(d.filter)}</code>${d.spec.sample !== undefined ? html` · sample ${Math.round(Number(d.spec.sample) * 100)}%` : nothing}${d.spec.budgetPerDay !== undefined && d.spec.budgetPerDay !== null ? html` · budget ${money(Number(d.spec.budgetPerDay))}/day` : nothing}</div>
+      <div class="monitor-head"><strong>monitor ${d.name}</strong> runs <code>${d.ref}</code> on <code>${JSON.stringify(d.filter)}</code>${d.spec.sample !== undefined ? html` · sample ${Math.round(Number(d.spec.sample) * 100)}%` : nothing}${d.spec.budgetPerDay !== undefined && d.spec.budgetPerDay !== null ? html` · budget ${dollars(Number(d.spec.budgetPerDay))}/day` : nothing}</div>
       ${this.plan
-        ? html`<div class="monitor-plan" data-testid="monitor-plan">a day at the last 24 hours' rate: ${this.plan.matching} calls, ${this.plan.sampled} scored, ${this.plan.tokens ?? "?"} tokens, ${money(this.plan.cost)}${this.plan.overBudget ? html` <span class="warn">over the budget</span>` : nothing}</div>`
+        ? html`<div class="monitor-plan" data-testid="monitor-plan">a day at the last 24 hours' rate: ${this.plan.matching} calls, ${this.plan.sampled} scored, ${this.plan.tokens ?? "?"} tokens, ${dollars(this.plan.cost)}${this.plan.overBudget ? html` <span class="warn">over the budget</span>` : nothing}</div>`
         : this.error ? nothing : html`<div class="monitor-plan">planning…</div>`}
       ${running && s
-        ? html`<div class="monitor-status" data-testid="monitor-status">running in the collector: ${s.ran} scored · ${s.errors} errors · ${s.cached} already scored · ${s.queued} queued${Number(s.overBudget) ? html` · ${s.overBudget} waiting for budget` : nothing} · ${money(Number(s.spent))} today${s.broken ? html` · <span class="warn">${s.broken}</span>` : nothing}</div>`
-        : html`<button class="monitor-enable" ?disabled=${this.busy || !this.plan} @click=${() => void this.enable()}>${this.info ? "Resume monitor" : "Enable monitor"}${this.plan ? ` (${money(this.plan.cost)}/day)` : ""}</button>`}
+        ? html`<div class="monitor-status" data-testid="monitor-status">running in the collector: ${s.ran} scored · ${s.errors} errors · ${s.cached} already scored · ${s.queued} queued${Number(s.overBudget) ? html` · ${s.overBudget} waiting for budget` : nothing} · ${dollars(Number(s.spent))} today${s.broken ? html` · <span class="warn">${s.broken}</span>` : nothing}</div>`
+        : html`<button class="monitor-enable" ?disabled=${this.busy || !this.plan} @click=${() => void this.enable()}>${this.info ? "Resume monitor" : "Enable monitor"}${this.plan ? ` (${dollars(this.plan.cost)}/day)` : ""}</button>`}
       ${this.error ? html`<div class="weft-error" role="alert">${this.error}</div>` : nothing}
     </div>`;
   }

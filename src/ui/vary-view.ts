@@ -2,6 +2,7 @@ import { LitElement, html, nothing, type TemplateResult } from "lit";
 import { type Call } from "../base/index.ts";
 import { type TreeNode, type VaryResult } from "../trace/index.ts";
 import { NO_CALLS, type CallChildren } from "./session.ts";
+import { money } from "./money.ts";
 import { estimateCells, showsEstimates } from "./plan-columns.ts";
 
 /**
@@ -146,10 +147,6 @@ function json(value: unknown): string {
 function preview(value: unknown): string {
   const s = JSON.stringify(value) ?? "undefined";
   return s.length > 60 ? `${s.slice(0, 59)}…` : s;
-}
-
-function money(x: number): string {
-  return `$${x > 0 && x < 0.01 ? x.toPrecision(2) : x.toFixed(2)}`;
 }
 
 customElements.define("weft-vary-view", WeftVaryView);
