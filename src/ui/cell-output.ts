@@ -26,8 +26,17 @@ const varyViews = new WeakMap<HTMLElement, Map<string, WeftVaryView>>();
  * HTML tables, and other values are shown by @observablehq/inspector.
  */
 export function renderOutput(container: HTMLElement, state: CellState | undefined, hidden: boolean, calls: CallChildren, fileLine?: number): void {
-  container.replaceChildren();
-  if (!state) return;
+  const nodes = outputNodes(container, state, hidden, calls, fileLine);
+  // Nodes that stay (a vary view, a chart, an input) are not detached and re-attached: a click
+  // or a focus inside them would be lost to a re-render that changes nothing they show.
+  const current = container.childNodes;
+  if (nodes.length === current.length && nodes.every((n, i) => n === current[i])) return;
+  container.replaceChildren(...nodes);
+}
+
+function outputNodes(container: HTMLElement, state: CellState | undefined, hidden: boolean, calls: CallChildren, fileLine?: number): Node[] {
+  const nodes: Node[] = [];
+  if (!state) return nodes;
   if (state.status === "error" && state.error) {
     const e = state.error;
     const div = document.createElement("div");
@@ -35,14 +44,15 @@ export function renderOutput(container: HTMLElement, state: CellState | undefine
     div.setAttribute("role", "alert");
     if (e.input) div.append("input ", inputLink(e.input), " is in error");
     else div.textContent = e.line !== undefined ? `${e.message} (${fileLine !== undefined ? fileLine + e.line - 1 : e.line}:${e.column ?? 0})` : e.message;
-    container.append(div);
+    nodes.push(div);
   }
-  const show = (value: unknown, name?: string) => container.append(showValue(container, value, calls, name));
+  const show = (value: unknown, name?: string) => nodes.push(showValue(container, value, calls, name));
   for (const value of state.displays) show(value);
-  if (hidden || state.status === "error" || state.displays.length) return;
-  if (state.status !== "fulfilled" && state.status !== "cached") return;
+  if (hidden || state.status === "error" || state.displays.length) return nodes;
+  if (state.status !== "fulfilled" && state.status !== "cached") return nodes;
   if (state.autodisplay) show(state.value);
   else for (const name of state.names) if (name in state.exports) show(state.exports[name], name);
+  return nodes;
 }
 
 function showValue(container: HTMLElement, value: unknown, calls: CallChildren, name?: string): Node {

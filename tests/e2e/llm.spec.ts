@@ -29,11 +29,14 @@ test("the LLM demo runs through the weft serve proxy against the loopback server
   // open op → model → row → trial → call.
   const tree = vary.locator("details.vary-tree");
   await tree.locator(":scope > summary").click();
-  // One level at a time, each confirmed open before the next: under load a click can land before the opened level renders.
+  await expect(tree).toHaveAttribute("open", "");
+  // One level at a time, each the first node inside the one just opened: a level's children
+  // render after it opens, so "the first closed node anywhere" could be the next trial, not its call.
+  let node = tree.locator("details.tree-node").first();
   for (let level = 0; level < 5; level++) {
-    const node = await tree.locator("details.tree-node:not([open])").first().elementHandle();
-    await (await node!.$(":scope > summary"))!.click();
-    await expect.poll(() => node!.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
+    await node.locator(":scope > summary").click();
+    await expect(node).toHaveAttribute("open", "");
+    if (level < 4) node = node.locator("details.tree-node").first();
   }
   await expect(tree.locator(".call-children details.tree-call > summary > code").filter({ hasText: /^llm\.chat:/ })).toHaveCount(1);
   await expect(page.locator("weft-cell svg[aria-label], weft-cell figure svg, weft-cell svg").last()).toBeVisible();

@@ -70,7 +70,7 @@ test("production calls arrive live in the Traces view, open as a trace with a ch
   // "Open in notebook" adds the same query as a cell of the open notebook.
   await createNotebook(request, "traces-target.md", "# Traces target\n");
   await page.goto("/?nb=traces-target.md");
-  await page.getByRole("link", { name: "Traces" }).click();
+  await page.getByRole("link", { name: "Traces", exact: true }).click();
   await page.getByLabel("op").selectOption("chat gpt-4o-mini");
   await page.getByRole("button", { name: "Open in notebook" }).click();
   await expect(page.locator("weft-cell .cm-content", { hasText: 'calls({since: "-1h", op: "chat gpt-4o-mini"})' })).toBeVisible();
