@@ -23,7 +23,16 @@ export default defineConfig({
   root,
   publicDir: "public",
   // WEFT_WORKSPACE set (weft serve on the shipped notebooks/): the demos are templates, edits go there.
-  plugins: [weftServer({ notebooksDir: process.env.WEFT_NOTEBOOKS ?? path.join(root, "notebooks"), ...(process.env.WEFT_WORKSPACE ? { workspaceDir: process.env.WEFT_WORKSPACE } : {}), providers: () => loadProviders(process.env), collector })],
+  plugins: [
+    weftServer({
+      notebooksDir: process.env.WEFT_NOTEBOOKS ?? path.join(root, "notebooks"),
+      ...(process.env.WEFT_WORKSPACE ? { workspaceDir: process.env.WEFT_WORKSPACE } : {}),
+      providers: () => loadProviders(process.env),
+      collector,
+      // Publish: reports are built (src/cli/publish.ts, loaded when first used) under .weft/reports and served at /reports/.
+      publish: { dir: path.join(root, ".weft/reports"), build: async (request) => (await import("./src/cli/publish.ts")).publishNotebook(root, path.join(root, ".weft/reports"), request) },
+    }),
+  ],
   resolve: {
     alias: {
       typescript: path.join(root, "src/ui/typescript-stub.ts"),

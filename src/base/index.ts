@@ -1,6 +1,7 @@
 /**
  * The bottom layer: plain values and the rules every other layer shares. Canonical JSON and
- * digests (equal content, equal digest, in every host), and the one retry policy. Pure: it
+ * digests (equal content, equal digest, in every host), the one retry policy, and tables as
+ * files (CSV, JSON Lines, Parquet) for every host that exports data. Pure: it
  * imports no DOM, no Node API and no other folder of Weft.
  */
 export { toCanonical, fromCanonical, canonicalJson, isData, isTable, NotDataError, type Json, type TableLike } from "./canonical.ts";
@@ -9,3 +10,4 @@ export { isRetryable, backoffMs, sleep, DEFAULT_RETRY, type RetryPolicy } from "
 export { callRef, totalTokens, addUsage, withCallSource, callSourceOf, memoryCallSource, type Call, type CallError, type CallRef, type ModelUsage, type CallSource, type CallContext, type CallScore } from "./call.ts";
 export { priceOf, costOf, DEFAULT_PRICES, PRICES_EFFECTIVE, type Price, type PriceTable } from "./prices.ts";
 export { cellText, isStatColumn } from "./cell-text.ts";
+export { dataFormat, dataExtension, encodeData, exportableData, DATA_FORMATS, DATA_MIME_TYPES, type DataFormat, type DataRows, type EncodedData } from "./data-export.ts";

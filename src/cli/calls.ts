@@ -1,5 +1,5 @@
-import type { Call } from "../base/index.ts";
-import type { CallsBackend } from "../prod/index.ts";
+import { encodeData, type Call } from "../base/index.ts";
+import { callRow, type CallsBackend } from "../prod/index.ts";
 import type { CallFilter, GroupKey, StatsSpec } from "../store/index.ts";
 import { textTable } from "./text-table.ts";
 
@@ -18,6 +18,10 @@ export interface CallsOptions {
   readonly store?: string;
   readonly url?: string;
   readonly token?: string;
+  /** Write the calls as data (csv, jsonl or parquet) instead of printing them. */
+  readonly format?: string;
+  /** The file `--format` writes (default: standard output). */
+  readonly out?: string;
 }
 
 /** The filter the command-line options describe; `--where` must be JSON (a Weave `$expr`). */
@@ -47,10 +51,15 @@ function timeArg(value: string): string | number {
   return /^\d+$/.test(value) ? Number(value) : value;
 }
 
-/** Prints a page of calls: JSON Lines (one `Call` per line) with `--json`, else an aligned table. */
+/**
+ * Prints a page of calls: JSON Lines (one `Call` per line) with `--json`, else an aligned
+ * table; with `--format` (or `--out`), writes them as CSV, JSON Lines or Parquet, one row per
+ * call as `calls().table()` has it, to `--out` or standard output.
+ */
 export async function printCalls(backend: CallsBackend, opts: CallsOptions, out: (line: string) => void): Promise<number> {
   const limit = opts.limit === undefined ? 50 : Number(opts.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new Error(`--limit must be a positive whole number, got ${opts.limit}`);
+  if (opts.format !== undefined || opts.out !== undefined) return writeCalls(backend, opts, limit, out);
   const calls = await backend.query({ filter: filterOf(opts), limit });
   if (opts.json) {
     for (const call of calls) out(JSON.stringify(call));
@@ -62,6 +71,19 @@ export async function printCalls(backend: CallsBackend, opts: CallsOptions, out:
   }
   out(textTable(calls.map(summaryRow), ["started", "op", "model", "status", "ms", "tokens", "cost", "input", "output", "id"], 40));
   out(`${calls.length} call${calls.length === 1 ? "" : "s"}${calls.length === limit ? ` (the newest ${limit}; --limit N for more)` : ""}`);
+  return calls.length;
+}
+
+/** `weft calls --format`: the newest `limit` calls as CSV, JSON Lines or Parquet rows (`callRow`), to `--out` or standard output. */
+async function writeCalls(backend: CallsBackend, opts: CallsOptions, limit: number, out: (line: string) => void): Promise<number> {
+  if (opts.json) throw new Error("--json prints calls as JSON Lines; --format writes them as data: give one of them");
+  const { formatOption, writeData } = await import("./export-data.ts");
+  const format = formatOption(opts.format, opts.out);
+  const calls = await backend.query({ filter: filterOf(opts), limit });
+  if (!calls.length) throw new Error("no calls match: nothing written");
+  const encoded = await encodeData(calls.map(callRow), format);
+  const where = await writeData(encoded, opts.out);
+  if (opts.out !== undefined) out(`weft: wrote ${calls.length} call${calls.length === 1 ? "" : "s"} to ${where} (${format}, ${encoded.bytes.byteLength} bytes)${calls.length === limit ? `; the newest ${limit}, --limit N for more` : ""}`);
   return calls.length;
 }
 

@@ -33,18 +33,24 @@ program
     console.log(`weft: editor at ${url}?nb=${encodeURIComponent(name)}`);
   });
 
-program
-  .command("run")
-  .description("run a notebook headless and print each cell's status")
-  .argument("<notebook>", "notebook file")
-  .option("--json", "print the report as one line of compact JSON")
-  .option("--no-cache", "do not read or write the cell cache")
-  .option("--cache-dir <dir>", "cell cache folder", ".weft")
-  .option("--timeout <ms>", "how long to wait for cells to settle", "600000")
-  .option("-y, --yes", "run vary plans whose estimate is over the budget")
+/** The options of a headless run, which `weft run` and `weft export-data` share. */
+const headlessRunOptions = (c: Command) =>
+  c
+    .option("--no-cache", "do not read or write the cell cache")
+    .option("--cache-dir <dir>", "cell cache folder", ".weft")
+    .option("--timeout <ms>", "how long to wait for cells to settle", "600000")
+    .option("-y, --yes", "run vary plans whose estimate is over the budget")
+    .option("--budget <dollars>", "budget of a vary without its own (default: the notebook's weft setting, else 1)")
+    .option("--store <path>", "trace store calls() reads: a DuckDB file (default .weft/traces.duckdb) or clickhouse://…");
+
+headlessRunOptions(
+  program
+    .command("run")
+    .description("run a notebook headless and print each cell's status")
+    .argument("<notebook>", "notebook file")
+    .option("--json", "print the report as one line of compact JSON"),
+)
   .option("--allow-errors", "do not fail when leaves of a vary or evaluation errored (they are still listed)")
-  .option("--budget <dollars>", "budget of a vary without its own (default: the notebook's weft setting, else 1)")
-  .option("--store <path>", "trace store calls() reads: a DuckDB file (default .weft/traces.duckdb) or clickhouse://…")
   .action(async (file: string, opts: { json?: boolean; cache: boolean; cacheDir: string; timeout: string; yes?: boolean; allowErrors?: boolean; budget?: string; store?: string }) => {
     // Loaded here, not at start-up: fmt, import and export need none of the runtime. The
     // notebook runs in a worker thread that is stopped at the timeout, whatever its cells do.
@@ -54,6 +60,45 @@ program
     const report = await runInWorker(file, { cache: opts.cache, cacheDir: opts.cacheDir, timeoutMs, yes: !!opts.yes, allowErrors: !!opts.allowErrors, ...(opts.budget !== undefined ? { budget: Number(opts.budget) } : {}), ...(opts.store !== undefined ? { store: opts.store } : {}) });
     console.log(opts.json ? JSON.stringify(report) : formatReport(report));
     process.exitCode = report.ok ? 0 : 1;
+  });
+
+headlessRunOptions(
+  program
+    .command("export-data")
+    .description("run a notebook headless, as weft run does, and write one cell's table as CSV, JSON Lines or Parquet")
+    .argument("<notebook>", "notebook file")
+    .requiredOption("--cell <name>", "the name a cell defines (a table, a vary or evaluate result, calls(), a dataset, or an array of rows)")
+    .option("--format <format>", "csv, jsonl or parquet (default: --out's extension)")
+    .option("--out <file>", "the file to write (default: NAME.FORMAT here)"),
+).action(async (file: string, opts: import("./export-data.ts").ExportDataOptions) => {
+  const { exportNotebookData } = await import("./export-data.ts");
+  await exportNotebookData(file, opts, (line) => console.log(`weft: ${line}`));
+});
+
+program
+  .command("build")
+  .description("publish a notebook (or a folder of notebooks) as a static report that opens from disk: no server, no key, no re-computation")
+  .argument("<target>", "a notebook file, or a folder of notebooks (with an index page)")
+  .option("--out <dir>", "output folder (default dist/<notebook name>)")
+  .option("--include-code", "show each cell's code, folded (the default)")
+  .option("--hide-code", "show prose and outputs only")
+  .option("-y, --yes", "make the calls the plans need and spend what they say (without it the build spends nothing)")
+  .option("--no-cache", "do not read the cell and call caches")
+  .option("--cache-dir <dir>", "cell and call cache folder", ".weft")
+  .option("--timeout <ms>", "how long to wait for cells to settle", "600000")
+  .option("--store <path>", "trace store calls() reads: a DuckDB file (default .weft/traces.duckdb) or clickhouse://…")
+  .action(async (target: string, opts: { out?: string; includeCode?: boolean; hideCode?: boolean; yes?: boolean; cache: boolean; cacheDir: string; timeout: string; store?: string }) => {
+    if (opts.includeCode && opts.hideCode) throw new Error("--include-code and --hide-code contradict each other: pick one");
+    const timeoutMs = Number(opts.timeout);
+    if (!(timeoutMs > 0)) throw new Error(`--timeout takes a positive number of milliseconds, not ${JSON.stringify(opts.timeout)}`);
+    const [{ buildReports }, { loadProviders }, { formatBuilt }] = await Promise.all([import("./build.ts"), import("../server/provider-config.ts"), import("./build-format.ts")]);
+    const out = opts.out ?? path.join("dist", path.basename(target).replace(/\.md$/, ""));
+    const built = await buildReports(target, {
+      root: packageRoot, out, hideCode: !!opts.hideCode, yes: !!opts.yes, cacheDir: opts.cache ? opts.cacheDir : null, timeoutMs,
+      providers: await loadProviders(process.env), log: (line) => console.error(line),
+      ...(opts.store !== undefined ? { store: opts.store } : {}),
+    });
+    console.log(formatBuilt(built, out));
   });
 
 program
@@ -93,6 +138,8 @@ const callsOptions = (c: Command) =>
     .option("--token <token>", "the collector's token (default: $WEFT_TOKEN)");
 callsOptions(callsCommand)
   .option("--limit <n>", "how many (newest first)", "50")
+  .option("--format <format>", "write the calls as data, one row per call as calls().table() has them: csv, jsonl or parquet")
+  .option("--out <file>", "the file to write (its extension gives the format without --format; default: standard output)")
   .action(async (opts: import("./calls.ts").CallsOptions) => {
     const [{ printCalls }, { withCallsBackend }] = await Promise.all([import("./calls.ts"), import("./collect.ts")]);
     await withCallsBackend(opts, (backend) => printCalls(backend, opts, (line) => console.log(line)));

@@ -3,7 +3,8 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
-import type { CellProgress, CellReport, RunReport } from "./run.ts";
+import type { CellProgress, CellReport, RunReport, SettledRun } from "./run.ts";
+import type { ExportCellRequest, ExportedCell } from "./export-data.ts";
 
 // `weft run` runs the notebook in a worker thread. A cell that never yields (`while (true) {}`)
 // blocks its thread's event loop, so no timer in that thread can end the run; the CLI's thread
@@ -23,6 +24,8 @@ export interface CliRunOptions {
   readonly allowErrors: boolean;
   readonly budget?: number;
   readonly store?: string;
+  /** `weft export-data`: the cell whose table the worker writes once the run settles (the report's `exported` says how it went). */
+  readonly exportCell?: ExportCellRequest;
 }
 
 /** How long the CLI waits on the worker besides the notebook's own timeout. */
@@ -146,13 +149,22 @@ async function workerMain(file: string, options: CliRunOptions): Promise<void> {
     const calls = lazyStoreBackend(options.store);
     try {
       const providers = await loadProviders(process.env);
+      const request = options.exportCell;
+      let exported: ExportedCell | undefined;
+      // export-data: the cell's table is written once the cells settled, while its value (and the stores) are still there.
+      const onSettled = request
+        ? async (run: SettledRun) => {
+            exported = await (await import("./export-data.ts")).exportSettledCell(run, request);
+          }
+        : null;
       const report = await runNotebook(file, {
         store, providers, calls, timeoutMs: options.timeoutMs, yes: options.yes, allowErrors: options.allowErrors,
         ...(options.budget !== undefined ? { budget: options.budget } : {}),
+        ...(onSettled ? { onSettled } : {}),
         onCells: (cells) => post({ type: "cells", cells: [...cells] }),
         onProgress: (progress) => post({ type: "progress", progress }),
       });
-      post({ type: "report", report });
+      post({ type: "report", report: exported ? { ...report, exported } : report });
     } finally {
       await calls.close();
       await store?.close();

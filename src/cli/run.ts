@@ -5,10 +5,10 @@ import { pathToFileURL } from "node:url";
 import { NotebookFiles } from "../server/index.ts";
 import { defaultRegistry } from "../../cells/index.ts";
 import { compileCell, hasFlag, notebookSettings, parse, sourceLines, type CellKindRegistry } from "../notebook/index.ts";
-import { NotebookRuntime, type CellError, type CellState } from "../runtime/index.ts";
+import { NotebookRuntime, type CellError, type CellState, type RuntimeCell } from "../runtime/index.ts";
 import { notebookPlatform, type NotebookFileSource } from "../stdlib/index.ts";
 import type { KvStore } from "../store/index.ts";
-import { isVaryResult, type ErrorGroup, type VaryResult } from "../trace/index.ts";
+import { isVaryResult, type CallLog, type ErrorGroup, type VaryResult } from "../trace/index.ts";
 import { type Json } from "../base/index.ts";
 import { asyncCarrier } from "../server/async-carrier.ts";
 import type { ProviderConfig } from "../llm/index.ts";
@@ -19,6 +19,7 @@ import { useNodeSha256 } from "../server/node-sha256.ts";
 import { valueLines } from "./value-text.ts";
 import { money } from "./run-format.ts";
 import { readTextFile } from "./notebook-file.ts";
+import { notebookFolderSaver, type ExportedCell } from "./export-data.ts";
 
 /** One cell in a run report, as `weft run --json` prints it. */
 export interface CellReport {
@@ -67,6 +68,8 @@ export interface RunReport {
   ok: boolean;
   /** Set when the run was stopped at its timeout while a cell was still running (see run-worker.ts). */
   stopped?: { cell: string | null; afterMs: number };
+  /** What `weft export-data` wrote of the cell it names (see export-data.ts). */
+  exported?: ExportedCell;
 }
 
 /** A cell's status as a run goes: what the worker tells the CLI, so a run stopped at its timeout can name the cell that was running. */
@@ -87,13 +90,35 @@ export interface RunOptions {
   /** Failed leaves of a vary do not make the run fail (--allow-errors). */
   readonly allowErrors?: boolean;
   readonly budget?: number;
+  /** Every vary asks before any LLM call, whatever it costs (see HostOptions.askBeforeCalls). */
+  readonly askBeforeCalls?: boolean;
   readonly providers?: readonly ProviderConfig[];
   /** Where `calls()` reads production calls. */
   readonly calls?: CallsBackend | null;
   /** Called once with the cells that will run, when the run starts. */
   readonly onCells?: (cells: readonly { id: string; kind: string }[]) => void;
+  /** Called with every file a cell read: `dataset.load` (text) and `FileAttachment` (bytes). */
+  readonly onFileRead?: (via: "text" | "attachment", name: string, content: string | Uint8Array) => void;
+  /** Where the notebook's data files and attachments are read, instead of the notebook's folder (the editor's notebooks, templates included). */
+  readonly folderFiles?: FolderFiles;
+  /** Called once the cells have settled (or timed out), before the runtime is disposed: what `weft build` snapshots. */
+  readonly onSettled?: (run: SettledRun) => void | Promise<void>;
   /** Called when a cell's status changes (queued, running, fulfilled, cached, error). */
   readonly onProgress?: (progress: CellProgress) => void;
+}
+
+/** The files next to a notebook: its data files (`dataset.load`) and attachments (`FileAttachment`). */
+export interface FolderFiles {
+  readData(name: string): Promise<string>;
+  readFile(name: string): Promise<Uint8Array>;
+}
+
+/** A run whose cells have settled: the runtime (its states still readable), the cells as compiled, and the calls it made. */
+export interface SettledRun {
+  readonly runtime: NotebookRuntime;
+  readonly cells: readonly RuntimeCell[];
+  readonly log: CallLog;
+  readonly timedOut: boolean;
 }
 
 /** Runs a notebook file in Node with the editor's runtime and standard library; cells that never settle time out as errors. */
@@ -114,14 +139,20 @@ export async function runNotebook(file: string, options: RunOptions = {}): Promi
   const folder = path.dirname(path.resolve(file));
   const host = notebookPlatform({
     document,
-    files: notebookFolder(folder),
+    files: recorded(options.folderFiles ? { read: async (name) => new Uint8Array(await options.folderFiles!.readFile(name)) } : notebookFolder(folder), options.onFileRead),
     importPackage: (specifier) => importInstalled(folder, specifier),
+    saveFile: notebookFolderSaver(folder),
     sampleDataset: (name) => readFile(ownRequire.resolve(`@observablehq/sample-datasets/${name}`), "utf8"),
     store: options.store ?? null,
     context: asyncCarrier(),
     providers: options.providers ?? [],
-    readText: (name) => new NotebookFiles(folder).readData(name),
+    readText: async (name) => {
+      const text = await (options.folderFiles ?? new NotebookFiles(folder)).readData(name);
+      options.onFileRead?.("text", name, text);
+      return text;
+    },
     autoApprove: !!options.yes,
+    ...(options.askBeforeCalls ? { askBeforeCalls: true } : {}),
     defaultBudget: options.budget ?? notebookSettings(notebook).budget ?? 1,
     report: (message) => process.stderr.write(`weft: ${message}\n`),
     calls: options.calls ?? null,
@@ -138,7 +169,8 @@ export async function runNotebook(file: string, options: RunOptions = {}): Promi
     });
   }
   options.onCells?.(cells.map((c) => ({ id: c.id, kind: c.kind })));
-  runtime.sync(cells.map((c) => ({ id: c.id, kind: c.kind, source: c.source, nocache: hasFlag(c, "nocache"), compiled: compileCell(c, registry) })));
+  const runtimeCells: RuntimeCell[] = cells.map((c) => ({ id: c.id, kind: c.kind, source: c.source, nocache: hasFlag(c, "nocache"), compiled: compileCell(c, registry) }));
+  runtime.sync(runtimeCells);
   const timeoutMs = options.timeoutMs ?? 60_000;
   let timer: ReturnType<typeof setTimeout> | undefined;
   // Cells settle, vary runs finish (streaming their snapshots), and what depends on them settles.
@@ -176,12 +208,26 @@ export async function runNotebook(file: string, options: RunOptions = {}): Promi
       ...(position ? { position } : {}),
     };
   });
+  await options.onSettled?.({ runtime, cells: runtimeCells, log: host.log, timedOut });
   runtime.dispose();
   await host.objects?.flush();
   return { cells: report, ok: report.every((c) => c.error === null) };
 }
 
 const ownRequire = createRequire(import.meta.url);
+
+/** A file source that tells `onRead` of every file read through it. */
+function recorded(source: NotebookFileSource, onRead: RunOptions["onFileRead"]): NotebookFileSource {
+  if (!onRead) return source;
+  return {
+    ...source,
+    read: async (name) => {
+      const bytes = await source.read(name);
+      onRead("attachment", name, bytes);
+      return bytes;
+    },
+  };
+}
 
 /**
  * The files of a notebook's folder for `FileAttachment`, confined as the server confines

@@ -17,6 +17,8 @@ export interface NotebookTraceOptions {
   readonly defaultBudget?: number | (() => number | undefined);
   /** Run plans over budget without waiting (the CLI's --yes). */
   readonly autoApprove?: boolean;
+  /** Every vary asks before any LLM call, whatever it costs (`weft build` without --yes spends nothing). */
+  readonly askBeforeCalls?: boolean;
   /** Minimum milliseconds between streamed snapshots of a running vary. */
   readonly streamEveryMs?: number;
   /** Reads a data file next to the notebook (the host confines it to the notebooks folder). */
@@ -109,7 +111,7 @@ async function* streamVary(spec: VarySpec, signal: AbortSignal, options: Noteboo
   const full: VarySpec = { ...spec, data, ...(spec.budget === undefined && fallback !== undefined ? { budget: fallback } : {}) };
   const key = options.cache ? runKey(full) : null;
   const previous = key ? recent.get(key) : undefined;
-  const vary = previous && !previous.busy ? previous.reuse(full.summary) : new Vary(full, { cache: options.cache });
+  const vary = previous && !previous.busy ? previous.reuse(full.summary) : new Vary(full, { cache: options.cache, ...(options.askBeforeCalls ? { askBeforeCalls: true } : {}) });
   if (key) {
     recent.delete(key);
     recent.set(key, vary);

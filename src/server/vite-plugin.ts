@@ -7,18 +7,20 @@ import { readFile } from "node:fs/promises";
 import type { ProviderConfig } from "../llm/index.ts";
 import { llmProxy } from "./llm-proxy.ts";
 import type { serveCollector } from "./serve-collector.ts";
+import { publishApi, type PublishFn } from "./publish-api.ts";
 
 /**
  * The Weft dev-server plugin: the notebook files API, the LLM proxy, the trace collector, and a
  * push when a notebook changes on disk. With a `workspaceDir`, the notebooks folder holds
  * templates (the shipped demos): they are never written, edits go to the workspace.
  */
-export function weftServer(options: { notebooksDir: string; workspaceDir?: string; providers: () => Promise<ProviderConfig[]>; collector?: ReturnType<typeof serveCollector> }): Plugin {
+export function weftServer(options: { notebooksDir: string; workspaceDir?: string; providers: () => Promise<ProviderConfig[]>; collector?: ReturnType<typeof serveCollector>; publish?: { readonly dir: string; readonly build: PublishFn } }): Plugin {
   const files = options.workspaceDir ? new TemplateNotebooks(options.notebooksDir, options.workspaceDir, path.relative(process.cwd(), options.workspaceDir) || ".") : new NotebookFiles(options.notebooksDir);
   return {
     name: "weft-server",
     configureServer(server) {
       server.middlewares.use(notebooksApi(files));
+      if (options.publish) server.middlewares.use(publishApi(files, options.publish.dir, options.publish.build));
       if (options.collector) {
         server.middlewares.use(options.collector.middleware);
         server.httpServer?.once("close", () => void options.collector?.close());

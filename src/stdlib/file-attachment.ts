@@ -31,10 +31,28 @@ export function mimeTypeOf(name: string): string {
  */
 export function notebookRelativeName(name: string): string {
   const raw = String(name);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) refuseFileAttachment(raw, "a URL is fetched over the network, which FileAttachment does not do (use fetch for remote data)");
+  try {
+    return folderPath(raw);
+  } catch (error) {
+    return refuseFileAttachment(raw, (error as Error).message);
+  }
+}
+
+/** Throws FileAttachment's refusal of a name, saying why. */
+function refuseFileAttachment(raw: string, why: string): never {
+  throw new Error(`FileAttachment(${JSON.stringify(raw)}): ${why}; FileAttachment reads only files in the notebook's folder`);
+}
+
+/**
+ * A path inside the notebook's folder, normalized ("./a/b.csv" and "a/./b.csv" are "a/b.csv");
+ * throws saying why for a URL, an absolute path, an invalid name, or a path that leaves the folder.
+ */
+export function folderPath(raw: string): string {
   const refuse = (why: string): never => {
-    throw new Error(`FileAttachment(${JSON.stringify(raw)}): ${why}; FileAttachment reads only files in the notebook's folder`);
+    throw new Error(why);
   };
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) refuse("a URL is fetched over the network, which FileAttachment does not do (use fetch for remote data)");
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) refuse("a URL is not a path in the notebook's folder");
   if (raw.startsWith("/") || raw.startsWith("\\") || /^[a-zA-Z]:/.test(raw)) refuse("absolute paths are refused");
   if (raw.includes("\\") || raw.includes("\0")) refuse("invalid file name");
   const parts: string[] = [];

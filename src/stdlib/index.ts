@@ -11,3 +11,6 @@ export { inputValues } from "./input.ts";
 export { observableLibrary, Mutable, SAMPLE_DATASETS, DEFAULT_WIDTH, type ObservableHost } from "./observable.ts";
 export { createFileAttachment, notebookRelativeName, mimeTypeOf, NotebookFile, ZipArchive, type NotebookFileSource } from "./file-attachment.ts";
 export { createRequire, packageSpecifier, type PackageImporter } from "./require.ts";
+export { createExportData, downloadBytes, type SaveFile, type ExportDataResult, type ExportDataOptions } from "./export-data.ts";
+export { REPORT_FORMAT, REPORT_FORMAT_VERSION, REPORT_DATA_GLOBAL, readReportSnapshot, ReportSnapshotError, type ReportSnapshot, type ReportCell, type ReportCellMode } from "./report-snapshot.ts";
+export { planReportCells, OUTSIDE_BUILTINS, PINNED_BUILTIN, type SettledCell } from "./report-cells.ts";

@@ -10,6 +10,7 @@ import type { CallFilter } from "../store/index.ts";
 import { inputValues } from "./input.ts";
 import { standardLibrary } from "./library.ts";
 import type { NotebookFileSource } from "./file-attachment.ts";
+import { createExportData, type SaveFile } from "./export-data.ts";
 import { observableLibrary } from "./observable.ts";
 import type { PackageImporter } from "./require.ts";
 
@@ -20,9 +21,13 @@ export interface HostOptions {
   readonly context?: ContextCarrier<ActiveCall>;
   readonly defaultBudget?: number | (() => number | undefined);
   readonly autoApprove?: boolean;
+  /** Every vary asks before any LLM call, whatever it costs (see NotebookTraceOptions). */
+  readonly askBeforeCalls?: boolean;
   readonly report?: (message: string) => void;
   /** LLM providers for `llm` (in the browser: proxied through weft serve, without keys). */
   readonly providers?: readonly ProviderConfig[];
+  /** The fetch the LLM client sends with (a report's refuses every call). */
+  readonly llmFetch?: typeof fetch;
   /** Reads a data file next to the notebook, for `dataset.load`. */
   readonly readText?: (path: string) => Promise<string>;
   /** Where `calls()` reads production calls: the trace store (`weft run`) or the collector's API (the editor). */
@@ -33,6 +38,8 @@ export interface HostOptions {
   readonly importPackage?: PackageImporter;
   /** Reads a file of `@observablehq/sample-datasets`, for `penguins`, `alphabet`, … */
   readonly sampleDataset?: (file: string) => Promise<string>;
+  /** Saves a file `exportData` wrote, under a name in the notebook's folder: `weft run` writes it there, the editor downloads it. */
+  readonly saveFile?: SaveFile;
   /** The definition of `width` (default 640): the editor's follows its notebook column. */
   readonly width?: () => unknown;
 }
@@ -81,14 +88,15 @@ export function notebookPlatform(options: HostOptions) {
     cache: calls,
     ...(options.defaultBudget !== undefined ? { defaultBudget: options.defaultBudget } : {}),
     ...(options.autoApprove !== undefined ? { autoApprove: options.autoApprove } : {}),
+    ...(options.askBeforeCalls ? { askBeforeCalls: true } : {}),
     ...(options.readText ? { readText: options.readText } : {}),
     objects,
   });
-  const llm = createLlm({ providers: options.providers ?? [], op: tracing.op, context: tracing.platform.context });
+  const llm = createLlm({ providers: options.providers ?? [], op: tracing.op, context: tracing.platform.context, ...(options.llmFetch ? { fetch: options.llmFetch } : {}) });
   const observable = observableLibrary(options);
   const platform: RuntimePlatform = {
     builtinDefinitions: observable.definitions,
-    builtins: { ...observable.builtins, ...standardLibrary(options.document), dataset: trace.dataset, calls: callsBuiltin(options.calls), scorers: createScorers({ op: tracing.op, llm }) },
+    builtins: { ...observable.builtins, ...standardLibrary(options.document), dataset: trace.dataset, calls: callsBuiltin(options.calls), exportData: createExportData(options.saveFile), scorers: createScorers({ op: tracing.op, llm }) },
     cellBuiltins: { ...trace.builtins, llm: (run: { key: string | null; signal: AbortSignal }) => llm.forCell(run) },
     now: () => performance.now(),
     input: inputValues,

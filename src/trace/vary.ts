@@ -15,6 +15,8 @@ export interface VaryEnv {
   readonly random?: () => number;
   /** Milliseconds between periodic cache flushes during a run. */
   readonly flushEveryMs?: number;
+  /** Any missing LLM call (an op with a token estimate) needs approval, whatever it costs (`weft build` without --yes). */
+  readonly askBeforeCalls?: boolean;
 }
 
 /** Options of one execution. */
@@ -116,7 +118,10 @@ export class Vary {
       budget: this.spec.budget ?? null,
       // Over budget, or spending an unknown amount (a model without a price), needs a click.
       // A run that cannot make its calls is not offered at all: nothing to approve.
-      needsApproval: !blocked && this.spec.budget !== undefined && ((estimatedCost !== null && estimatedCost > this.spec.budget) || list.some((g) => g.unpriced && g.missing > 0)),
+      needsApproval:
+        !blocked &&
+        ((this.env.askBeforeCalls === true && list.some((g) => g.cost !== null && g.missing > 0)) ||
+          (this.spec.budget !== undefined && ((estimatedCost !== null && estimatedCost > this.spec.budget) || list.some((g) => g.unpriced && g.missing > 0)))),
       blocked,
     };
     return this.planned;

@@ -88,7 +88,7 @@ function showValue(container: HTMLElement, value: unknown, calls: CallChildren, 
     node.append(code);
   } else if (isTable(value)) {
     if (name) node.append(label(name));
-    node.append(renderTable(value));
+    node.append(renderTable(value, 10, name));
   } else {
     new Inspector(node).fulfilled(value, name ?? null);
   }

@@ -5,6 +5,7 @@ import { NO_CALLS, type CallChildren } from "./session.ts";
 import { columnTemplate, drillTable, groupLines, searchRows, sortRows, type DrillColumn, type DrillLine, type DrillRow, type DrillSort } from "./drill-rows.ts";
 import { chat, fields, readable, waterfall } from "./call-parts.ts";
 import { chatLines } from "./trace-tree.ts";
+import { exportMenu } from "./export-menu.ts";
 
 /** Height of one line of the table, in px: the virtual list places lines by it. */
 const LINE = 30;
@@ -41,6 +42,8 @@ export class WeftDrillPanel extends LitElement {
   declare scrollTop: number;
   private table: { columns: DrillColumn[]; rows: DrillRow[] } = { columns: [], rows: [] };
   private lines: DrillLine[] = [];
+  /** The export menu of the list: made once per detail, so a re-render (a scroll) keeps it open. */
+  private exporter: HTMLElement | null = null;
   private shownCount = 0;
   private viewport = 720;
 
@@ -64,6 +67,7 @@ export class WeftDrillPanel extends LitElement {
     if (changed.has("detail")) {
       const d = this.detail;
       this.table = d?.source ? drillTable(d.source.calls(d.refs), d.source) : { columns: [], rows: [] };
+      this.exporter = exportMenu(document, () => this.exportRows(), "calls", "calls");
       this.query = "";
       this.sort = null;
       this.open = new Set();
@@ -110,6 +114,7 @@ export class WeftDrillPanel extends LitElement {
       <div class="drill-tools">
         <input type="search" placeholder="search rows, outputs, scores…" aria-label="search calls" .value=${this.query} @input=${(e: Event) => (this.query = (e.target as HTMLInputElement).value)} />
         ${groups ? html`<span class="muted">trials of one row are grouped: click a row to see them</span>` : nothing}
+        ${this.table.rows.length ? this.exporter : nothing}
       </div>
       <div class="drill-table" role="table" aria-label="calls" aria-rowcount=${this.lines.length} style="--drill-cols:${template}" @scroll=${(e: Event) => (this.scrollTop = (e.target as HTMLElement).scrollTop)}>
         <div class="drill-row drill-head" role="row">
@@ -148,6 +153,12 @@ export class WeftDrillPanel extends LitElement {
   private cell(c: DrillColumn, value: unknown, prefix: string): TemplateResult {
     const text = display(c.key, value);
     return html`<span role="cell" class=${`${c.numeric ? "num" : ""}${typeof value === "boolean" ? (value ? " pass" : " fail") : ""}`} title=${text}>${prefix}${text}</span>`;
+  }
+
+  /** The calls listed (searched and sorted as shown), one row each: the call's id and the list's columns. */
+  private exportRows(): Record<string, unknown>[] {
+    const { columns } = this.table;
+    return sortRows(searchRows(this.table.rows, this.query), this.sort).map((r) => ({ call: r.call.id, ...Object.fromEntries(columns.map((c) => [c.key, r.values[c.key] ?? null])) }));
   }
 
   private sortBy(key: string): void {

@@ -3,7 +3,7 @@ import "weft:inputs.css";
 import "./styles.css";
 import "katex/dist/katex.min.css";
 import { defaultRegistry } from "../../cells/index.ts";
-import { notebookPlatform } from "../stdlib/index.ts";
+import { downloadBytes, notebookPlatform } from "../stdlib/index.ts";
 import { notebookSettings } from "../notebook/index.ts";
 import { openIdbStore } from "../store/index.ts";
 import { httpCallsBackend } from "../prod/index.ts";
@@ -49,6 +49,8 @@ const host = notebookPlatform({
   },
   report: (message) => console.warn(message),
   calls,
+  // exportData(table, "x.parquet") downloads the file.
+  saveFile: async (name, bytes, type) => downloadBytes(document, name, bytes, type),
   // FileAttachment, require, sample datasets and width, as `weft run` has them.
   ...editorObservableHost(() => app.session?.name),
 });

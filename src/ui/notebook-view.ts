@@ -11,7 +11,11 @@ export class WeftNotebook extends LitElement {
     session: { attribute: false },
     registry: { attribute: false },
     toast: { state: true },
+    publishing: { state: true },
+    published: { state: true },
   };
+  declare publishing: boolean;
+  declare published: { ok: boolean; url?: string; message?: string; summary?: string; needsYes?: boolean } | null;
   declare session: NotebookSession;
   declare registry: CellKindRegistry;
   declare toast: string | null;
@@ -21,6 +25,26 @@ export class WeftNotebook extends LitElement {
   constructor() {
     super();
     this.toast = null;
+    this.publishing = false;
+    this.published = null;
+  }
+
+  /** Publish: the server builds this notebook's report (as `weft build`) and the report opens in a new tab; LLM calls are made only when asked again. */
+  private async publish(yes: boolean): Promise<void> {
+    this.publishing = true;
+    this.published = null;
+    try {
+      const res = await fetch(`/api/publish/${this.session.name.split("/").map(encodeURIComponent).join("/")}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ yes }) });
+      const body = (await res.json().catch(() => ({}))) as { url?: string; summary?: string; error?: string; needsYes?: boolean };
+      if (res.ok && body.url) {
+        this.published = { ok: true, url: body.url, ...(body.summary ? { summary: body.summary } : {}) };
+        window.open(body.url, "_blank", "noopener");
+      } else this.published = { ok: false, message: body.error ?? `HTTP ${res.status}`, needsYes: !!body.needsYes };
+    } catch (error) {
+      this.published = { ok: false, message: (error as Error).message };
+    } finally {
+      this.publishing = false;
+    }
   }
 
   protected override createRenderRoot(): HTMLElement {
@@ -51,6 +75,7 @@ export class WeftNotebook extends LitElement {
         <span class="save save-${save.kind}" data-testid="save-state">${saveLabel(save.kind)}</span>
         <button @click=${() => s.runAll()} title="run every stale cell">Run all</button>
         <button @click=${() => this.addCell(s.notebook.cells.length, "js")} title="add a cell at the end">+ Cell</button>
+        <button @click=${() => void this.publish(false)} ?disabled=${this.publishing} title="build a static report of this notebook (weft build) and open it">${this.publishing ? "Publishing…" : "Publish"}</button>
       </header>
       ${save.kind === "conflict"
         ? html`<div class="banner conflict" role="alert" data-testid="conflict">
@@ -64,6 +89,14 @@ export class WeftNotebook extends LitElement {
       ${this.toast
         ? html`<div class="toast" role="status">${this.toast}
             <button @click=${() => this.undo()}>Undo</button></div>`
+        : nothing}
+      ${this.published
+        ? html`<div class="banner ${this.published.ok ? "template" : "error"}" role=${this.published.ok ? "status" : "alert"} data-testid="publish-result">
+            ${this.published.ok ? html`Published: <a href=${this.published.url!} target="_blank" rel="noopener">open the report</a>` : html`Not published: ${this.published.message}`}
+            ${this.published.needsYes ? html`<button @click=${() => void this.publish(true)}>Publish and make the calls</button>` : nothing}
+            <button @click=${() => (this.published = null)} aria-label="dismiss">✕</button>
+            ${this.published.summary ? html`<pre class="publish-summary">${this.published.summary}</pre>` : nothing}
+          </div>`
         : nothing}
       <main class="cells" @weft-intent=${this.onIntent} @weft-edit=${this.onEdit} @weft-kind=${this.onKind} @weft-focus-cell=${this.onFocusCell}>
         ${s.notebook.cells.length === 0

@@ -1,7 +1,11 @@
 import { cellText, type TableLike } from "../base/index.ts";
+import { exportFileBase, exportMenu } from "./export-menu.ts";
 
-/** Renders the first `limit` rows of an arquero table as an HTML table; cell text is set as text, never parsed as HTML. */
-export function renderTable(table: TableLike, limit = 10): HTMLElement {
+/**
+ * Renders the first `limit` rows of an arquero table as an HTML table, with an export menu that
+ * downloads all its rows (as `fileName.csv`, …); cell text is set as text, never parsed as HTML.
+ */
+export function renderTable(table: TableLike, limit = 10, fileName?: string): HTMLElement {
   const wrap = document.createElement("div");
   wrap.className = "weft-table";
   const el = document.createElement("table");
@@ -20,6 +24,7 @@ export function renderTable(table: TableLike, limit = 10): HTMLElement {
   caption.className = "weft-table-caption";
   const n = table.numRows();
   caption.textContent = `${n} row${n === 1 ? "" : "s"} × ${table.columnNames().length} columns${n > limit ? ` (first ${limit} shown)` : ""}`;
+  caption.append(" ", exportMenu(document, () => table, exportFileBase(fileName)));
   wrap.append(el, caption);
   return wrap;
 }

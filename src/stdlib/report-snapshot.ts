@@ -1,0 +1,100 @@
+import type { Json } from "../base/index.ts";
+import type { Compiled } from "../notebook/index.ts";
+
+/** The snapshot format's name, in every snapshot. */
+export const REPORT_FORMAT = "weft-report";
+
+/** The snapshot format version this build writes and reads; a newer one is refused. */
+export const REPORT_FORMAT_VERSION = 1;
+
+/**
+ * How a cell comes back in a report:
+ * - `pinned`: its value (data) is in the snapshot and shown as it was; its code does not run;
+ * - `run`: its code runs in the report (charts, ops, vary results from the snapshot's call
+ *   cache, inputs and what depends on them);
+ * - `unavailable`: it needs what a report has not (a provider, the collector) and its value
+ *   cannot be kept; the report says so instead of running it;
+ * - `failed`: it failed when the report was built; the report shows that error.
+ */
+export type ReportCellMode = "pinned" | "run" | "unavailable" | "failed";
+
+/** One cell of a report. */
+export interface ReportCell {
+  readonly id: string;
+  readonly kind: string;
+  /** The cell's source: shown folded unless the report hides code, and part of the cell's key (op versions, cache keys) either way. */
+  readonly source: string;
+  /** The cell as compiled at build time: the report runs it without compilers. */
+  readonly compiled: Compiled;
+  readonly mode: ReportCellMode;
+  /** `pinned`: the canonical JSON of the cell's value. */
+  readonly value?: Json;
+  /** `pinned`: the canonical JSON of what the cell displayed. */
+  readonly displays?: readonly Json[];
+  /** `unavailable` or `failed`: why, in a sentence. */
+  readonly reason?: string;
+  /** For an input cell: why it is fixed in the report (null: it drives the cells downstream). */
+  readonly inputFixed?: string | null;
+  /** The cell's `hidden` flag: its output is not shown (as in the editor). */
+  readonly hidden: boolean;
+}
+
+/** A published notebook: everything the report needs to render with no server, no key and no re-computation. */
+export interface ReportSnapshot {
+  readonly format: typeof REPORT_FORMAT;
+  readonly version: number;
+  readonly title: string;
+  /** The notebook's name (its path under the notebooks folder). */
+  readonly notebook: string;
+  readonly code: "folded" | "hidden";
+  readonly builtAt: string;
+  readonly cells: readonly ReportCell[];
+  /** Records of the key-value stores the cells read (the call cache, op objects), in the store's own columnar chunk format. */
+  readonly stores: Readonly<Record<string, readonly (readonly [string, Json])[]>>;
+  /** Files the cells read (`dataset.load`, `FileAttachment`): text as is, bytes as base64. */
+  readonly files: Readonly<Record<string, { readonly text?: string; readonly base64?: string }>>;
+  /** The LLM providers the notebook saw (names and models, never keys or addresses): `llm.providers()` answers the same in the report. */
+  readonly providers: readonly { readonly name: string; readonly models: readonly string[]; readonly defaultModel: string | null }[];
+  /** What the report does not include, in sentences the report shows. */
+  readonly omitted: readonly string[];
+}
+
+/** The error a snapshot that cannot be read raises: a newer version, another format, a broken file. */
+export class ReportSnapshotError extends Error {
+  override readonly name = "ReportSnapshotError";
+}
+
+const MODES: ReadonlySet<string> = new Set(["pinned", "run", "unavailable", "failed"]);
+
+/** Checks a parsed snapshot and returns it typed; refuses another format, a newer version and malformed cells, saying which. */
+export function readReportSnapshot(value: unknown): ReportSnapshot {
+  if (!value || typeof value !== "object" || Array.isArray(value)) throw new ReportSnapshotError("this is not a Weft report snapshot: expected an object");
+  const s = value as Record<string, unknown>;
+  if (s.format !== REPORT_FORMAT) throw new ReportSnapshotError(`this is not a Weft report snapshot: format is ${JSON.stringify(s.format)}, expected "${REPORT_FORMAT}"`);
+  if (typeof s.version !== "number" || !Number.isInteger(s.version) || s.version < 1) throw new ReportSnapshotError(`report snapshot version ${JSON.stringify(s.version)} is not a version number`);
+  if (s.version > REPORT_FORMAT_VERSION) {
+    throw new ReportSnapshotError(`this report was built by a newer Weft (snapshot format version ${s.version}; this reader knows up to ${REPORT_FORMAT_VERSION}): rebuild it with this version (weft build), or open it with the Weft that built it`);
+  }
+  for (const key of ["title", "notebook", "builtAt"] as const) {
+    if (typeof s[key] !== "string") throw new ReportSnapshotError(`report snapshot: "${key}" must be a string`);
+  }
+  if (s.code !== "folded" && s.code !== "hidden") throw new ReportSnapshotError(`report snapshot: "code" must be "folded" or "hidden", not ${JSON.stringify(s.code)}`);
+  if (!Array.isArray(s.cells)) throw new ReportSnapshotError(`report snapshot: "cells" must be an array`);
+  s.cells.forEach((c: unknown, i) => {
+    const cell = c as Record<string, unknown> | null;
+    if (!cell || typeof cell !== "object" || typeof cell.id !== "string" || typeof cell.kind !== "string" || typeof cell.source !== "string") throw new ReportSnapshotError(`report snapshot: cell ${i} has no id, kind or source`);
+    if (!MODES.has(cell.mode as string)) throw new ReportSnapshotError(`report snapshot: cell ${cell.id} has an unknown mode ${JSON.stringify(cell.mode)}`);
+    const compiled = cell.compiled as { type?: unknown } | null;
+    if (!compiled || !["definition", "error", "static"].includes(compiled.type as string)) throw new ReportSnapshotError(`report snapshot: cell ${cell.id} has no compiled form`);
+    if (cell.mode === "pinned" && !("value" in cell)) throw new ReportSnapshotError(`report snapshot: pinned cell ${cell.id} has no value`);
+  });
+  for (const key of ["stores", "files"] as const) {
+    if (!s[key] || typeof s[key] !== "object" || Array.isArray(s[key])) throw new ReportSnapshotError(`report snapshot: "${key}" must be an object`);
+  }
+  if (!Array.isArray(s.providers)) throw new ReportSnapshotError(`report snapshot: "providers" must be an array`);
+  if (!Array.isArray(s.omitted)) throw new ReportSnapshotError(`report snapshot: "omitted" must be an array`);
+  return value as ReportSnapshot;
+}
+
+/** The global a report's data script assigns the snapshot to (a classic script: it loads from file://, where fetch cannot). */
+export const REPORT_DATA_GLOBAL = "__weftReport";

@@ -1,0 +1,151 @@
+import "weft:inspector.css";
+import "weft:inputs.css";
+import "./styles.css";
+import "./report.css";
+import { observe } from "@observablehq/stdlib";
+import { fromCanonical, type Json } from "../base/index.ts";
+import { NotebookRuntime, type RuntimeCell } from "../runtime/index.ts";
+import { notebookPlatform, PINNED_BUILTIN, readReportSnapshot, REPORT_DATA_GLOBAL, type ReportCell, type ReportSnapshot } from "../stdlib/index.ts";
+import { openMemoryStore, STORE_NAMES, type KvStore, type StoreName } from "../store/index.ts";
+import type { Compiled, CellId } from "../notebook/index.ts";
+import { useWasmSha256 } from "./wasm-sha256.ts";
+import type { WeftReport } from "./report-view.ts";
+import "./report-view.ts";
+
+// The report host: a published notebook opened from a folder (file://) or any static host. Its
+// data script sets the snapshot on a global before this script runs; nothing is fetched.
+
+/** The global the report's page sets: package name → the classic script that defines it (see src/cli/report-bundle.ts). */
+const ASSETS_GLOBAL = "__weftReportAssets";
+
+// What the report's `import("katex")` (and the other packages loaded on demand) became: the
+// package's classic script, loaded once, whose exports are on a global.
+const loading = new Map<string, Promise<unknown>>();
+(globalThis as Record<string, unknown>).__weftImport = (name: string): Promise<unknown> => {
+  const key = `__weftExt_${name.replace(/[^A-Za-z0-9]/g, "_")}`;
+  const global = globalThis as Record<string, unknown>;
+  if (global[key]) return Promise.resolve(global[key]);
+  let promise = loading.get(name);
+  if (!promise) {
+    promise = new Promise((resolve, reject) => {
+      const src = ((global[ASSETS_GLOBAL] ?? {}) as Record<string, string>)[name];
+      if (!src) return reject(new Error(`${name} is not in this report`));
+      const script = document.createElement("script");
+      script.src = src;
+      script.onload = () => (global[key] ? resolve(global[key]) : reject(new Error(`${src} did not define ${name}`)));
+      script.onerror = () => reject(new Error(`${name}: this report's file ${src} is missing`));
+      document.head.append(script);
+    });
+    loading.set(name, promise);
+  }
+  return promise;
+};
+
+/** The error every outside call in a report raises. */
+const OFFLINE = "a published report makes no calls: it has no LLM provider, no collector and no network";
+
+async function main(): Promise<void> {
+  const root = document.querySelector<HTMLElement>("#weft-report")!;
+  let snapshot: ReportSnapshot;
+  try {
+    snapshot = readReportSnapshot((globalThis as Record<string, unknown>)[REPORT_DATA_GLOBAL]);
+  } catch (error) {
+    root.innerHTML = "";
+    const p = document.createElement("p");
+    p.className = "weft-error";
+    p.setAttribute("role", "alert");
+    p.textContent = `This report cannot be shown: ${(error as Error).message}`;
+    root.append(p);
+    return;
+  }
+  document.title = snapshot.title;
+  await useWasmSha256((message) => console.warn(message));
+  const store = await seededStore(snapshot);
+  const host = notebookPlatform({
+    document,
+    store,
+    // The providers the notebook saw, so `llm.providers()` answers the same; any call fails as offline.
+    providers: snapshot.providers.map((p) => ({ name: p.name, baseURL: "http://offline.invalid/v1", models: [...p.models], ...(p.defaultModel ? { defaultModel: p.defaultModel } : {}) })),
+    llmFetch: async () => {
+      throw new Error(`llm: ${OFFLINE}`);
+    },
+    calls: { query: offline, count: offline, stats: offline },
+    files: {
+      read: async (name) => {
+        const f = snapshot.files[name];
+        if (!f) throw new Error(`FileAttachment(${JSON.stringify(name)}): not in this report (only the files the notebook read when it was built are)`);
+        return f.base64 !== undefined ? Uint8Array.from(atob(f.base64), (ch) => ch.charCodeAt(0)) : new TextEncoder().encode(f.text ?? "");
+      },
+    },
+    readText: async (name) => {
+      const f = snapshot.files[name];
+      if (!f) throw new Error(`${name}: not in this report (only the files the notebook read when it was built are)`);
+      return f.text ?? new TextDecoder().decode(Uint8Array.from(atob(f.base64 ?? ""), (ch) => ch.charCodeAt(0)));
+    },
+    importPackage: async (specifier) => {
+      throw new Error(`require(${JSON.stringify(specifier)}): ${OFFLINE}`);
+    },
+    width: () =>
+      observe<number>((change) => {
+        const measure = () => document.querySelector(".report")?.clientWidth ?? document.body.clientWidth;
+        let width = change(measure());
+        const observer = new ResizeObserver(() => {
+          const w = measure();
+          if (w !== width) width = change(w);
+        });
+        observer.observe(document.body);
+        return () => observer.disconnect();
+      }),
+    report: (message) => console.warn(message),
+  });
+  const cells = new Map(snapshot.cells.map((c) => [c.id, c]));
+  const pinned = (id: string, display: (value: unknown) => unknown) => {
+    const cell = cells.get(id)!;
+    for (const d of cell.displays ?? []) display(fromCanonical(d as Json));
+    return fromCanonical(cell.value as Json);
+  };
+  const platform = { ...host.platform, builtins: { ...host.platform.builtins, [PINNED_BUILTIN]: pinned } };
+  const runtime = new NotebookRuntime(platform);
+  const view = document.createElement("weft-report") as WeftReport;
+  view.snapshot = snapshot;
+  view.runtime = runtime;
+  view.calls = host.log;
+  root.replaceChildren(view);
+  runtime.sync(snapshot.cells.filter((c) => c.mode !== "unavailable").map(runtimeCell));
+}
+
+function offline(): never {
+  throw new Error(`calls(): ${OFFLINE}`);
+}
+
+/** A cell as the report's runtime defines it: pinned cells return their snapshot value, failed cells their build error. */
+function runtimeCell(c: ReportCell): RuntimeCell {
+  const base = { id: c.id as CellId, kind: c.kind, source: c.source, nocache: true };
+  if (c.compiled.type !== "definition") return { ...base, compiled: c.compiled };
+  const definition = c.compiled.definition;
+  if (c.mode === "pinned") {
+    const compiled: Compiled = { type: "definition", definition: { ...definition, body: `(${PINNED_BUILTIN}, display) => ${PINNED_BUILTIN}(${JSON.stringify(c.id)}, display)`, inputs: [PINNED_BUILTIN, "display"] } };
+    return { ...base, compiled };
+  }
+  if (c.mode === "failed") return { ...base, compiled: { type: "error", error: { message: c.reason ?? "failed when the report was built" } } };
+  return { ...base, compiled: c.compiled };
+}
+
+/** A memory store holding the snapshot's records (the call cache, op objects): vary and evaluate restore from it. */
+async function seededStore(snapshot: ReportSnapshot): Promise<KvStore> {
+  const store = await openMemoryStore();
+  for (const [name, records] of Object.entries(snapshot.stores)) {
+    if (!(STORE_NAMES as readonly string[]).includes(name)) continue;
+    await store.putMany(name as StoreName, records);
+  }
+  return store;
+}
+
+void main().catch((error: Error) => {
+  console.error(error);
+  const p = document.createElement("p");
+  p.className = "weft-error";
+  p.setAttribute("role", "alert");
+  p.textContent = `This report failed to start: ${error.message}`;
+  document.body.prepend(p);
+});
