@@ -1,4 +1,6 @@
 import { execFile } from "node:child_process";
+import { createServer } from "node:http";
+import { readFile as readBytes } from "node:fs/promises";
 import { copyFile, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -135,4 +137,31 @@ test("Publish in the editor builds the open notebook's report and opens it; a no
   await expect(second.getByTestId("vary-counts")).toContainText("2/2 done · 2 cache hits");
   await second.close();
   expect(errors).toEqual([]);
+});
+
+test("a report served by a static host under a sub-path works the same", async ({ page }) => {
+  const errors = collectErrors(page);
+  // A plain static server on 127.0.0.1 that serves the reports folder under /team/reports/.
+  const server = createServer(async (req, res) => {
+    const prefix = "/team/reports/";
+    const url = decodeURIComponent((req.url ?? "").split("?")[0]!);
+    if (!url.startsWith(prefix) || url.includes("..")) return void res.writeHead(404).end();
+    const file = path.join(work, "reports", url.slice(prefix.length));
+    const type = file.endsWith(".html") ? "text/html" : file.endsWith(".css") ? "text/css" : "text/javascript";
+    try {
+      res.writeHead(200, { "content-type": type }).end(await readBytes(file));
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const port = (server.address() as { port: number }).port;
+    await page.goto(`http://127.0.0.1:${port}/team/reports/eval/index.html`);
+    await expect(page.locator(".weft-chart [data-drill]")).toHaveCount(2, { timeout: 20_000 });
+    await expect(page.getByTestId("vary-counts").first()).toContainText("1920 cache hits");
+    expect(errors).toEqual([]);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
 });
