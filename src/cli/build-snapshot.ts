@@ -47,7 +47,8 @@ export async function snapshotNotebook(file: string, options: SnapshotOptions): 
   const notebook = parse(text);
   const [{ openLmdbStore }, { lazyStoreBackend }] = await Promise.all([import("../store/node.ts"), import("./run-calls.ts")]);
   const inner = options.cacheDir ? await openLmdbStore(path.resolve(options.cacheDir)) : null;
-  const store = inner ? recordingStore(inner, CARRIED) : null;
+  // Call-cache chunks a cold build wrote are what the report reads; objects (op sources, datasets) are kept only when read.
+  const store = inner ? recordingStore(inner, CARRIED, { writesOf: ["callcache"] }) : null;
   const calls = lazyStoreBackend(options.store);
   const files: Record<string, { text?: string; base64?: string }> = {};
   let settled: SettledCell[] = [];

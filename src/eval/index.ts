@@ -10,3 +10,4 @@ export { wordDiff, type WordDiffPart, type WordDiffKind } from "./word-diff.ts";
 export { DEFAULT_ALPHA, minEffectOf, verdictOf, welchP, type MinEffect, type Verdict } from "./effect.ts";
 export { createScorers, parseJudgeAnswer, rougeLScore, hashingEmbedding, cosineSimilarity, type Scorers, type Scorer, type ScorerInput, type ScorerLlm, type ScorerChatRequest, type ScorerEmbedRequest, type JudgeOptions, type JudgeResult, type SchemaResult } from "./scorers/index.ts";
 export { notebookBuiltins, type NotebookTraceOptions, type CellRunInfo, type EvaluateSpec } from "./notebook-builtins.ts";
+export { Playground, isPlayground, parseDraft, draftOfCall, consistency, type PlaygroundPrompts, type PlaygroundDraft, type PlaygroundLlm, type PlaygroundAnswer, type PlaygroundEstimate, type DraftMessage, type DraftParams } from "./playground.ts";

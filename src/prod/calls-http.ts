@@ -4,12 +4,13 @@ import type { CallsBackend } from "./calls.ts";
 import { httpDatasets } from "./curation-http.ts";
 import { jsonRequester } from "./http-json.ts";
 import { httpMonitors } from "./monitors-client.ts";
+import { httpPrompts } from "./prompts-http.ts";
 
 /**
  * The calls backend of the browser and of `weft calls --url`: the collector's query API
  * (`POST {base}/api/calls/query|count|stats`), with the host's `fetch` and an optional token.
  * The collector's own error message (a bad filter names the part at fault) is what rejects.
- * Stored datasets are the collector's `/api/datasets`.
+ * Stored datasets are the collector's `/api/datasets`, stored prompts its `/api/prompts`.
  */
 export function httpCallsBackend(fetchImpl: typeof fetch, base = "", token?: string): CallsBackend {
   const request = jsonRequester(fetchImpl, base, token);
@@ -24,5 +25,6 @@ export function httpCallsBackend(fetchImpl: typeof fetch, base = "", token?: str
     declareAnnotation: async (schema: Record<string, unknown>) => (await post<{ schema: AnnotationSchema }>("/api/feedback/schemas", schema)).schema,
     datasets: httpDatasets(request),
     monitors: httpMonitors(request),
+    prompts: httpPrompts(request),
   };
 }

@@ -8,6 +8,7 @@ import { storedDataset, type DatasetsClient } from "./datasets-client.ts";
 import { mapCallsWithFeedback } from "./feedback-values.ts";
 import type { MonitorsClient } from "./monitors-client.ts";
 import { MonitorDraft, type MonitorOptions } from "./monitor-draft.ts";
+import type { PromptsClient } from "./prompt-versions.ts";
 
 /** Where production calls are read from: the store itself (`weft run`) or the collector's HTTP API (the browser). */
 export interface CallsBackend {
@@ -26,6 +27,8 @@ export interface CallsBackend {
   readonly datasets?: DatasetsClient;
   /** The collector's monitors (when the backend reaches a collector): `calls(...).monitor(...)` saves there. */
   readonly monitors?: MonitorsClient;
+  /** The stored prompts (when the backend keeps them): the `prompt` builtin saves versions and moves labels there. */
+  readonly prompts?: PromptsClient;
 }
 
 /** Options of `calls(...).table()`: which columns, which page, in which order. */

@@ -9,6 +9,7 @@ import { rowDigest, versionDigest } from "../eval/index.ts";
 import type { ControlStore, DocChange } from "../store/index.ts";
 import type { ColumnMap } from "./column-map.ts";
 import { InputError } from "./input-error.ts";
+import { serialByKey } from "./serial.ts";
 
 /** The most rows a stored dataset holds. */
 export const MAX_DATASET_ROWS = 50_000;
@@ -113,14 +114,7 @@ export function checkDatasetName(name: unknown, field = "name"): string {
 
 /** Stored datasets on a control store; commits to one dataset are made one at a time. */
 export function datasetVersions(control: ControlStore, now: () => number = Date.now): DatasetVersions {
-  const chains = new Map<string, Promise<unknown>>();
-  const serial = <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-    const next = (chains.get(name) ?? Promise.resolve()).then(fn, fn);
-    const settled = next.catch(() => undefined);
-    chains.set(name, settled);
-    void settled.then(() => chains.get(name) === settled && chains.delete(name));
-    return next;
-  };
+  const serial = serialByKey();
 
   async function head(name: string): Promise<HeadDoc | undefined> {
     return (await control.doc(HEAD_KIND, name))?.value as HeadDoc | undefined;

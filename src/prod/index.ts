@@ -15,6 +15,11 @@ export { storeBackend } from "./store-backend.ts";
 export { datasetVersions, checkDatasetName, DatasetError, MAX_DATASET_ROWS, MAX_ROWS_PAGE, DEFAULT_DEDUPE_KEY, type DatasetVersions, type DatasetInfo, type VersionInfo, type RowsPage, type CommitResult, type NewVersion, type VersionRef } from "./dataset-versions.ts";
 export { localDatasets, checkSaveInput, checkColumns, allRows, storedDataset, MAX_SAVE_CALLS, type DatasetsClient, type SaveInput, type CallSourceForDatasets } from "./datasets-client.ts";
 export { InputError } from "./input-error.ts";
+/** Prompts as versioned objects: versions numbered per name, labels moved explicitly with their history, word diffs, the notebook builtin. */
+export { promptVersions, objectsControl, LABELS_NEED_COLLECTOR, MAX_LABEL_MOVES, type PromptsClient, type PromptVersionInfo, type PromptHistory, type PromptSummary, type StoredPrompt, type SaveResult, type PromoteResult, type PromptSelector, type PromptMeta, type LabelMove } from "./prompt-versions.ts";
+export { diffPromptContents, type PromptDiff, type PromptContentDiff, type MessageDiff } from "./prompt-diff.ts";
+export { httpPrompts } from "./prompts-http.ts";
+export { promptBuiltin, hostPromptBuiltin, type PromptBuiltin, type PromptBuiltinOptions } from "./prompt-builtin.ts";
 /** Curation rules: a filter, a sample, a mapping and a target dataset, run on arriving calls and on backfills. */
 export { validateRule, checkRuleName, RuleError, type RuleSpec, type CurationRule, type RuleFailure } from "./curation-rule.ts";
 export { curationRules, MAX_BACKFILL_CALLS, type RulesClient, type BackfillResult, type RunReport, type CurationDeps } from "./curation-rules.ts";

@@ -1,12 +1,13 @@
 import { keepsControl, keepsFeedback, toAnnotationSchema, toFeedback, type TraceStore } from "../store/index.ts";
 import type { CallsBackend } from "./calls.ts";
 import { localDatasets } from "./datasets-client.ts";
+import { promptVersions } from "./prompt-versions.ts";
 
 /**
  * A trace store as the backend of `calls()` in a host that opens it directly (`weft run`):
  * queries go straight to the store; feedback is checked with the store's own rules
  * (declared annotations) before it is written, as the collector's API does. A store that keeps
- * control documents keeps datasets too.
+ * control documents keeps datasets and prompts too.
  */
 export function storeBackend(store: TraceStore, now: () => number = Date.now, newId: () => string = () => globalThis.crypto.randomUUID()): CallsBackend {
   const backend: CallsBackend = {
@@ -17,7 +18,7 @@ export function storeBackend(store: TraceStore, now: () => number = Date.now, ne
   if (!keepsFeedback(store)) return backend;
   return {
     ...backend,
-    ...(keepsControl(store) ? { datasets: localDatasets(store, store, now) } : {}),
+    ...(keepsControl(store) ? { datasets: localDatasets(store, store, now), prompts: promptVersions(store, { now }) } : {}),
     feedback: (ids) => store.feedback(ids),
     annotationSchemas: () => store.annotationSchemas(),
     async giveFeedback(items) {

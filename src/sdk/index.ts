@@ -3,6 +3,8 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createOp, type ActiveCall, type Op, type OpOptions, type TracePlatform } from "../trace/index.ts";
 import { CallBatcher, type BatcherOptions, type BatcherStats } from "./batcher.ts";
+import { promptFetcher, PromptFetchError, PROMPT_TTL_MS, type GetPromptOptions } from "./prompts.ts";
+import type { Prompt, PromptSpec, PromptMessage } from "../base/index.ts";
 
 /** Options of `init`: the collector's URL (default `http://127.0.0.1:4318` or `$WEFT_URL`), its token, and batching. */
 export interface InitOptions extends Partial<BatcherOptions> {
@@ -25,6 +27,8 @@ export interface WeftClient {
 export type FeedbackBody = ({ readonly emoji: string } | { readonly note: string } | { readonly name: string; readonly value: string | number }) & { readonly author?: string; readonly authorKind?: "human" | "llm" | "code" };
 
 let client: WeftClient | null = null;
+let collector: { url: string; token?: string } | null = null;
+let fetchPrompt: ReturnType<typeof promptFetcher> | null = null;
 
 /** Creates the client `op` and `flush` use; call once at start-up. Calls are flushed when the process is about to exit. */
 export function init(options: InitOptions = {}): WeftClient {
@@ -48,6 +52,7 @@ export function init(options: InitOptions = {}): WeftClient {
     feedback: (callId, body) => sendFeedback(url, token, options.fetch ?? fetch, callId, body),
   };
   client = made;
+  collector = { url, ...(token ? { token } : {}) };
   if (typeof process !== "undefined") process.once("beforeExit", () => void batcher.flush());
   return made;
 }
@@ -80,4 +85,19 @@ async function sendFeedback(url: string, token: string | undefined, fetchImpl: t
   return answer.feedback ?? [];
 }
 
-export type { Op, OpOptions, BatcherStats };
+/**
+ * A prompt version from the collector (`GET /api/prompts/NAME?label=production` by default), cached
+ * for `ttlMs` (60 s); `render(vars)` gives its messages, and a call traced while it renders records
+ * the prompt's name, version and digest. Network errors and 5xx answers use the last copy, else
+ * `fallback` (with a warning), else throw; a 404 throws unless `fallbackOnMissing` is set.
+ */
+export function getPrompt(name: string, options?: GetPromptOptions): Promise<Prompt> {
+  fetchPrompt ??= promptFetcher({
+    current: () => client?.current(),
+    defaults: () => collector ?? { url: (typeof process !== "undefined" ? process.env.WEFT_URL : undefined) ?? "http://127.0.0.1:4318" },
+  });
+  return fetchPrompt(name, options);
+}
+
+export { promptFetcher, PromptFetchError, PROMPT_TTL_MS };
+export type { Op, OpOptions, BatcherStats, GetPromptOptions, Prompt, PromptSpec, PromptMessage };

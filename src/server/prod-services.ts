@@ -159,7 +159,7 @@ function servicesElsewhere(prefixes: readonly string[], why: (prefix: string) =>
 }
 
 /** Every /api/ prefix a production service may take (the server's router sends these to the collector). */
-export const SERVICE_PREFIXES = ["datasets", "rules", "monitors", "alerts"] as const;
+export const SERVICE_PREFIXES = ["datasets", "prompts", "rules", "monitors", "alerts"] as const;
 
 /** The service prefix a path is under (`/api/rules/x` → "rules"), or null. */
 function prefixOf(path: string, prefixes: readonly string[]): string | null {

@@ -3,9 +3,9 @@ import type { RuntimePlatform } from "../runtime/index.ts";
 import { cellCache, type KvStore } from "../store/index.ts";
 import { ObjectStore } from "../trace/index.ts";
 import { CallCache, createTracing, type ActiveCall, type ContextCarrier } from "../trace/index.ts";
-import { createScorers } from "../eval/index.ts";
+import { createScorers, Playground } from "../eval/index.ts";
 import { notebookBuiltins } from "../eval/index.ts";
-import { Calls, storedDataset, type CallsBackend } from "../prod/index.ts";
+import { Calls, hostPromptBuiltin, storedDataset, type CallsBackend } from "../prod/index.ts";
 import type { CallFilter } from "../store/index.ts";
 import { inputValues } from "./input.ts";
 import { standardLibrary } from "./library.ts";
@@ -94,10 +94,16 @@ export function notebookPlatform(options: HostOptions) {
   });
   const llm = createLlm({ providers: options.providers ?? [], op: tracing.op, context: tracing.platform.context, ...(options.llmFetch ? { fetch: options.llmFetch } : {}) });
   const observable = observableLibrary(options);
+  const prompt = hostPromptBuiltin(options.calls?.prompts, options.store, tracing.platform.context);
   const platform: RuntimePlatform = {
     builtinDefinitions: observable.definitions,
-    builtins: { ...observable.builtins, ...standardLibrary(options.document), dataset: trace.dataset, calls: callsBuiltin(options.calls), exportData: createExportData(options.saveFile), scorers: createScorers({ op: tracing.op, llm }) },
-    cellBuiltins: { ...trace.builtins, llm: (run: { key: string | null; signal: AbortSignal }) => llm.forCell(run) },
+    builtins: { ...observable.builtins, ...standardLibrary(options.document), dataset: trace.dataset, prompt, calls: callsBuiltin(options.calls), exportData: createExportData(options.saveFile), scorers: createScorers({ op: tracing.op, llm }) },
+    cellBuiltins: {
+      ...trace.builtins,
+      llm: (run: { key: string | null; signal: AbortSignal }) => llm.forCell(run),
+      // A playground runs through the cell's client: its answers stop when the cell re-runs.
+      playground: (run: { key: string | null; signal: AbortSignal }) => (spec: unknown) => new Playground(spec, llm.forCell(run), prompt),
+    },
     now: () => performance.now(),
     input: inputValues,
     ...(options.store ? { cache: cellCache(options.store) } : {}),

@@ -4,6 +4,7 @@ export { WEFT_SCHEMA, STORE_NAMES, NotJsonError } from "./kv.ts";
 export type { Json, StoreName, Entry, KvStore, Migration, MigrationTx, Schema } from "./kv.ts";
 export { openIdbStore, type IdbStoreOptions } from "./idb.ts";
 export { openMemoryStore, memoryDisk, type MemoryDisk, type MemoryStoreOptions } from "./memory.ts";
+export { snapshotStore } from "./snapshot-store.ts";
 export { cellCache, type CellCache } from "./cell-cache.ts";
 export { FilterError } from "./trace-store.ts";
 export type { TraceStore, CallPatch, CallFilter, CallQuery, CallStatus, Expr, Operand, OrderKey, StatsSpec, StatsRow, Aggregate, Measure, GroupKey, WriteResult } from "./trace-store.ts";

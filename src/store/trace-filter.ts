@@ -63,7 +63,7 @@ export const DEFAULT_LIMIT = 100;
 /** The largest page or sample a query may ask for. */
 export const MAX_LIMIT = 10_000;
 
-const FILTER_KEYS = ["op", "since", "until", "ids", "traceId", "parentId", "status", "model", "text", "where", "parent", "feedback"] as const;
+const FILTER_KEYS = ["op", "since", "until", "ids", "traceId", "parentId", "status", "model", "text", "where", "parent", "feedback", "prompt"] as const;
 const STATUSES: readonly CallStatus[] = ["ok", "error", "running"];
 const MAX_PARENT_DEPTH = 8;
 const MAX_LIST = 10_000;
@@ -113,6 +113,7 @@ function filterAt(filter: unknown, at: string, now: number, depth: number): Norm
     if (f.text !== "") out.text = f.text;
   }
   if (f.where !== undefined) out.where = validateWhere(f.where, path("where"), now);
+  if (f.prompt !== undefined) out.where = out.where ? { $and: [out.where, promptWhere(f.prompt, path("prompt"))] } : promptWhere(f.prompt, path("prompt"));
   if (f.parent !== undefined) {
     if (depth >= MAX_PARENT_DEPTH) throw new FilterError(path("parent"), `parent filters nested deeper than ${MAX_PARENT_DEPTH} levels`);
     out.parent = filterAt(f.parent, path("parent"), now, depth + 1);
@@ -148,6 +149,21 @@ function feedbackFilterAt(value: unknown, at: string, now: number): NormalizedFe
   }
   if (f.since !== undefined) out.since = parseTime(f.since, `${at}.since`, now);
   return out;
+}
+
+/**
+ * `prompt: "name"` or `"name:v3"` (or a list of them): calls that rendered that prompt (or that
+ * version), as the `where` on `attributes.prompt` that SDK and notebook calls record.
+ */
+function promptWhere(value: unknown, at: string): NormalizedExpr {
+  const field = (key: string) => ({ $getField: `attributes.prompt.${key}` });
+  const list = strings(value, at).map((ref, i): NormalizedExpr => {
+    const m = /^([A-Za-z0-9][A-Za-z0-9_.-]{0,127}?)(?::v([1-9][0-9]{0,8}))?$/.exec(ref);
+    if (!m) throw new FilterError(Array.isArray(value) ? `${at}[${i}]` : at, `expected a prompt name or name:vN (such as support:v2), got ${quote(ref)}`);
+    const name: NormalizedExpr = { $eq: [field("name"), { $literal: m[1]! }] };
+    return m[2] ? { $and: [name, { $eq: [field("version"), { $literal: Number(m[2]) }] }] } : name;
+  });
+  return list.length === 1 ? list[0]! : { $or: list };
 }
 
 /** A string or a list of strings as a list; every element a string. */

@@ -76,6 +76,8 @@ export interface CallFilter {
   readonly parent?: CallFilter;
   /** Calls with feedback matching this (e.g. `{kind: "reaction", name: "👎", since: "-1d"}`). */
   readonly feedback?: FeedbackFilter;
+  /** Calls that rendered this prompt: `"support"` (any version) or `"support:v2"` (`attributes.prompt`, recorded by `weft/sdk` and notebook ops). */
+  readonly prompt?: string | readonly string[];
 }
 
 /** One key of an order: a column or JSON path, ascending by default. */

@@ -13,6 +13,12 @@ import { isMonitorDraft } from "../prod/index.ts";
 import type { WeftMonitorView } from "./monitor-view.ts";
 import "./monitor-view.ts";
 import type { CallChildren } from "./session.ts";
+import { isPlayground, type Playground } from "../eval/index.ts";
+import type { WeftPlayground } from "./playground-view.ts";
+import "./playground-view.ts";
+
+// A playground keeps its element (the draft being edited, its answers) for as long as its value lives.
+const playgroundViews = new WeakMap<Playground, WeftPlayground>();
 
 // Vary views are kept per output container and name, so a streaming vary updates its view
 // in place (open tree nodes stay open) instead of being rebuilt on every snapshot.
@@ -74,6 +80,12 @@ function showValue(container: HTMLElement, value: unknown, calls: CallChildren, 
     const wrap = document.createElement("div");
     wrap.append(label(name), view);
     return wrap;
+  }
+  if (isPlayground(value)) {
+    let view = playgroundViews.get(value);
+    if (!view) playgroundViews.set(value, (view = document.createElement("weft-playground") as WeftPlayground));
+    view.playground = value;
+    return view;
   }
   if (isMonitorDraft(value)) {
     const view = document.createElement("weft-monitor-view") as WeftMonitorView;

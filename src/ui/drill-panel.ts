@@ -5,6 +5,7 @@ import { NO_CALLS, type CallChildren } from "./session.ts";
 import { columnTemplate, drillTable, groupLines, searchRows, sortRows, type DrillColumn, type DrillLine, type DrillRow, type DrillSort } from "./drill-rows.ts";
 import { chat, fields, readable, waterfall } from "./call-parts.ts";
 import { chatLines } from "./trace-tree.ts";
+import { playgroundButton } from "./open-playground.ts";
 import { exportMenu } from "./export-menu.ts";
 
 /** Height of one line of the table, in px: the virtual list places lines by it. */
@@ -173,7 +174,7 @@ export class WeftDrillPanel extends LitElement {
     const focus = this.traceCall && trace.some((c) => c.id === this.traceCall!.id) ? this.traceCall : call;
     return html`<section class="drill-detail" data-testid="drill-detail">
       <button class="back" @click=${() => (this.selected = null)}>← all ${this.table.rows.length} calls</button>
-      <h3><code>${call.op}</code></h3>
+      <h3><code>${call.op}</code> ${playgroundButton(call, trace.slice(1))}</h3>
       <p class="muted">${[context ? `${context.variant}` : null, context ? `row ${context.rowIndex}` : null, context ? `trial ${context.trial}` : null, call.error ? "error" : "ok", ms !== null ? `${ms} ms` : null, call.cost !== null ? money(call.cost) : null, ...Object.entries(call.usage).map(([m, u]) => `${m}: ${u.inputTokens} in · ${u.outputTokens} out`)].filter(Boolean).join(" · ")}</p>
       <h4>Inputs</h4>
       ${inputs(call, context)}

@@ -98,7 +98,7 @@ export class WeftNotebook extends LitElement {
             ${this.published.summary ? html`<pre class="publish-summary">${this.published.summary}</pre>` : nothing}
           </div>`
         : nothing}
-      <main class="cells" @weft-intent=${this.onIntent} @weft-edit=${this.onEdit} @weft-kind=${this.onKind} @weft-focus-cell=${this.onFocusCell}>
+      <main class="cells" @weft-intent=${this.onIntent} @weft-edit=${this.onEdit} @weft-kind=${this.onKind} @weft-focus-cell=${this.onFocusCell} @weft-set-cell-source=${this.onSetCellSource}>
         ${s.notebook.cells.length === 0
           ? html`<p class="empty">This notebook is empty. <button @click=${() => this.addCell(0, "md")}>Add a Markdown cell</button>
               <button @click=${() => this.addCell(0, "js")}>Add a JavaScript cell</button></p>`
@@ -133,6 +133,14 @@ export class WeftNotebook extends LitElement {
 
   private readonly onKind = (e: CustomEvent<{ kind: string }>) => {
     this.session.dispatch({ type: "set-kind", id: this.cellOf(e), kind: e.detail.kind });
+  };
+
+  /** A view in a cell's output (the playground) rewrites that cell: the edit is kept in the notebook and the cell runs. */
+  private readonly onSetCellSource = (e: CustomEvent<{ source: string }>) => {
+    const cell = (e.target as HTMLElement).closest<WeftCell>("weft-cell");
+    if (!cell) return;
+    this.session.dispatch({ type: "edit", id: cell.cell.id, source: e.detail.source });
+    this.session.run(cell.cell.id);
   };
 
   /** A link to another cell (an input in error): scroll to it and put the cursor in it. */

@@ -6,7 +6,7 @@ import { observe } from "@observablehq/stdlib";
 import { fromCanonical, type Json } from "../base/index.ts";
 import { NotebookRuntime, type RuntimeCell } from "../runtime/index.ts";
 import { notebookPlatform, PINNED_BUILTIN, readReportSnapshot, REPORT_DATA_GLOBAL, type ReportCell, type ReportSnapshot } from "../stdlib/index.ts";
-import { openMemoryStore, STORE_NAMES, type KvStore, type StoreName } from "../store/index.ts";
+import { snapshotStore } from "../store/index.ts";
 import type { Compiled, CellId } from "../notebook/index.ts";
 import { useWasmSha256 } from "./wasm-sha256.ts";
 import type { WeftReport } from "./report-view.ts";
@@ -60,7 +60,8 @@ async function main(): Promise<void> {
   }
   document.title = snapshot.title;
   await useWasmSha256((message) => console.warn(message));
-  const store = await seededStore(snapshot);
+  // The snapshot's records as they are: no validation or copy of ~MBs of call-cache chunks.
+  const store = snapshotStore(snapshot.stores);
   const host = notebookPlatform({
     document,
     store,
@@ -129,16 +130,6 @@ function runtimeCell(c: ReportCell): RuntimeCell {
   }
   if (c.mode === "failed") return { ...base, compiled: { type: "error", error: { message: c.reason ?? "failed when the report was built" } } };
   return { ...base, compiled: c.compiled };
-}
-
-/** A memory store holding the snapshot's records (the call cache, op objects): vary and evaluate restore from it. */
-async function seededStore(snapshot: ReportSnapshot): Promise<KvStore> {
-  const store = await openMemoryStore();
-  for (const [name, records] of Object.entries(snapshot.stores)) {
-    if (!(STORE_NAMES as readonly string[]).includes(name)) continue;
-    await store.putMany(name as StoreName, records);
-  }
-  return store;
 }
 
 void main().catch((error: Error) => {

@@ -5,6 +5,8 @@ import type { Call } from "../base/index.ts";
 import type { CallsBackend } from "../prod/index.ts";
 import type { AnnotationSchema, CallFilter, Feedback, StatsRow } from "../store/index.ts";
 import { callsSource, chatLines } from "./trace-tree.ts";
+import { OPEN_IN_NOTEBOOK } from "./notebook-events.ts";
+import { playgroundButton } from "./open-playground.ts";
 import { chat, waterfall } from "./call-parts.ts";
 import "./add-to-dataset.ts";
 import "./rules-list.ts";
@@ -18,8 +20,7 @@ const PAGE = 200;
 const RANGES: Record<string, string> = { "15m": "-15m", "1h": "-1h", "24h": "-24h", "7d": "-7d", all: "" };
 const RANGE_MS: Record<string, number> = { "15m": 15 * 60_000, "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000 };
 
-/** The event the Traces view sends to add a cell holding its `calls(...)` query to the open notebook. */
-export const OPEN_IN_NOTEBOOK = "weft-open-in-notebook";
+export { OPEN_IN_NOTEBOOK };
 
 /**
  * The Traces view: production calls as they arrive, with filters (time range, op, status,
@@ -252,7 +253,7 @@ export class WeftTraces extends LitElement {
   private detail(call: Call) {
     const { input, output } = chatLines(call);
     return html`<aside class="trace-detail" data-testid="trace-detail">
-      <header><strong>trace ${call.traceId.slice(0, 12)}</strong> <button aria-label="close trace" @click=${() => ((this.selected = null), (this.trace = []))}>✕</button></header>
+      <header><strong>trace ${call.traceId.slice(0, 12)}</strong> ${playgroundButton(call, this.trace.filter((c) => c.parentId === call.id))} <button aria-label="close trace" @click=${() => ((this.selected = null), (this.trace = []))}>✕</button></header>
       ${waterfall(this.trace.length ? this.trace : [call], call.id, (c) => (this.selected = c))}
       <dl class="call-facts">
         <dt>op</dt><dd>${call.op}</dd><dt>latency</dt><dd>${call.endedAt === null ? "running" : `${call.endedAt - call.startedAt} ms`}</dd>

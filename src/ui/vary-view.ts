@@ -2,6 +2,7 @@ import { LitElement, html, nothing, type TemplateResult } from "lit";
 import { type Call } from "../base/index.ts";
 import { type TreeNode, type VaryResult } from "../trace/index.ts";
 import { NO_CALLS, type CallChildren } from "./session.ts";
+import { playgroundButton } from "./open-playground.ts";
 import { money } from "./money.ts";
 import { estimateCells, showsEstimates } from "./plan-columns.ts";
 
@@ -137,6 +138,7 @@ function callDetail(call: Call, children: readonly TreeNode[], calls: CallChildr
       ${call.cost !== null ? html`<dt>cost</dt><dd>${money(call.cost)}</dd>` : nothing}
       <dt>ids</dt><dd class="muted">call ${call.id} · trace ${call.traceId}${call.parentId ? ` · parent ${call.parentId}` : ""}</dd>
     </dl>
+    ${playgroundButton(call, calls.children(call.id))}
     ${children.length ? html`<div class="call-children">${children.map((c) => html`<weft-tree-node .node=${c} .calls=${calls}></weft-tree-node>`)}</div>` : nothing}`;
 }
 

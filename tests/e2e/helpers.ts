@@ -48,3 +48,27 @@ export async function editAndRun(page: Page, c: Locator, text: string): Promise<
   await page.keyboard.insertText(text);
   await page.keyboard.press("Shift+Enter");
 }
+
+/**
+ * Opens a `<details>` by clicking its summary, again if a click was lost (the page's layout can
+ * move under a click while outputs above it still render); bounded by the expect timeout.
+ */
+export async function openDetails(details: Locator): Promise<void> {
+  await expect(async () => {
+    if ((await details.getAttribute("open")) === null) await details.locator(":scope > summary").click({ timeout: 2_000 });
+    await expect(details).toHaveAttribute("open", "", { timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
+}
+
+/** Opens a vary's result tree down to its first call: op → each parameter → row → trial → call; returns the call's node. */
+export async function openFirstCall(vary: Locator, levels = 5): Promise<Locator> {
+  const tree = vary.locator("details.vary-tree");
+  await openDetails(tree);
+  // Each level is the first node inside the one just opened (its children render after it opens).
+  let node = tree.locator("details.tree-node").first();
+  for (let level = 0; level < levels; level++) {
+    await openDetails(node);
+    if (level < levels - 1) node = node.locator("details.tree-node").first();
+  }
+  return node;
+}

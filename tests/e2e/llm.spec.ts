@@ -2,7 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { E2E_API_KEY } from "../../playwright.config.ts";
-import { collectErrors, settled } from "./helpers.ts";
+import { collectErrors, openFirstCall, settled } from "./helpers.ts";
 
 async function filesUnder(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -28,16 +28,7 @@ test("the LLM demo runs through the weft serve proxy against the loopback server
   // The result tree shows what a call called (its LLM request) from the session's call log:
   // open op → model → row → trial → call.
   const tree = vary.locator("details.vary-tree");
-  await tree.locator(":scope > summary").click();
-  await expect(tree).toHaveAttribute("open", "");
-  // One level at a time, each the first node inside the one just opened: a level's children
-  // render after it opens, so "the first closed node anywhere" could be the next trial, not its call.
-  let node = tree.locator("details.tree-node").first();
-  for (let level = 0; level < 5; level++) {
-    await node.locator(":scope > summary").click();
-    await expect(node).toHaveAttribute("open", "");
-    if (level < 4) node = node.locator("details.tree-node").first();
-  }
+  await openFirstCall(vary);
   await expect(tree.locator(".call-children details.tree-call > summary > code").filter({ hasText: /^llm\.chat:/ })).toHaveCount(1);
   await expect(page.locator("weft-cell svg[aria-label], weft-cell figure svg, weft-cell svg").last()).toBeVisible();
   await page.screenshot({ path: "test-results/llm-eval.png", fullPage: true });

@@ -25,6 +25,17 @@ describe("validateFilter", () => {
     ).toEqual({ op: ["predict"], since: NOW - H, until: NOW - H / 2, ids: ["a"], traceId: ["t"], parentId: null, status: ["error"], model: ["gpt-4o"], text: "Refund", where: { $eq: [{ $getField: "trace_id" }, { $literal: "t" }] } });
   });
 
+  it("turns a prompt filter into a where on attributes.prompt, joined with the filter's own where", () => {
+    const name = (n: string) => ({ $eq: [{ $getField: "attributes.prompt.name" }, { $literal: n }] });
+    const version = (v: number) => ({ $eq: [{ $getField: "attributes.prompt.version" }, { $literal: v }] });
+    expect(validateFilter({ prompt: "support" }, NOW)).toEqual({ where: name("support") });
+    expect(validateFilter({ prompt: ["support:v2", "triage"], where: { $eq: [{ $getField: "status" }, "ok"] } }, NOW)).toEqual({
+      where: { $and: [{ $eq: [{ $getField: "status" }, { $literal: "ok" }] }, { $or: [{ $and: [name("support"), version(2)] }, name("triage")] }] },
+    });
+    expect(errorOf(() => validateFilter({ prompt: ["support", "support:2"] }, NOW))).toBe('prompt[1]: expected a prompt name or name:vN (such as support:v2), got "support:2"');
+    expect(errorOf(() => validateFilter({ prompt: 3 }, NOW))).toMatch(/^prompt: expected a string or a list of strings/);
+  });
+
   it("reads relative times in every unit, ISO dates as UTC, and epoch ms", () => {
     const since = (s: string | number) => validateFilter({ since: s }, NOW).since;
     expect([since("-30m"), since("-7d"), since("-2w"), since("-90s"), since("-1.5h"), since("now")]).toEqual([NOW - H / 2, NOW - 7 * 24 * H, NOW - 14 * 24 * H, NOW - 90_000, NOW - 1.5 * H, NOW]);
@@ -39,13 +50,13 @@ describe("validateFilter", () => {
     expect(errorOf(() => validateFilter({ since: "-1y" }, NOW))).toBe('since: invalid time "-1y" (use epoch ms, an ISO date or -1h)');
     expect(errorOf(() => validateFilter({ since: { t: 1 } }, NOW))).toBe("since: expected a time (epoch ms, an ISO date or -1h), got an object");
     expect(errorOf(() => validateFilter({ since: "-1h", until: "-2h" }, NOW))).toMatch(/^since: since \(.*\) is after until/);
-    expect(errorOf(() => validateFilter({ foo: 1 }, NOW))).toBe('unknown key "foo" (keys: op, since, until, ids, traceId, parentId, status, model, text, where, parent, feedback)');
+    expect(errorOf(() => validateFilter({ foo: 1 }, NOW))).toBe('unknown key "foo" (keys: op, since, until, ids, traceId, parentId, status, model, text, where, parent, feedback, prompt)');
     expect(errorOf(() => validateFilter({ op: 3 }, NOW))).toBe("op: expected a string or a list of strings, got 3");
     expect(errorOf(() => validateFilter({ ids: ["a", null] }, NOW))).toBe("ids[1]: expected a string, got null");
     expect(errorOf(() => validateFilter({ status: ["ok", "done"] }, NOW))).toBe('status[1]: unknown status "done" (statuses: ok, error, running)');
     expect(errorOf(() => validateFilter({ text: 5 }, NOW))).toBe("text: expected a string, got 5");
     expect(errorOf(() => validateFilter([], NOW))).toBe("filter: expected an object, got an array");
-    expect(errorOf(() => validateFilter({ parent: { parent: { sinse: 1 } } }, NOW))).toBe('parent.parent: unknown key "sinse" (keys: op, since, until, ids, traceId, parentId, status, model, text, where, parent, feedback)');
+    expect(errorOf(() => validateFilter({ parent: { parent: { sinse: 1 } } }, NOW))).toBe('parent.parent: unknown key "sinse" (keys: op, since, until, ids, traceId, parentId, status, model, text, where, parent, feedback, prompt)');
   });
 
   it("validates where node by node", () => {
