@@ -1,8 +1,8 @@
 import pLimit from "p-limit";
-import { fromCanonical, NotDataError, toCanonical } from "../base/index.ts";
+import { canonicalJson, fromCanonical, NotDataError, toCanonical } from "../base/index.ts";
 import { totalTokens, type Call } from "../base/index.ts";
 import type { CallCache } from "./call-cache.ts";
-import { buildLeaves, callKey, type LeafSpec, type Named, type VarySpec } from "./leaves.ts";
+import { buildLeaves, leafKey, type LeafSpec, type Named, type VarySpec } from "./leaves.ts";
 import { LeafLog } from "./leaf-log.ts";
 import { ActiveCall, type Op } from "./op.ts";
 import { VaryResult, type LeafResult, type Plan, type PlanGroup, type Progress, type ScoreResult } from "./result.ts";
@@ -202,7 +202,8 @@ export class Vary {
 
   private scoreKey(leaf: LeafResult, s: Named): string | null {
     try {
-      return callKey(s.op.version, [toCanonical(scorerInput(leaf, s.op)), leaf.spec.params], leaf.spec.trial);
+      // As callKey(version, [toCanonical(input), params], trial), with the input encoded once, not twice.
+      return leafKey(JSON.stringify(s.op.version), canonicalJson(toCanonical(scorerInput(leaf, s.op))), canonicalJson(leaf.spec.params), leaf.spec.trial);
     } catch (e) {
       if (e instanceof NotDataError) return null;
       throw e;

@@ -72,3 +72,22 @@ test("the draft goes back into the notebook: as its own cell source, and as an e
   expect(source).toContain('params: {model: ["a","b"]}');
   expect(() => pg.evaluationSource(pg.draft, { dataset: "rm -rf", scorers: "{}", models: ["a"] })).toThrow("the dataset must be a name the notebook defines");
 });
+
+test("promotion writes the evaluation against the labelled version, the compare, and the one button that moves the label; names and labels are checked", async () => {
+  const saved: unknown[] = [];
+  const prompts = Object.assign(async (name: string, spec: unknown) => (saved.push([name, spec]), { name, version: 2, ref: `${name}:v2` }), {
+    history: async () => ({ versions: [], labels: {}, moves: [] }),
+    diff: async () => ({ same: true, messages: [] }),
+  });
+  const pg = new Playground({ messages: [{ role: "user", content: "{{question}}" }], model: "a", params: { temperature: 0 } }, fakeLlm(() => ""), prompts);
+  expect(await pg.saveVersion(pg.draft, "support", "a")).toEqual({ name: "support", version: 2, ref: "support:v2" });
+  expect(saved).toEqual([["support", { messages: [{ role: "user", content: "{{question}}" }], model: "a", params: { temperature: 0 } }]]);
+  await expect(pg.saveVersion(pg.draft, "no spaces please", "a")).rejects.toThrow('a prompt name is letters, digits, ".", "_" or "-"');
+  const [evaluation, comparison, button] = pg.promotionSources({ name: "support", version: 2, label: "production", dataset: "questions", scorers: "{mentions}", models: ["a"] });
+  expect(evaluation).toContain('await prompt.get("support", {version: 2})');
+  expect(evaluation).toContain('await prompt.get("support", {label: "production"}).catch(() => null)');
+  expect(comparison).toContain('compare(promotion, {a: "current", b: "candidate"})');
+  expect(button).toContain('prompt.promote("support", 2, "production")');
+  expect(() => pg.promotionSources({ name: "support", version: 2, label: "Prod!", dataset: "questions", scorers: "{}", models: ["a"] })).toThrow("a label is lowercase letters");
+  await expect(new Playground(pg.draft, fakeLlm(() => "")).saveVersion(pg.draft, "x", null)).rejects.toThrow("this host keeps no prompts");
+});

@@ -41,3 +41,12 @@ describe("leaf keys", () => {
     expect(sha256Hex("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   });
 });
+
+it("a scorer's key from its input encoded once equals callKey of the canonical input (dates, maps, unicode, nesting)", () => {
+  const inputs = [{ b: 1, a: "x", output: { z: [1, 2, { y: new Date(5) }], a: null } }, { output: "s\u2028\"q" }, { output: 1.5e-7, m: new Map([["k", 1]]) }];
+  for (const x of inputs) {
+    for (const params of [{}, { model: "m", t: 0.5 }]) {
+      expect(leafKey(JSON.stringify("op:abc"), canonicalJson(toCanonical(x)), canonicalJson(params), 2)).toBe(callKey("op:abc", [toCanonical(x), params], 2));
+    }
+  }
+});
