@@ -256,12 +256,25 @@ program
   .option("--check", "only check; exit 1 when a file is not canonical")
   .action(async (files: string[], opts: { check?: boolean }) => {
     const { fmtNotebook } = await import("./fmt.ts");
+    // Every file is done, as gofmt and prettier do: a refused one is reported and left as it
+    // was, the others are still formatted, and the exit code is 2 when any was refused.
+    const refused: string[] = [];
     for (const file of files) {
-      const result = await fmtNotebook(file, !!opts.check);
-      if (!result.canonical) {
-        console.log(opts.check ? `not canonical: ${file}` : `formatted: ${file}`);
-        if (opts.check) process.exitCode = 1;
+      try {
+        const result = await fmtNotebook(file, !!opts.check);
+        if (!result.canonical) {
+          console.log(opts.check ? `not canonical: ${file}` : `formatted: ${file}`);
+          if (opts.check && !process.exitCode) process.exitCode = 1;
+        }
+      } catch (error) {
+        if (files.length === 1) throw error;
+        refused.push(file);
+        console.error(`weft: ${verbose ? ((error as Error).stack ?? error) : ((error as Error).message ?? error)}`);
       }
+    }
+    if (refused.length) {
+      console.error(`weft: ${refused.length} of ${files.length} files refused and left as they were: ${refused.join(", ")}`);
+      process.exitCode = 2;
     }
   });
 

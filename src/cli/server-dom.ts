@@ -23,6 +23,8 @@ export function installServerDom(): Document {
   // linkedom's element lists (children, getElementsBy…) are NodeLists: in it, NodeList is HTMLCollection
   // too, and htl (inside Inputs.select, radio, checkbox, table, form) tests values against both.
   w.HTMLCollection ??= w.NodeList;
+  // DOM.uid resolves its href against the page's location: a headless run has none, so about:blank.
+  if (g.location === undefined) g.location = new URL("about:blank");
   for (const name of ["document", "Node", "Element", "HTMLElement", "SVGElement", "Event", "CustomEvent", "InputEvent", "DocumentFragment", "Text", "Comment", "HTMLInputElement", "HTMLSelectElement", "HTMLOptionElement", "HTMLFormElement", "HTMLImageElement", "NodeList", "HTMLCollection", "DOMParser"]) {
     if (g[name] === undefined) g[name] = name === "document" ? document : w[name];
   }
@@ -44,6 +46,30 @@ function addFormControls(form: Record<string, unknown> | undefined, select: Reco
       configurable: true,
       get(this: Element) { return this.hasAttribute("checked"); },
       set(this: Element, value: unknown) { this.toggleAttribute("checked", !!value); },
+    });
+  }
+  // An input's value as a number or a date, as HTML defines them for the types Inputs reads this way (Inputs.date reads valueAsDate).
+  if (input && !Object.getOwnPropertyDescriptor(input, "valueAsDate")) {
+    const type = (el: Element) => (el.getAttribute("type") ?? "text").toLowerCase();
+    const asDate = (el: Control): Date | null => {
+      const m = type(el) === "date" ? /^(\d{4,})-(\d{2})-(\d{2})$/.exec(el.value ?? "") : null;
+      return m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
+    };
+    Object.defineProperties(input, {
+      valueAsDate: {
+        configurable: true,
+        get(this: Control) { return asDate(this); },
+        set(this: Control, value: Date | null) { this.value = value === null ? "" : value.toISOString().slice(0, 10); },
+      },
+      valueAsNumber: {
+        configurable: true,
+        get(this: Control) {
+          const t = type(this);
+          if (t === "date") return asDate(this)?.getTime() ?? Number.NaN;
+          return t === "number" || t === "range" ? (this.value === "" || this.value === undefined ? Number.NaN : Number(this.value)) : Number.NaN;
+        },
+        set(this: Control, value: number) { this.value = type(this) === "date" ? new Date(value).toISOString().slice(0, 10) : String(value); },
+      },
     });
   }
   if (form && !Object.getOwnPropertyDescriptor(form, "elements")) {

@@ -99,6 +99,21 @@ describe("weft fmt refuses what is not UTF-8 text, and leaves it untouched", () 
     expect((await readdir(dir)).filter((n) => n.includes("tmp"))).toEqual([]);
   }, 60_000);
 
+  test("with several files, a refused one is reported and left as it was, the others are still formatted, and the exit code is 2", async () => {
+    const first = await file("multi-a.md", "# A\n\n\n\n```js\n1 + 1\n```\n");
+    const bin = await file("multi-bin.md", new Uint8Array([0, 1, 2, 3]));
+    const last = await file("multi-c.md", "# C\n\n\n\n```js\n2 + 2\n```\n");
+    const checked = await weft(["fmt", "--check", first.path, bin.path, last.path]);
+    expect(checked.code).toBe(2);
+    expect(checked.stdout).toBe(`not canonical: ${first.path}\nnot canonical: ${last.path}\n`);
+    const r = await weft(["fmt", first.path, bin.path, last.path]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe(`formatted: ${first.path}\nformatted: ${last.path}\n`);
+    expect(r.stderr).toBe(`weft: ${bin.path}: a binary file, not a notebook (it has a NUL byte at byte 0); a notebook is UTF-8 text\nweft: 1 of 3 files refused and left as they were: ${bin.path}\n`);
+    expect(await readFile(bin.path)).toEqual(bin.bytes);
+    expect(await readFile(last.path, "utf8")).not.toBe(last.bytes.toString());
+  }, 60_000);
+
   test("a closing fence longer than its opening one is kept as written", async () => {
     const nb = await file("fences.md", "# F\n\n```js\nconst a = 1\n`````\n\n~~~md\nx\n~~~~\n");
     expect((await weft(["fmt", "--check", nb.path])).code).toBe(0);

@@ -122,7 +122,7 @@ describe("the Kit corpus runs offline in weft run", () => {
     expect(valueOf(report, "observed")).toBe("observed value");
     expect(valueOf(report, "clock")).toEqual({ isNumber: true, recent: true });
     expect(valueOf(report, "columns")).toBe(640);
-    expect(valueOf(report, "domChecks")).toEqual({ text: "plain", tag: "section" });
+    expect(valueOf(report, "domChecks")).toEqual({ text: "plain", tag: "section", uid: true, href: true, date: "2026-01-02T00:00:00.000Z" });
     expect(valueOf(report, "biggest")).toBe(9);
     expect(valueOf(report, "samples")).toEqual({ alphabet: 26, penguins: 344, species: ["Adelie", "Chinstrap", "Gentoo"], characters: 77 });
     expect(report.cells[20]!.text).toEqual(["Picked b, y, p and r at 30."]);
