@@ -31,8 +31,10 @@ export function compileObservable(source: string): Compiled {
     return { type: "error", error: { message: "an ojs import from another notebook loads it from observablehq.com over the network, which weft does not do; copy the cells you need into this notebook" } };
   }
   if (t.output === undefined) {
-    // An anonymous cell (an expression or a block): its value is what it displays.
-    return { type: "definition", definition: { body: t.body, inputs, outputs: t.outputs ?? [], autodisplay: !!t.autodisplay } };
+    // An anonymous cell (an expression or a block): its value is what it displays, and `this`
+    // its previous value (strict: undefined on the first run).
+    const body = `function (${inputs.join(",")}) {\n"use strict";\nreturn (${t.body}).call(this, ${inputs.join(",")});\n}`;
+    return { type: "definition", definition: { body, inputs, outputs: t.outputs ?? [], autodisplay: !!t.autodisplay } };
   }
   const generator = /^(async\s+)?function\s*\*/.test(t.body);
   const call = `await (${t.body})(${inputs.join(",")})`;
@@ -52,9 +54,14 @@ export function compileObservable(source: string): Compiled {
     const body = `async (${all.join(",")}) => {\nconst live = Mutable(${call});\nconst mutator = new (class MutableHandle { get value() { return live.value; } set value(v) { live.value = v; } })();\nreturn {${JSON.stringify(handle)}: mutator, ${JSON.stringify(name)}: live};\n}`;
     return { type: "definition", definition: { body, inputs: all, outputs: [handle, name], autodisplay: !!t.autodisplay, display: name } };
   }
+  // `this` in an ojs cell is its previous value (Observable's `this || DOM.svg(…)`): the runtime
+  // calls the definition with the previous exports, whose named value is passed on; strict, so
+  // it is undefined on the first run, as in Observable (not the global object).
+  const out = JSON.stringify(t.output);
+  const previous = `this == null ? undefined : this[${out}]`;
   const body = generator
-    ? `(${inputs.join(",")}) => ({${JSON.stringify(t.output)}: (${t.body})(${inputs.join(",")})})`
-    : `async (${inputs.join(",")}) => ({${JSON.stringify(t.output)}: ${call}})`;
+    ? `function (${inputs.join(",")}) {\n"use strict";\nreturn {${out}: (${t.body}).call(${previous}, ${inputs.join(",")})};\n}`
+    : `async function (${inputs.join(",")}) {\n"use strict";\nreturn {${out}: await (${t.body}).call(${previous}, ${inputs.join(",")})};\n}`;
   return { type: "definition", definition: { body, inputs, outputs: [t.output], autodisplay: !!t.autodisplay, display: t.output } };
 }
 

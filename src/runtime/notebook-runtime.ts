@@ -206,33 +206,37 @@ export class NotebookRuntime {
     const deterministic = !cell.nocache && !definition.inputs.some((i) => VOLATILE_INPUTS.has(i)) && !VOLATILE_SOURCE.test(cell.source);
     const cacheable = deterministic && !!this.platform.cache;
 
-    const run = async (...args: unknown[]): Promise<unknown> => {
+    // A function, not an arrow: the Observable runtime calls a definition with `this` as the
+    // variable's previous value (`this || DOM.svg(…)` in Observable code), passed on to the body.
+    const runtime = this;
+    const run = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
+      const previous = this;
       const version = ++entry.version;
-      const { key, runKey } = this.keysOf(cell, definition.inputs, args);
+      const { key, runKey } = runtime.keysOf(cell, definition.inputs, args);
       entry.key = key;
       entry.runIdentity = runKey;
       const held = entry.settled;
       if (deterministic && key && held?.key === key) {
         // An input was recomputed with the same content (the last snapshot of a vary is the
         // finished one): the value the cell holds is its answer, and nothing ran.
-        this.pendingKeep.set(entry, held);
+        runtime.pendingKeep.set(entry, held);
         return held.value;
       }
       if (cacheable && key) {
-        const t0 = this.platform.now();
-        const hit = await this.lookup(key);
+        const t0 = runtime.platform.now();
+        const hit = await runtime.lookup(key);
         if (entry.version !== version) return undefined;
         if (hit !== undefined) {
-          const ms = this.platform.now() - t0;
+          const ms = runtime.platform.now() - t0;
           const value = fromCanonical(hit);
-          this.pendingRestore.set(entry, ms);
+          runtime.pendingRestore.set(entry, ms);
           entry.settled = { key, value, status: "cached", ms };
           return value;
         }
       }
-      const callArgs = args.slice(0, definition.inputs.length).map((arg) => this.perCell(entry, version, arg, args[invalidationIndex]));
-      this.setState(entry, { ...entry.state, status: "running" });
-      const t0 = this.platform.now();
+      const callArgs = args.slice(0, definition.inputs.length).map((arg) => runtime.perCell(entry, version, arg, args[invalidationIndex]));
+      runtime.setState(entry, { ...entry.state, status: "running" });
+      const t0 = runtime.platform.now();
       // A computation for a newer snapshot of the same upstream run continues this cell's run.
       const continues = runKey !== null && runKey === entry.countedRun;
       entry.countedRun = runKey;
@@ -246,19 +250,19 @@ export class NotebookRuntime {
         invalidated.catch(() => undefined);
         // A synchronous body is timed as soon as it returns: awaiting it would add the time the
         // runtime then spends on other cells before this one resumes.
-        const out = fn(...callArgs);
-        const bodyMs = this.platform.now() - t0;
+        const out = fn.apply(previous, callArgs);
+        const bodyMs = runtime.platform.now() - t0;
         const thenable = !!out && (typeof out === "object" || typeof out === "function") && typeof (out as { then?: unknown }).then === "function";
         const raw = thenable ? await Promise.race([out, invalidated]) : out;
-        const ms = thenable ? this.platform.now() - t0 : bodyMs;
-        this.lastMs.set(entry, ms);
+        const ms = thenable ? runtime.platform.now() - t0 : bodyMs;
+        runtime.lastMs.set(entry, ms);
         // Held at once, also when a newer run has started meanwhile: a run with the same key
         // (the next snapshot of an input, with the same content) takes this value as computed.
         if (deterministic && key && !holdsGenerator(raw)) entry.settled = { key, value: raw, status: "fulfilled", ms };
-        if (cacheable && key && entry.version === version && !isGenerator(raw) && isCacheable(raw)) this.store(entry, key, raw);
-        return definition.inputs.includes("view") ? raw : trackStreams(entry, (state) => this.setState(entry, state), version, raw);
+        if (cacheable && key && entry.version === version && !isGenerator(raw) && isCacheable(raw)) runtime.store(entry, key, raw);
+        return definition.inputs.includes("view") ? raw : trackStreams(entry, (state) => runtime.setState(entry, state), version, raw);
       } catch (error) {
-        this.lastMs.set(entry, this.platform.now() - t0);
+        runtime.lastMs.set(entry, runtime.platform.now() - t0);
         throw error;
       }
     };
