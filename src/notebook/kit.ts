@@ -19,7 +19,8 @@ import type { Cell, CellOption, Notebook } from "./types.ts";
 //   (`database=var:db` on sql and `format=buffer` on interpreter cells are Kit's defaults and are left implicit);
 // - Kit's numeric cell id is the `id=` option (see `kitIds` for when it is left out);
 // - the Kit title is the notebook's first level-one heading, or the `title` of its ```weft
-//   settings block when it differs (the block is Weft's own: it is no Kit cell).
+//   settings block when it differs (the block is Weft's own: it is no Kit cell), where a theme
+//   other than "air" and the read-only flag are kept as `theme` and `readonly`.
 
 type KitMode = KitCell["mode"];
 const modes: readonly KitMode[] = ["js", "ts", "ojs", "md", "html", "tex", "dot", "sql", "node", "python", "r"];
@@ -28,6 +29,11 @@ type KitFormat = NonNullable<KitCell["format"]>;
 const formats: readonly KitFormat[] = ["text", "blob", "buffer", "json", "csv", "tsv", "jpeg", "gif", "webp", "png", "arrow", "parquet", "html", "svg", "xml"];
 const isKitFormat = (format: string): format is KitFormat => formats.some((f) => f === format);
 const UNTITLED = "Untitled";
+/** Kit's default theme, left implicit in Weft. */
+const DEFAULT_THEME = "air";
+/** The settings a Kit notebook has a place for. */
+const KIT_SETTINGS: ReadonlySet<string> = new Set(["title", "theme", "readonly"]);
+type KitTheme = NonNullable<Parameters<typeof toNotebook>[0]["theme"]>;
 /** The kind of the notebook settings block (see settings.ts). */
 const SETTINGS_KIND = "weft";
 
@@ -35,7 +41,8 @@ const SETTINGS_KIND = "weft";
  * Reads a Kit HTML notebook into a Weft notebook (LF line endings, no BOM). Every Kit mode
  * maps to the Weft kind of the same name, and every cell keeps its Kit id. A title (other than
  * Kit's default "Untitled") that is not already the first heading is kept as the `title` of a
- * leading ```weft settings block, so no cell is added; the theme and read-only flag are not kept.
+ * leading ```weft settings block, so no cell is added; a theme other than "air" and the read-only
+ * flag are kept there too (`theme`, `readonly`).
  * Throws NotebookInteropError for a page that is no Kit notebook (it has no `<notebook>`
  * element) and for an attribute value a Weft option cannot hold (whitespace).
  */
@@ -63,22 +70,26 @@ export function importKitHtml(html: string, { parser }: { parser: DOMParser }): 
     return { kind: cell.mode, source: cell.value, options, fence: cell.mode === "md" ? null : "```" };
   });
   const title = kit.title.trim();
-  if (title !== "" && title !== UNTITLED && title !== firstHeading(cells)) cells.unshift({ kind: SETTINGS_KIND, source: stringifyYaml({ title }).trimEnd(), options: [], fence: "```" });
+  const settings: Record<string, unknown> = {};
+  if (title !== "" && title !== UNTITLED && title !== firstHeading(cells)) settings.title = title;
+  if (kit.theme !== DEFAULT_THEME) settings.theme = kit.theme;
+  if (kit.readOnly) settings.readonly = true;
+  if (Object.keys(settings).length) cells.unshift({ kind: SETTINGS_KIND, source: stringifyYaml(settings).trimEnd(), options: [], fence: "```" });
   return { cells: assignIds(cells), eol: "\n", bom: false };
 }
 
 /**
- * Writes a Weft notebook as Kit HTML (theme "air"), titled by the `title` of its settings, else
- * its first level-one heading. The ```weft settings block is not a cell in Kit; a setting other
- * than the title (a budget) has no place there, and is an error. A cell whose kind Kit has no
+ * Writes a Weft notebook as Kit HTML, titled by the `title` of its settings, else its first
+ * level-one heading, with the settings' `theme` (default "air") and `readonly`. The ```weft
+ * settings block is not a cell in Kit; another setting (a budget) has no place there, and is an error. A cell whose kind Kit has no
  * mode for (vary, plot, a bare fence, …) is an error: this throws NotebookInteropError naming
  * the cell and its kind rather than drop it. Options Kit has no attribute for are not written,
  * nor is whitespace on otherwise blank lines.
  */
 export function exportKitHtml(notebook: Notebook, { document }: { document: Document }): string {
   const settings = notebookSettings(notebook);
-  const other = Object.keys(settings).filter((key) => key !== "title");
-  if (other.length) throw new NotebookInteropError(`cannot export the notebook settings to notebook kit: ${other.join(", ")} has no place in a kit notebook (only title has)`);
+  const other = Object.keys(settings).filter((key) => !KIT_SETTINGS.has(key));
+  if (other.length) throw new NotebookInteropError(`cannot export the notebook settings to notebook kit: ${other.join(", ")} has no place in a kit notebook (only ${[...KIT_SETTINGS].join(", ")} have)`);
   const exported = notebook.cells.map((cell, i) => ({ cell, i })).filter(({ cell }) => cell.kind !== SETTINGS_KIND);
   const ids = kitIds(exported.map(({ cell }) => cell));
   const cells = exported.map(({ cell, i }, k): KitCellSpec => {
@@ -98,7 +109,7 @@ export function exportKitHtml(notebook: Notebook, { document }: { document: Docu
     }
     return spec;
   });
-  return serialize(toNotebook({ title: settings.title ?? firstHeading(notebook.cells) ?? UNTITLED, cells }), { document });
+  return serialize(toNotebook({ title: settings.title ?? firstHeading(notebook.cells) ?? UNTITLED, cells, ...(settings.theme ? { theme: settings.theme as KitTheme } : {}), ...(settings.readonly ? { readOnly: true } : {}) }), { document });
 }
 
 /**

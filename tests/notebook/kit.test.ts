@@ -31,6 +31,18 @@ describe("Notebook Kit import", () => {
     expect(serialize(importKitHtml(html, { parser }))).toBe("```weft\ntitle: Report\n```\n\nIntro\n");
   });
 
+  it("a theme other than air and the read-only flag are kept in the settings block and written back", () => {
+    const html = `<!doctype html>\n<notebook theme="slate" readonly>\n  <title>Themed</title>\n  <script id="1" type="module">\n    1 + 1\n  </script>\n</notebook>\n`;
+    const nb = importKitHtml(html, { parser });
+    expect(nb.cells[0]).toMatchObject({ kind: "weft", source: "title: Themed\ntheme: slate\nreadonly: true" });
+    const back = deserialize(exportKitHtml(nb, { document }), { parser });
+    expect([back.title, back.theme, back.readOnly]).toEqual(["Themed", "slate", true]);
+    const air = importKitHtml(html.replace(' theme="slate" readonly', ""), { parser });
+    expect(air.cells[0]).toMatchObject({ kind: "weft", source: "title: Themed" });
+    expect(deserialize(exportKitHtml(parse("```weft\ntheme: {light: air, dark: ink}\n```\n\n# T\n"), { document }), { parser }).theme).toEqual({ light: "air", dark: "ink" });
+    expect(() => exportKitHtml(parse("```weft\nreadonly: maybe\n```\n"), { document })).toThrow("notebook settings: readonly must be true or false");
+  });
+
   it("a title with markup characters comes back as the same title", () => {
     const html = '<notebook><title>A *b* &amp; [c]</title><script id="1" type="module">1</script></notebook>';
     const notebook = importKitHtml(html, { parser });

@@ -7,5 +7,5 @@ test("the weft block holds notebook settings, survives a round trip, and a bad o
   expect(serialize(parse(text))).toBe(text);
   expect(notebookSettings(parse("# nothing\n"))).toEqual({});
   expect(() => notebookSettings(parse("```weft\nbudget: lots\n```\n"))).toThrow('notebook settings: budget must be a non-negative number of dollars, got "lots"');
-  expect(() => notebookSettings(parse("```weft\nbugdet: 1\n```\n"))).toThrow("notebook settings: unknown setting 'bugdet' (known: budget, title)");
+  expect(() => notebookSettings(parse("```weft\nbugdet: 1\n```\n"))).toThrow("notebook settings: unknown setting 'bugdet' (known: budget, title, theme, readonly)");
 });
