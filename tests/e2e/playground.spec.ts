@@ -5,8 +5,9 @@ import { cell, collectErrors, createNotebook, openFirstCall, settled } from "./h
 
 test("a call of the LLM demo opens in the playground: edited, run twice on two models side by side with a diff, kept in its cell, and run over the dataset", async ({ page, request }) => {
   const errors = collectErrors(page);
-  await createNotebook(request, "e2e-playground.md", await readFile(path.resolve("notebooks/llm-eval.md"), "utf8"));
-  await page.goto("/?nb=e2e-playground.md");
+  const nb = `e2e-playground-${Date.now()}.md`;
+  await createNotebook(request, nb, await readFile(path.resolve("notebooks/llm-eval.md"), "utf8"));
+  await page.goto(`/?nb=${nb}`);
   const vary = page.getByTestId("vary");
   await expect(vary).toHaveAttribute("data-phase", "done", { timeout: 30_000 });
   await settled(page);
@@ -67,6 +68,8 @@ test("a call of the LLM demo opens in the playground: edited, run twice on two m
 
   // Promote: an evaluation of v2 against production's v1, the compare view, and only then the button that moves the label.
   await again.getByRole("button", { name: "Promote…" }).click();
+  // The comparison is final once the evaluation is done (before that it re-renders with each snapshot).
+  await expect(cell(page, "const promotion = evaluate(").getByTestId("vary")).toHaveAttribute("data-phase", "done", { timeout: 30_000 });
   const compareView = page.getByTestId("compare").last();
   await expect(compareView).toContainText("current vs candidate", { timeout: 30_000 });
   await compareView.scrollIntoViewIfNeeded();
