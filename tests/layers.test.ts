@@ -28,11 +28,13 @@ const MAP: Readonly<Record<string, readonly string[]>> = {
   server: ["stdlib", "prod", "eval", "trace", "store", "llm", "notebook", "base"],
   // The app-side tracing client (`weft/sdk`): the engine's `op`, batched to a collector.
   sdk: ["trace", "base"],
-  cli: ["stdlib", "server", "ui", "cells", "prod", "eval", "trace", "runtime", "notebook", "store", "llm", "sdk", "base"],
+  // Embedding analysis (projection, clustering, c-TF-IDF, drift math): functions of vectors and strings.
+  analysis: ["base"],
+  cli: ["stdlib", "server", "ui", "cells", "prod", "eval", "trace", "runtime", "notebook", "store", "llm", "sdk", "analysis", "base"],
 };
 
 /** Folders that run everywhere: no Node API at all, and no DOM global at module level (the platform is passed in). */
-const PURE = new Set(["base", "notebook", "runtime", "trace", "eval", "prod", "cells"]);
+const PURE = new Set(["base", "notebook", "runtime", "trace", "eval", "prod", "cells", "analysis"]);
 
 /** Store files that may use Node (native modules, the file system): the browser bundle never imports them. */
 const NODE_STORE_FILE = /^src\/store\/(node|lmdb|duckdb-[\w-]+|clickhouse-[\w-]+)\.ts$/;

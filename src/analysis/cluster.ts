@@ -1,0 +1,55 @@
+import { kmeans as mlKmeans } from "ml-kmeans";
+import { checkSeed } from "./random.ts";
+import { checkInteger, checkMetric, checkSameDims, checkVectors, describe, distance, toArrays, type Metric, type Vectors } from "./vectors.ts";
+
+/** Options of `kmeans`. */
+export interface KMeansOptions {
+  /** The number of clusters, from 1 to the number of vectors. */
+  readonly k: number;
+  /** Seeds the k-means++ initialization: the same vectors and seed give the same clusters. */
+  readonly seed: number;
+  /** Lloyd iterations at most (default 100). */
+  readonly maxIterations?: number;
+}
+
+/** A clustering: each vector's cluster (0 … k−1) and each cluster's centroid. */
+export interface Clustering {
+  readonly labels: number[];
+  readonly centroids: number[][];
+  readonly iterations: number;
+  readonly converged: boolean;
+}
+
+/** Clusters vectors with k-means (ml-kmeans: k-means++ initialization seeded by `seed`, squared Euclidean distance). */
+export function kmeans(vectors: Vectors, options: KMeansOptions): Clustering {
+  const fn = "kmeans";
+  checkVectors(fn, "vectors", vectors);
+  if (!options || typeof options !== "object") throw new TypeError(`${fn}: options must be an object with k and seed, got ${describe(options)}`);
+  const k = checkInteger(fn, "k", options.k, 1, vectors.length, ` (the number of vectors)`);
+  const seed = checkSeed(fn, options.seed);
+  const maxIterations = checkInteger(fn, "maxIterations", options.maxIterations ?? 100, 1);
+  const result = mlKmeans(toArrays(vectors), k, { initialization: "kmeans++", seed, maxIterations });
+  return { labels: result.clusters, centroids: result.centroids, iterations: result.iterations, converged: result.converged };
+}
+
+/** For each centroid, the indices of up to `n` vectors labelled with its cluster, nearest to it first (ties by index); labels outside 0 … centroids−1, such as −1 for noise, are skipped. */
+export function representatives(vectors: Vectors, labels: readonly number[], centroids: Vectors, n: number, options: { readonly metric?: Metric } = {}): number[][] {
+  const fn = "representatives";
+  const dims = checkVectors(fn, "vectors", vectors);
+  if (!Array.isArray(labels) || labels.length !== vectors.length) throw new RangeError(`${fn}: labels must have one label per vector (${vectors.length}), got ${describe(labels)}`);
+  checkSameDims(fn, "vectors", dims, "centroids", checkVectors(fn, "centroids", centroids));
+  checkInteger(fn, "n", n, 1);
+  const metric = checkMetric(fn, options.metric ?? "euclidean");
+  const members: Array<Array<{ index: number; d: number }>> = centroids.map(() => []);
+  labels.forEach((label, index) => {
+    if (typeof label !== "number" || !Number.isInteger(label)) throw new TypeError(`${fn}: labels[${index}] must be an integer cluster index, got ${describe(label)}`);
+    const cluster = members[label];
+    if (cluster) cluster.push({ index, d: distance(vectors[index]!, centroids[label]!, metric) });
+  });
+  return members.map((cluster) =>
+    cluster
+      .sort((a, b) => a.d - b.d || a.index - b.index)
+      .slice(0, n)
+      .map((m) => m.index),
+  );
+}

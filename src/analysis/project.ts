@@ -1,0 +1,60 @@
+import { PCA } from "ml-pca";
+import { UMAP } from "umap-js";
+import { seededRandom } from "./random.ts";
+import { checkInteger, checkMetric, checkVectors, describe, distance, toArrays, type Metric, type Vectors } from "./vectors.ts";
+
+/** Options of `project2d`. */
+export interface ProjectOptions {
+  /** Seeds UMAP's random number generator: the same vectors and seed give the same coordinates. */
+  readonly seed: number;
+  /** UMAP's neighbourhood size (default 15): larger keeps more global structure. */
+  readonly nNeighbors?: number;
+  /** UMAP's minimum distance between embedded points (default 0.1): smaller clumps clusters tighter. */
+  readonly minDist?: number;
+  /** How input vectors are compared (default `cosine`, as for text embeddings). */
+  readonly metric?: Metric;
+  /** UMAP's optimization epochs (default: umap-js's, 500 up to 2,500 points and fewer above). */
+  readonly nEpochs?: number;
+  /** Called after each UMAP epoch with the epochs done and the total, for progress. */
+  readonly onEpoch?: (done: number, total: number) => void;
+}
+
+/** A 2-D projection: one `[x, y]` per input vector, and how it was made. */
+export interface Projection2d {
+  readonly points: Array<[number, number]>;
+  /**
+   * `umap`: UMAP (umap-js), when there are more vectors than `nNeighbors`;
+   * `pca`: the first two principal components (ml-pca), the fallback for fewer vectors than
+   * UMAP needs (a missing component, for rank-1 data, is 0); `single`: one vector, at the origin.
+   */
+  readonly method: "umap" | "pca" | "single";
+}
+
+/** Projects vectors to 2-D with seeded UMAP, falling back to PCA when there are no more vectors than `nNeighbors`. */
+export function project2d(vectors: Vectors, options: ProjectOptions): Projection2d {
+  const fn = "project2d";
+  checkVectors(fn, "vectors", vectors);
+  if (!options || typeof options !== "object") throw new TypeError(`${fn}: options must be an object with a seed, got ${describe(options)}`);
+  const random = seededRandom(fn, options.seed);
+  const nNeighbors = checkInteger(fn, "nNeighbors", options.nNeighbors ?? 15, 2);
+  const minDist = options.minDist ?? 0.1;
+  if (typeof minDist !== "number" || !(minDist >= 0)) throw new RangeError(`${fn}: minDist must be a number ≥ 0, got ${describe(minDist)}`);
+  const metric = checkMetric(fn, options.metric ?? "cosine");
+  const nEpochs = options.nEpochs === undefined ? undefined : checkInteger(fn, "nEpochs", options.nEpochs, 1);
+  const data = toArrays(vectors);
+  if (data.length === 1) return { points: [[0, 0]], method: "single" };
+  if (data.length <= nNeighbors) return { points: pca2d(data), method: "pca" };
+  const umap = new UMAP({ nComponents: 2, nNeighbors, minDist, random, distanceFn: (a, b) => distance(a, b, metric), ...(nEpochs ? { nEpochs } : {}) });
+  const total = umap.initializeFit(data);
+  for (let epoch = 0; epoch < total; epoch++) {
+    umap.step();
+    options.onEpoch?.(epoch + 1, total);
+  }
+  return { points: umap.getEmbedding().map((p) => [p[0]!, p[1]!]), method: "umap" };
+}
+
+/** The first two principal components (centered, SVD), a 0 where the data has fewer. */
+function pca2d(data: number[][]): Array<[number, number]> {
+  const projected = new PCA(data, { method: "SVD", center: true }).predict(data).to2DArray();
+  return projected.map((row) => [row[0] ?? 0, row[1] ?? 0]);
+}
