@@ -3,7 +3,7 @@ import { existsSync, statSync } from "node:fs";
 import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
-import { REPORT_DATA_GLOBAL, type ReportSnapshot } from "../stdlib/index.ts";
+import { REPORT_ASSETS_GLOBAL, REPORT_DATA_GLOBAL, type ReportSnapshot } from "../stdlib/index.ts";
 import type { ProviderConfig } from "../llm/index.ts";
 import { BuildError, snapshotNotebook } from "./build-snapshot.ts";
 import { reportBundle, type ReportBundle } from "./report-bundle.ts";
@@ -162,7 +162,7 @@ function reportPage(title: string, assets: { js: string; css: string; data: stri
     <link rel="icon" href="data:," />
     <title>${escapeHtml(title)}</title>
     <link rel="stylesheet" href="${assets.css}" />
-    <script>window.__weftReportAssets = ${JSON.stringify(assets.extensions).replace(/</g, "\\u003c")};</script>
+    <script>window.${REPORT_ASSETS_GLOBAL} = ${JSON.stringify(assets.extensions).replace(/</g, "\\u003c")};</script>
   </head>
   <body class="weft-report-page">
     <div id="weft-report"><p class="muted">Loading the report…</p><noscript>This report needs JavaScript to draw its charts.</noscript></div>

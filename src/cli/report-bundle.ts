@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { reportExtensionGlobal } from "../stdlib/index.ts";
 
 /** The report's JavaScript and stylesheet, built once per version of the sources, and the scripts of the packages it loads on demand. */
 export interface ReportBundle {
@@ -27,10 +28,6 @@ export const EXTENSIONS: Readonly<Record<string, string>> = {
   "hyparquet-writer": `export * from "hyparquet-writer";`,
 };
 
-/** The global an extension's script assigns its exports to. */
-export function extensionGlobal(name: string): string {
-  return `__weftExt_${name.replace(/[^A-Za-z0-9]/g, "_")}`;
-}
 
 /** The file name of an extension's script in the bundle folder. */
 function extensionFile(name: string): string {
@@ -73,7 +70,7 @@ export async function reportBundle(root: string, log: (line: string) => void = (
       stdin: { contents: EXTENSIONS[name]!, resolveDir: root, loader: "js" },
       bundle: true,
       format: "iife",
-      globalName: extensionGlobal(name),
+      globalName: reportExtensionGlobal(name),
       platform: "browser",
       target: "es2022",
       minify: true,

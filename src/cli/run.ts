@@ -8,7 +8,7 @@ import { compileCell, hasFlag, notebookSettings, parse, sourceLines, type CellKi
 import { NotebookRuntime, type CellError, type CellState, type RuntimeCell } from "../runtime/index.ts";
 import { notebookPlatform, type NotebookFileSource } from "../stdlib/index.ts";
 import type { KvStore } from "../store/index.ts";
-import { isVaryResult, type CallLog, type ErrorGroup, type VaryResult } from "../trace/index.ts";
+import { isVaryResult, type ErrorGroup, type VaryResult } from "../trace/index.ts";
 import { type Json } from "../base/index.ts";
 import { asyncCarrier } from "../server/async-carrier.ts";
 import type { ProviderConfig } from "../llm/index.ts";
@@ -113,12 +113,10 @@ export interface FolderFiles {
   readFile(name: string): Promise<Uint8Array>;
 }
 
-/** A run whose cells have settled: the runtime (its states still readable), the cells as compiled, and the calls it made. */
+/** A run whose cells have settled: the runtime (its states still readable) and the cells as compiled. */
 export interface SettledRun {
   readonly runtime: NotebookRuntime;
   readonly cells: readonly RuntimeCell[];
-  readonly log: CallLog;
-  readonly timedOut: boolean;
 }
 
 /** Runs a notebook file in Node with the editor's runtime and standard library; cells that never settle time out as errors. */
@@ -139,7 +137,7 @@ export async function runNotebook(file: string, options: RunOptions = {}): Promi
   const folder = path.dirname(path.resolve(file));
   const host = notebookPlatform({
     document,
-    files: recorded(options.folderFiles ? { read: async (name) => new Uint8Array(await options.folderFiles!.readFile(name)) } : notebookFolder(folder), options.onFileRead),
+    files: recorded(options.folderFiles ? { read: (name) => options.folderFiles!.readFile(name) } : notebookFolder(folder), options.onFileRead),
     importPackage: (specifier) => importInstalled(folder, specifier),
     saveFile: notebookFolderSaver(folder),
     sampleDataset: (name) => readFile(ownRequire.resolve(`@observablehq/sample-datasets/${name}`), "utf8"),
@@ -208,7 +206,7 @@ export async function runNotebook(file: string, options: RunOptions = {}): Promi
       ...(position ? { position } : {}),
     };
   });
-  await options.onSettled?.({ runtime, cells: runtimeCells, log: host.log, timedOut });
+  await options.onSettled?.({ runtime, cells: runtimeCells });
   runtime.dispose();
   await host.objects?.flush();
   return { cells: report, ok: report.every((c) => c.error === null) };

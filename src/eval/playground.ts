@@ -119,7 +119,7 @@ export class Playground {
   /** Saves the draft's messages and parameters as a version of prompt `name` (one model: the first chosen); the same content is the same version. */
   async saveVersion(draft: PlaygroundDraft, name: string, model: string | null): Promise<{ readonly name: string; readonly version: number | null; readonly ref: string }> {
     if (!this.prompts) throw new Error("playground: this host keeps no prompts");
-    if (!NAME.test(name)) throw new Error(`playground: a prompt name is letters, digits, ".", "_" or "-", not ${JSON.stringify(name)}`);
+    checkName(name);
     return this.prompts(name, { messages: draft.messages, model, params: { ...draft.params } }, { author: "playground" });
   }
 
@@ -130,7 +130,7 @@ export class Playground {
    */
   promotionSources(options: { readonly name: string; readonly version: number; readonly label: string; readonly dataset: string; readonly scorers: string; readonly models: readonly string[] }): string[] {
     checkDataset(options.dataset);
-    if (!NAME.test(options.name)) throw new Error(`playground: a prompt name is letters, digits, ".", "_" or "-", not ${JSON.stringify(options.name)}`);
+    checkName(options.name);
     if (!/^[a-z0-9_-]+$/.test(options.label)) throw new Error(`playground: a label is lowercase letters, digits, "_" or "-", not ${JSON.stringify(options.label)}`);
     const n = JSON.stringify(options.name);
     const l = JSON.stringify(options.label);
@@ -252,6 +252,10 @@ export class Playground {
       `})`,
     ].join("\n");
   }
+}
+
+function checkName(name: string): void {
+  if (!NAME.test(name)) throw new Error(`playground: a prompt name is letters, digits, ".", "_" or "-", not ${JSON.stringify(name)}`);
 }
 
 function checkDataset(dataset: string): void {

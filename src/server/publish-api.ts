@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
+import { NotebookFiles } from "./notebook-files.ts";
 import { HttpError, readJson, refuseCrossSite, requireJson, sendError, sendJson } from "./http.ts";
 
 /** What the publish route needs of the notebooks store: a notebook's text, its data files and attachments. */
@@ -24,6 +25,7 @@ const TYPES: Readonly<Record<string, string>> = { ".html": "text/html; charset=u
  */
 export function publishApi(files: PublishSource, reportsDir: string, publish: PublishFn) {
   const busy = new Set<string>();
+  const reports = new NotebookFiles(reportsDir);
   return async (req: IncomingMessage, res: ServerResponse, next: () => void): Promise<void> => {
     const url = req.url ?? "";
     try {
@@ -50,15 +52,14 @@ export function publishApi(files: PublishSource, reportsDir: string, publish: Pu
       }
       if (url.startsWith("/reports/") && (req.method === "GET" || req.method === "HEAD")) {
         const rel = decodeURIComponent(url.slice("/reports/".length).split("?")[0]!);
-        const parts = rel.split("/");
-        if (parts.some((p) => p === "" || p === "." || p === ".." || p.startsWith(".")) || rel.includes("\\") || rel.includes("\0")) throw new HttpError(404, "no such report file");
-        const file = path.join(path.resolve(reportsDir), ...parts);
-        const type = TYPES[path.extname(file)];
-        const info = await stat(file).catch(() => null);
+        // Confined to the reports folder as notebooks are to theirs (no "..", no hidden names, no symlink out).
+        const file = await reports.resolve(rel, Object.keys(TYPES)).catch(() => null);
+        const type = file ? TYPES[path.extname(file)] : undefined;
+        const info = file ? await stat(file).catch(() => null) : null;
         if (!type || !info?.isFile()) throw new HttpError(404, `no such report file: ${rel}`);
         res.writeHead(200, { "content-type": type, "content-length": info.size, "x-content-type-options": "nosniff", "cache-control": "no-cache" });
         if (req.method === "HEAD") return void res.end();
-        createReadStream(file).pipe(res);
+        createReadStream(file!).pipe(res);
         return;
       }
       next();

@@ -41,7 +41,9 @@ export function planReportCells(cells: readonly SettledCell[]): ReportCell[] {
   // Downstream of an input: what changes when the input does (never pinned).
   const dependents = new Map<string, SettledCell[]>();
   for (const c of cells) for (const i of inputCells(c)) dependents.set(i.id, [...(dependents.get(i.id) ?? []), c]);
+  const below = new Map<string, SettledCell[]>();
   const downstream = (from: SettledCell): SettledCell[] => {
+    if (below.has(from.id)) return below.get(from.id)!;
     const seen = new Set<string>();
     const out: SettledCell[] = [];
     const stack = [...(dependents.get(from.id) ?? [])];
@@ -52,6 +54,7 @@ export function planReportCells(cells: readonly SettledCell[]): ReportCell[] {
       out.push(c);
       stack.push(...(dependents.get(c.id) ?? []));
     }
+    below.set(from.id, out);
     return out;
   };
   const moved = new Set<string>();

@@ -98,3 +98,11 @@ export function readReportSnapshot(value: unknown): ReportSnapshot {
 
 /** The global a report's data script assigns the snapshot to (a classic script: it loads from file://, where fetch cannot). */
 export const REPORT_DATA_GLOBAL = "__weftReport";
+
+/** The global the report's page sets before its scripts: package name → the classic script that defines it. */
+export const REPORT_ASSETS_GLOBAL = "__weftReportAssets";
+
+/** The global a package's on-demand script assigns its exports to (`weft build` writes it, the report page reads it). */
+export function reportExtensionGlobal(name: string): string {
+  return `__weftExt_${name.replace(/[^A-Za-z0-9]/g, "_")}`;
+}

@@ -1,4 +1,4 @@
-import { observe } from "@observablehq/stdlib";
+import { columnWidth } from "./column-width.ts";
 import aapl from "@observablehq/sample-datasets/aapl.csv?url";
 import alphabet from "@observablehq/sample-datasets/alphabet.csv?url";
 import cars from "@observablehq/sample-datasets/cars.csv?url";
@@ -63,16 +63,6 @@ export function editorObservableHost(notebookName: () => string | undefined): Pi
       if (!url) throw new Error(`no sample dataset ${file}`);
       return (await fetchOk(url, file)).text();
     },
-    width: () =>
-      observe<number>((change) => {
-        const measure = () => document.querySelector("main.cells")?.clientWidth ?? document.body.clientWidth;
-        let width = change(measure());
-        const observer = new ResizeObserver(() => {
-          const w = measure();
-          if (w !== width) width = change(w);
-        });
-        observer.observe(document.body);
-        return () => observer.disconnect();
-      }),
+    width: columnWidth("main.cells"),
   };
 }

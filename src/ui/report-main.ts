@@ -2,33 +2,30 @@ import "weft:inspector.css";
 import "weft:inputs.css";
 import "./styles.css";
 import "./report.css";
-import { observe } from "@observablehq/stdlib";
 import { fromCanonical, type Json } from "../base/index.ts";
 import { NotebookRuntime, type RuntimeCell } from "../runtime/index.ts";
-import { notebookPlatform, PINNED_BUILTIN, readReportSnapshot, REPORT_DATA_GLOBAL, type ReportCell, type ReportSnapshot } from "../stdlib/index.ts";
+import { notebookPlatform, PINNED_BUILTIN, readReportSnapshot, REPORT_ASSETS_GLOBAL, REPORT_DATA_GLOBAL, reportExtensionGlobal, type ReportCell, type ReportSnapshot } from "../stdlib/index.ts";
 import { snapshotStore } from "../store/index.ts";
 import type { Compiled, CellId } from "../notebook/index.ts";
 import { useWasmSha256 } from "./wasm-sha256.ts";
+import { columnWidth } from "./column-width.ts";
 import type { WeftReport } from "./report-view.ts";
 import "./report-view.ts";
 
 // The report host: a published notebook opened from a folder (file://) or any static host. Its
 // data script sets the snapshot on a global before this script runs; nothing is fetched.
 
-/** The global the report's page sets: package name → the classic script that defines it (see src/cli/report-bundle.ts). */
-const ASSETS_GLOBAL = "__weftReportAssets";
-
 // What the report's `import("katex")` (and the other packages loaded on demand) became: the
 // package's classic script, loaded once, whose exports are on a global.
 const loading = new Map<string, Promise<unknown>>();
-(globalThis as Record<string, unknown>).__weftImport = (name: string): Promise<unknown> => {
-  const key = `__weftExt_${name.replace(/[^A-Za-z0-9]/g, "_")}`;
+function loadExtension(name: string): Promise<unknown> {
+  const key = reportExtensionGlobal(name);
   const global = globalThis as Record<string, unknown>;
   if (global[key]) return Promise.resolve(global[key]);
   let promise = loading.get(name);
   if (!promise) {
     promise = new Promise((resolve, reject) => {
-      const src = ((global[ASSETS_GLOBAL] ?? {}) as Record<string, string>)[name];
+      const src = ((global[REPORT_ASSETS_GLOBAL] ?? {}) as Record<string, string>)[name];
       if (!src) return reject(new Error(`${name} is not in this report`));
       const script = document.createElement("script");
       script.src = src;
@@ -39,7 +36,8 @@ const loading = new Map<string, Promise<unknown>>();
     loading.set(name, promise);
   }
   return promise;
-};
+}
+(globalThis as Record<string, unknown>).__weftImport = loadExtension;
 
 /** The error every outside call in a report raises. */
 const OFFLINE = "a published report makes no calls: it has no LLM provider, no collector and no network";
@@ -50,12 +48,7 @@ async function main(): Promise<void> {
   try {
     snapshot = readReportSnapshot((globalThis as Record<string, unknown>)[REPORT_DATA_GLOBAL]);
   } catch (error) {
-    root.innerHTML = "";
-    const p = document.createElement("p");
-    p.className = "weft-error";
-    p.setAttribute("role", "alert");
-    p.textContent = `This report cannot be shown: ${(error as Error).message}`;
-    root.append(p);
+    root.replaceChildren(failure(`This report cannot be shown: ${(error as Error).message}`));
     return;
   }
   document.title = snapshot.title;
@@ -71,32 +64,16 @@ async function main(): Promise<void> {
       throw new Error(`llm: ${OFFLINE}`);
     },
     calls: { query: offline, count: offline, stats: offline },
-    files: {
-      read: async (name) => {
-        const f = snapshot.files[name];
-        if (!f) throw new Error(`FileAttachment(${JSON.stringify(name)}): not in this report (only the files the notebook read when it was built are)`);
-        return f.base64 !== undefined ? Uint8Array.from(atob(f.base64), (ch) => ch.charCodeAt(0)) : new TextEncoder().encode(f.text ?? "");
-      },
-    },
+    files: { read: async (name) => fileBytes(snapshot, `FileAttachment(${JSON.stringify(name)})`, name) },
     readText: async (name) => {
       const f = snapshot.files[name];
-      if (!f) throw new Error(`${name}: not in this report (only the files the notebook read when it was built are)`);
-      return f.text ?? new TextDecoder().decode(Uint8Array.from(atob(f.base64 ?? ""), (ch) => ch.charCodeAt(0)));
+      return f?.text ?? new TextDecoder().decode(fileBytes(snapshot, name, name));
     },
-    importPackage: async (specifier) => {
-      throw new Error(`require(${JSON.stringify(specifier)}): ${OFFLINE}`);
-    },
-    width: () =>
-      observe<number>((change) => {
-        const measure = () => document.querySelector(".report")?.clientWidth ?? document.body.clientWidth;
-        let width = change(measure());
-        const observer = new ResizeObserver(() => {
-          const w = measure();
-          if (w !== width) width = change(w);
-        });
-        observer.observe(document.body);
-        return () => observer.disconnect();
-      }),
+    // `require` of a package weft ships loads its script when the build copied it (as the editor's does), never the network.
+    importPackage: (specifier) => loadExtension(/^d3-[a-z-]+$/.test(specifier) ? "d3" : specifier).catch((error: Error) => {
+      throw new Error(`require(${JSON.stringify(specifier)}): ${error.message}; ${OFFLINE}`);
+    }),
+    width: columnWidth(".report"),
     report: (message) => console.warn(message),
   });
   const cells = new Map(snapshot.cells.map((c) => [c.id, c]));
@@ -132,11 +109,23 @@ function runtimeCell(c: ReportCell): RuntimeCell {
   return { ...base, compiled: c.compiled };
 }
 
-void main().catch((error: Error) => {
-  console.error(error);
+/** The bytes of a file the notebook read when the report was built; `what` names the read in the error when it is not there. */
+function fileBytes(snapshot: ReportSnapshot, what: string, name: string): Uint8Array {
+  const f = snapshot.files[name];
+  if (!f) throw new Error(`${what}: not in this report (only the files the notebook read when it was built are)`);
+  return f.base64 !== undefined ? Uint8Array.from(atob(f.base64), (ch) => ch.charCodeAt(0)) : new TextEncoder().encode(f.text ?? "");
+}
+
+/** A message saying why the report is not shown. */
+function failure(message: string): HTMLElement {
   const p = document.createElement("p");
   p.className = "weft-error";
   p.setAttribute("role", "alert");
-  p.textContent = `This report failed to start: ${error.message}`;
-  document.body.prepend(p);
+  p.textContent = message;
+  return p;
+}
+
+void main().catch((error: Error) => {
+  console.error(error);
+  document.body.prepend(failure(`This report failed to start: ${error.message}`));
 });

@@ -20,6 +20,7 @@ export class WeftReport extends LitElement {
   private unsubscribe: (() => void) | null = null;
   private readonly dirty = new Set<string>();
   private frame = 0;
+  private byId: Map<string, ReportCell> | null = null;
 
   constructor() {
     super();
@@ -59,9 +60,9 @@ export class WeftReport extends LitElement {
 
   private flush(): void {
     this.frame = 0;
-    const cells = new Map(this.snapshot.cells.map((c) => [c.id, c]));
+    this.byId ??= new Map(this.snapshot.cells.map((c) => [c.id, c]));
     for (const id of this.dirty) {
-      const cell = cells.get(id);
+      const cell = this.byId.get(id);
       const container = this.querySelector<HTMLElement>(`[data-cell="${CSS.escape(id)}"] .cell-output`);
       if (!cell || !container || cell.mode === "unavailable") continue;
       const state = this.runtime.state(id as CellId);

@@ -64,7 +64,7 @@ test("a build spends nothing without --yes: a plan with calls to make fails it, 
 test("with --yes it makes the calls; then a build from the cache spends nothing, and the report holds no key, token or path of this machine", async () => {
   const [first] = await buildReports(path.join(dir, "report-fixture.md"), options({ yes: true }));
   expect(stub.stats.requests).toBe(3);
-  expect(first!.cells).toEqual({ pinned: 1, run: 7, unavailable: 1, failed: 0 });
+  expect(first!.cells).toEqual({ pinned: 1, run: 8, unavailable: 1, failed: 0 });
   const [built] = await buildReports(path.join(dir, "report-fixture.md"), options());
   expect(stub.stats.requests).toBe(3);
   expect(built!.js.gzip).toBeGreaterThan(100_000);

@@ -94,6 +94,9 @@ test("in a report an input drives what it can, an input that would need calls is
   await expect(model.locator("select")).toBeDisabled();
   await expect(model).toContainText("fixed in this report: changing it re-runs results, which uses llm");
   await expect(section("calls({since")).toContainText("Not in this report");
+  // require() of a package weft ships loads the script the build copied (d3 for d3-array), not the network.
+  await expect(section('require("d3-array")').getByTestId("output")).toContainText("d3array = ");
+  await expect(section('require("d3-array")').locator(".weft-error")).toHaveCount(0);
   // The vary comes back from the snapshot's call cache: 3 leaves, no call.
   await expect(page.getByTestId("vary-counts")).toContainText("3/3 done · 3 cache hits · 0 op calls");
   await expect(section("const answers").getByTestId("output")).toContainText("says");
