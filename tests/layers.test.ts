@@ -21,11 +21,11 @@ const MAP: Readonly<Record<string, readonly string[]>> = {
   runtime: ["notebook", "base"],
   trace: ["store", "base"],
   eval: ["trace", "store", "llm", "base"],
-  prod: ["eval", "trace", "store", "llm", "base"],
+  prod: ["eval", "trace", "store", "llm", "analysis", "base"],
   cells: ["notebook", "base"],
-  stdlib: ["prod", "eval", "trace", "runtime", "notebook", "store", "llm", "base"],
-  ui: ["stdlib", "cells", "prod", "eval", "trace", "runtime", "notebook", "store", "llm", "base"],
-  server: ["stdlib", "prod", "eval", "trace", "store", "llm", "notebook", "base"],
+  stdlib: ["prod", "eval", "trace", "runtime", "notebook", "store", "llm", "analysis", "base"],
+  ui: ["stdlib", "cells", "prod", "eval", "trace", "runtime", "notebook", "store", "llm", "analysis", "base"],
+  server: ["stdlib", "prod", "eval", "trace", "store", "llm", "notebook", "analysis", "base"],
   // The app-side tracing client (`weft/sdk`): the engine's `op`, batched to a collector.
   sdk: ["trace", "base"],
   // Embedding analysis (projection, clustering, c-TF-IDF, drift math): functions of vectors and strings.

@@ -6,8 +6,9 @@
  * Embedding, caching, the worker and the charts are built on it in the layers above.
  */
 export { checkVectors, centroid, distance, type Vector, type Vectors, type Metric } from "./vectors.ts";
-export { project2d, type ProjectOptions, type Projection2d } from "./project.ts";
+export { project2d, projectSteps, type ProjectOptions, type Projection2d } from "./project.ts";
 export { kmeans, representatives, type KMeansOptions, type Clustering } from "./cluster.ts";
 export { ctfidf, tokenize, ENGLISH_STOPWORDS, type CtfidfOptions, type Keyword } from "./ctfidf.ts";
 export { nearestDistances, leaveOneOutDistances, driftThreshold, populationStabilityIndex, centroidDistance, type NearestOptions, type LeaveOneOutOptions } from "./drift.ts";
 export { adjustedRandIndex } from "./ari.ts";
+export { fitClusters, fitSteps, assignToFit, unit, type FitInput, type ClusterFit, type FitStage, type FitProgress, type FittedSpace, type FitStep } from "./fit.ts";

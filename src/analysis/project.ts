@@ -32,6 +32,19 @@ export interface Projection2d {
 
 /** Projects vectors to 2-D with seeded UMAP, falling back to PCA when there are no more vectors than `nNeighbors`. */
 export function project2d(vectors: Vectors, options: ProjectOptions): Projection2d {
+  const steps = projectSteps(vectors, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    options.onEpoch?.(step.value[0], step.value[1]);
+  }
+}
+
+/**
+ * `project2d` one UMAP epoch at a time: yields `[done, total]` after each epoch and returns the
+ * projection, so a caller can pause between epochs (to keep a page responsive) or stop.
+ */
+export function* projectSteps(vectors: Vectors, options: Omit<ProjectOptions, "onEpoch">): Generator<[number, number], Projection2d> {
   const fn = "project2d";
   checkVectors(fn, "vectors", vectors);
   if (!options || typeof options !== "object") throw new TypeError(`${fn}: options must be an object with a seed, got ${describe(options)}`);
@@ -48,7 +61,7 @@ export function project2d(vectors: Vectors, options: ProjectOptions): Projection
   const total = umap.initializeFit(data);
   for (let epoch = 0; epoch < total; epoch++) {
     umap.step();
-    options.onEpoch?.(epoch + 1, total);
+    yield [epoch + 1, total];
   }
   return { points: umap.getEmbedding().map((p) => [p[0]!, p[1]!]), method: "umap" };
 }

@@ -11,3 +11,4 @@ export { DEFAULT_ALPHA, minEffectOf, verdictOf, welchP, type MinEffect, type Ver
 export { createScorers, parseJudgeAnswer, rougeLScore, hashingEmbedding, cosineSimilarity, type Scorers, type Scorer, type ScorerInput, type ScorerLlm, type ScorerChatRequest, type ScorerEmbedRequest, type JudgeOptions, type JudgeResult, type SchemaResult } from "./scorers/index.ts";
 export { notebookBuiltins, type NotebookTraceOptions, type CellRunInfo, type EvaluateSpec } from "./notebook-builtins.ts";
 export { Playground, isPlayground, parseDraft, draftOfCall, consistency, type PlaygroundPrompts, type PlaygroundDraft, type PlaygroundLlm, type PlaygroundAnswer, type PlaygroundEstimate, type DraftMessage, type DraftParams } from "./playground.ts";
+export { createEmbed, embedCacheVersion, OFFLINE_EMBEDDER, type Embeddings, type EmbedOptions, type EmbedDeps } from "./embed.ts";

@@ -168,15 +168,20 @@ export class Calls {
     return new MonitorDraft(this.backend.monitors, name, this.filter, op, options);
   }
 
-  /** These calls as versioned rows for `vary` and `evaluate` (at most 10,000; use `sample` or `limit`). */
-  async rows(): Promise<RowSource> {
+  /** Every call of the query, the sample or the limit (at most 10,000; more is an error naming `sample` and `limit`), for `vary`, `evaluate` and `cluster`. */
+  async all(): Promise<Call[]> {
     const limit = this.page.sample ? this.page.sample.n : (this.page.limit ?? MAX_ROWS);
-    if (limit > MAX_ROWS) throw new Error(`calls(): at most ${MAX_ROWS} calls can be rows of a vary; use .sample(n) or .limit(n)`);
+    if (limit > MAX_ROWS) throw new Error(`calls(): at most ${MAX_ROWS} calls can be read at once; use .sample(n) or .limit(n)`);
     if (!this.page.sample && !this.page.limit) {
       const n = await this.backend.count(this.filter);
-      if (n > MAX_ROWS) throw new Error(`calls(): ${n} calls match, more than the ${MAX_ROWS} a vary reads; narrow the filter or use .sample(n) or .limit(n)`);
+      if (n > MAX_ROWS) throw new Error(`calls(): ${n} calls match, more than the ${MAX_ROWS} read at once; narrow the filter or use .sample(n) or .limit(n)`);
     }
-    const calls = await this.list({ limit });
+    return this.list({ limit });
+  }
+
+  /** These calls as versioned rows for `vary` and `evaluate` (at most 10,000; use `sample` or `limit`). */
+  async rows(): Promise<RowSource> {
+    const calls = await this.all();
     const rows = calls.map(callRow);
     const digests = rows.map((r) => digest(r));
     return { [ROW_SOURCE_BRAND]: true, name: "calls", version: digest(["calls", digests]), rows, digests };

@@ -161,7 +161,7 @@ export async function startLoopbackServer(initial: ServerOptions = {}, port = 0)
       // Drawn only when asked for, so seeded fault sequences without it stay as they were.
       const slow = f.slow ? random() < f.slow : false;
       await wait(slow ? latency * (f.slowFactor ?? 8) : latency);
-      if (path === "/v1/embeddings") return embeddings(res, body as { model: string; input: string | string[]; dimensions?: number });
+      if (path === "/v1/embeddings") return embeddings(res, body as { model: string; input: string | string[]; dimensions?: number; encoding_format?: string });
       return chat(res, body as ChatRequest, cut);
     } catch (error) {
       json(res, 400, { error: { message: (error as Error).message, type: "invalid_request_error" } });
@@ -198,7 +198,8 @@ export async function startLoopbackServer(initial: ServerOptions = {}, port = 0)
     res.end("data: [DONE]\n\n");
   }
 
-  function embeddings(res: ServerResponse, request: { model: string; input: string | string[]; dimensions?: number }): void {
+  // The OpenAI SDK asks for `encoding_format: "base64"` unless told otherwise (little-endian float32, as the API sends).
+  function embeddings(res: ServerResponse, request: { model: string; input: string | string[]; dimensions?: number; encoding_format?: string }): void {
     const inputs = Array.isArray(request.input) ? request.input : [request.input];
     const dims = request.dimensions ?? 32;
     let tokens = 0;
@@ -207,7 +208,8 @@ export async function startLoopbackServer(initial: ServerOptions = {}, port = 0)
       const bytes = createHash("sha512").update(`${request.model}\n${text}`).digest();
       const v = Array.from({ length: dims }, (_, i) => bytes[i % bytes.length]! / 255 - 0.5);
       const norm = Math.hypot(...v) || 1;
-      return { object: "embedding", index, embedding: v.map((x) => x / norm) };
+      const unit = v.map((x) => x / norm);
+      return { object: "embedding", index, embedding: request.encoding_format === "base64" ? Buffer.from(Float32Array.from(unit).buffer).toString("base64") : unit };
     });
     json(res, 200, { object: "list", data, model: request.model, usage: { prompt_tokens: tokens, total_tokens: tokens } });
   }

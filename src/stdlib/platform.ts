@@ -3,7 +3,9 @@ import type { RuntimePlatform } from "../runtime/index.ts";
 import { cellCache, type KvStore } from "../store/index.ts";
 import { ObjectStore } from "../trace/index.ts";
 import { CallCache, createTracing, type ActiveCall, type ContextCarrier } from "../trace/index.ts";
-import { createScorers, Playground } from "../eval/index.ts";
+import { createEmbed, createScorers, Playground } from "../eval/index.ts";
+import { runCluster, type ClusterOptions } from "./analysis/cluster.ts";
+import { inlineFitRunner, type FitRunner } from "./analysis/fit-runner.ts";
 import { notebookBuiltins } from "../eval/index.ts";
 import { Calls, hostPromptBuiltin, storedDataset, type CallsBackend } from "../prod/index.ts";
 import type { CallFilter } from "../store/index.ts";
@@ -42,6 +44,8 @@ export interface HostOptions {
   readonly saveFile?: SaveFile;
   /** The definition of `width` (default 640): the editor's follows its notebook column. */
   readonly width?: () => unknown;
+  /** Where `cluster` fits (the editor: a Web Worker; default: inline). */
+  readonly fitRunner?: FitRunner;
 }
 
 /**
@@ -93,6 +97,8 @@ export function notebookPlatform(options: HostOptions) {
     objects,
   });
   const llm = createLlm({ providers: options.providers ?? [], op: tracing.op, context: tracing.platform.context, ...(options.llmFetch ? { fetch: options.llmFetch } : {}) });
+  // `embed(texts, {model})`: the cell's llm.embed (stopped with the cell), cached one text at a time.
+  const cellEmbed = (run: { key: string | null; signal: AbortSignal }) => createEmbed({ cache: calls, embed: (request) => llm.forCell(run).embed(request), newId: tracing.platform.newId, now: tracing.platform.now });
   const observable = observableLibrary(options);
   const prompt = hostPromptBuiltin(options.calls?.prompts, options.store, tracing.platform.context);
   const platform: RuntimePlatform = {
@@ -103,6 +109,9 @@ export function notebookPlatform(options: HostOptions) {
       llm: (run: { key: string | null; signal: AbortSignal }) => llm.forCell(run),
       // A playground runs through the cell's client: its answers stop when the cell re-runs.
       playground: (run: { key: string | null; signal: AbortSignal }) => (spec: unknown) => new Playground(spec, llm.forCell(run), prompt),
+      embed: (run: { key: string | null; signal: AbortSignal }) => cellEmbed(run),
+      cluster: (run: { key: string | null; signal: AbortSignal }) => (data: unknown, clusterOptions?: ClusterOptions) =>
+        runCluster({ embed: cellEmbed(run), cache: calls, runner: options.fitRunner ?? inlineFitRunner, vary: trace.builtins.vary(run), makeOp: tracing.op, llm, newId: tracing.platform.newId, now: tracing.platform.now }, data, clusterOptions, run.signal),
     },
     now: () => performance.now(),
     input: inputValues,

@@ -2,13 +2,14 @@
 import * as Plot from "@observablehq/plot";
 import type { Figure } from "./data.ts";
 import { distribution, type DistributionOptions } from "./distribution.ts";
+import { embedding, type EmbeddingOptions } from "./embedding.ts";
 import { lines, type LinesOptions } from "./lines.ts";
 import { means, type MeansOptions } from "./means.ts";
 import { scatter, type ScatterOptions } from "./scatter.ts";
 
 export { DRILL_EVENT, dispatchDrill, type DrillDetail } from "./drill.ts";
 export type { ChartOptions } from "./data.ts";
-export type { DistributionOptions, LinesOptions, MeansOptions, ScatterOptions };
+export type { DistributionOptions, EmbeddingOptions, LinesOptions, MeansOptions, ScatterOptions };
 
 /** The chart factories, bound to a document (the browser's, or a server-side one for `weft run` and golden tests). */
 export function createCharts(document: Document) {
@@ -26,5 +27,7 @@ export function createCharts(document: Document) {
     distribution: (data: unknown, options: DistributionOptions) => distribution(figure, data, options),
     /** Time-bucketed lines of a score's mean (or counts) per class; clicking a point opens its bucket's calls. */
     lines: (data: unknown, options: LinesOptions) => lines(figure, data, options),
+    /** The 2-D picture of `cluster(...)`: one dot per call colored by cluster, label, time or a score; click or brush to open the calls. */
+    embedding: (data: unknown, options?: EmbeddingOptions) => embedding(figure, data, options),
   };
 }

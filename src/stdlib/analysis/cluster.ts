@@ -1,0 +1,364 @@
+import { assignToFit, ctfidf, representatives, unit, type ClusterFit, type FitStage } from "../../analysis/index.ts";
+import { base64Of, bytesOfBase64, callSourceOf, digest, isTable, memoryCallSource, type Call, type CallSource, type Json } from "../../base/index.ts";
+import { isDataset, OFFLINE_EMBEDDER, type Embeddings, type EmbedOptions } from "../../eval/index.ts";
+import { callRow, isCalls } from "../../prod/index.ts";
+import { isVaryResult, type CallCache, type VaryResult, type VarySpec } from "../../trace/index.ts";
+import { labelOp, type ClusterLabel, type LabelLlm, type LabelOptions, type LabelRow, type MakeOp } from "./cluster-labels.ts";
+import { ClusterResult, type ClusterInfo, type ClusterPoint } from "./cluster-result.ts";
+import { resolveTextOption, textOfRow, type TextOption } from "./cluster-text.ts";
+import { fitCancelled, type FitRunner } from "./fit-runner.ts";
+
+/** Options of `cluster(data, options)`. */
+export interface ClusterOptions {
+  /** Which text of a row is embedded: a column path (`inputs`, `inputs.text`) or a function of the row (default: `inputs`, `input`, `text`, … whichever the rows have). */
+  readonly text?: TextOption;
+  /** The embedding model (`{model: "text-embedding-3-small"}`); absent, the offline hashing embedder. */
+  readonly embed?: EmbedOptions;
+  /** The number of clusters (default √(n/2), from 2 to 12). */
+  readonly k?: number;
+  /** Seeds k-means and UMAP (default 0): the same calls and seed give the same picture. */
+  readonly seed?: number;
+  /** An LLM label and summary per cluster (`{model}`), as a cached op with a plan before spending. */
+  readonly label?: LabelOptions;
+  /** Fit again from scratch instead of placing new calls into the previous fit. */
+  readonly refit?: boolean;
+  /** Keywords per cluster (default 8). */
+  readonly keywords?: number;
+  /** Representative samples per cluster (default 5). */
+  readonly representatives?: number;
+  /** UMAP's neighbourhood size and minimum distance. */
+  readonly nNeighbors?: number;
+  readonly minDist?: number;
+  /** Dollars the labels may cost before the plan asks (the notebook's default budget otherwise). */
+  readonly budget?: number;
+  /** Not offered: see the error it gives. */
+  readonly minClusterSize?: number;
+}
+
+/** What `cluster` needs from its host. */
+export interface ClusterDeps {
+  readonly embed: (texts: readonly string[], options?: EmbedOptions) => Promise<Embeddings>;
+  readonly cache: CallCache | null;
+  readonly runner: FitRunner;
+  /** The cell's `vary`, for the labels (plan, approval, cache). */
+  readonly vary: (spec: VarySpec) => AsyncGenerator<VaryResult>;
+  readonly makeOp: MakeOp;
+  readonly llm: LabelLlm;
+  readonly newId: () => string;
+  readonly now: () => number;
+}
+
+/** The stages a clustering reports while it runs. */
+export type ClusterStage = "reading" | "embedding" | FitStage | "labelling";
+
+const PROGRESS = Symbol.for("weft.cluster-progress");
+
+/** A running clustering, as the cell shows it: the stage, how far it is, and a way to cancel it. */
+export interface ClusterProgress {
+  readonly [PROGRESS]: true;
+  readonly stage: ClusterStage;
+  readonly done: number;
+  readonly total: number;
+  /** Rows being clustered. */
+  readonly rows: number;
+  /** Stops the clustering: the cell fails with "cluster: cancelled". */
+  cancel(): void;
+}
+
+/** Whether a value is a running clustering's progress. */
+export function isClusterProgress(value: unknown): value is ClusterProgress {
+  return !!value && typeof value === "object" && (value as Record<symbol, unknown>)[PROGRESS] === true;
+}
+
+/** The most rows `cluster` takes at once. */
+export const MAX_CLUSTER_ROWS = 100_000;
+
+/** A stored fit: enough to show it again without recomputing, and to place new rows into it. */
+interface FitRecord {
+  readonly ids: string[];
+  readonly x: number[];
+  readonly y: number[];
+  readonly labels: number[];
+  readonly centroids: string[];
+  readonly keywords: string[][];
+  readonly reps: string[][];
+  readonly method: ClusterFit["method"];
+  readonly fitted: number;
+  readonly assigned: number;
+}
+
+/** Minimum interval between progress values shown while a stage runs. */
+const PROGRESS_EVERY_MS = 100;
+
+/**
+ * `cluster(data, options)`: embeds each row's text (cached), clusters and projects it (in the
+ * host's runner: a worker in the browser), explains each cluster (keywords, representatives,
+ * and an LLM label when asked), and yields progress while it runs, the labels' vary (its plan
+ * waits for approval like any vary), and finally a `ClusterResult`. The fit is kept in the call
+ * cache: the same rows again recompute nothing; new rows are placed into the previous fit
+ * unless `refit`.
+ */
+export async function* runCluster(deps: ClusterDeps, data: unknown, options: ClusterOptions = {}, cellSignal?: AbortSignal): AsyncGenerator<ClusterProgress | VaryResult | ClusterResult> {
+  const fn = "cluster";
+  if (options === null || typeof options !== "object") throw new TypeError(`${fn}: options must be an object, got ${JSON.stringify(options)}`);
+  if (options.minClusterSize !== undefined) throw new Error(`${fn}: minClusterSize (HDBSCAN) is not offered: the JavaScript HDBSCAN packages measured (bench/analysis) take cubic time and split known clusters; give k`);
+  const controller = new AbortController();
+  const signal = cellSignal ? AbortSignal.any([cellSignal, controller.signal]) : controller.signal;
+  let rowsCount = 0;
+  const progress = (stage: ClusterStage, done: number, total: number): ClusterProgress => ({ [PROGRESS]: true, stage, done, total, rows: rowsCount, cancel: () => controller.abort() });
+  const check = () => {
+    if (signal.aborted) throw fitCancelled();
+  };
+  yield progress("reading", 0, 1);
+  const { rows, source } = await rowsOf(fn, data);
+  check();
+  rowsCount = rows.length;
+  const textOption = resolveTextOption(fn, rows, options.text);
+  const texts = rows.map((r) => textOfRow(r, textOption));
+  const ids = idsOf(rows, texts);
+  const seed = options.seed ?? 0;
+  if (!Number.isInteger(seed)) throw new TypeError(`${fn}: seed must be an integer, got ${JSON.stringify(seed)}`);
+  const k = options.k ?? Math.max(2, Math.min(12, Math.round(Math.sqrt(rows.length / 2))));
+  if (!Number.isInteger(k) || k < 1) throw new RangeError(`${fn}: k must be a positive integer, got ${JSON.stringify(options.k)}`);
+  if (k > rows.length) throw new RangeError(`${fn}: k is ${k} but there are only ${rows.length} rows; give a k of at most ${rows.length}`);
+  const embedOptions = options.embed ?? {};
+  const embedder = embedOptions.model ?? OFFLINE_EMBEDDER;
+  const fitOptions = { keywords: options.keywords ?? 8, representatives: options.representatives ?? 5, ...(options.nNeighbors !== undefined ? { nNeighbors: options.nNeighbors } : {}), ...(options.minDist !== undefined ? { minDist: options.minDist } : {}) };
+  const version = digest(["weft:cluster.fit@1", embedder, embedOptions.dimensions ?? null, k, seed, typeof textOption === "function" ? textOption.toString() : textOption, fitOptions]);
+  const key = digest(["rows", [...ids].sort()]);
+  const cache = deps.cache;
+  if (cache) await cache.load([version]);
+  let record = !options.refit && cache ? recordOf(cache.get(version, key)) : null;
+  let embeddings: Embeddings | null = null;
+  let computed = false;
+  if (!record) {
+    yield progress("embedding", 0, rows.length);
+    embeddings = await deps.embed(texts, embedOptions);
+    check();
+    const previous = !options.refit && cache ? latestRecord(cache, version) : null;
+    const overlap = previous ? countPresent(previous.ids, new Set(ids)) : 0;
+    if (previous && overlap >= rows.length / 2 && previous.centroids.length === k) {
+      record = placeIntoPrevious(previous, ids, texts, embeddings.vectors, fitOptions.keywords);
+    } else {
+      let fit: ClusterFit | undefined;
+      for await (const step of runWithProgress(deps.runner, { vectors: embeddings.vectors, texts, k, seed, ...fitOptions }, signal)) {
+        if ("fit" in step) fit = step.fit;
+        else yield progress(step.stage, step.done, step.total);
+      }
+      record = recordOfFit(fit!, ids);
+      computed = true;
+    }
+    if (cache) {
+      cache.add(version, fitCall(deps, version, key, record));
+      cache.add(version, fitCall(deps, version, "latest", { key }));
+      await cache.flush();
+    }
+  }
+  const points: ClusterPoint[] = record.ids.map((id, i) => ({ id, x: record!.x[i]!, y: record!.y[i]!, cluster: record!.labels[i]!, text: "", row: {} }));
+  const index = new Map(ids.map((id, i) => [id, i]));
+  const placed = points.map((p) => {
+    const i = index.get(p.id)!;
+    return { ...p, text: texts[i]!, row: rows[i]! };
+  });
+  const textOfId = (id: string) => texts[index.get(id)!] ?? "";
+  let labels: Array<ClusterLabel | null> = record.centroids.map(() => null);
+  if (options.label) {
+    const model = options.label.model;
+    if (typeof model !== "string" || !model) throw new TypeError(`${fn}: label needs a model: {label: {model: "…"}}, got ${JSON.stringify(options.label)}`);
+    const labelRows = labelRowsOf(record, textOfId, options.label);
+    let last: VaryResult | null = null;
+    yield progress("labelling", 0, labelRows.length);
+    for await (const snapshot of deps.vary({ data: labelRows as unknown as Record<string, unknown>[], ops: { label: labelOp(deps.makeOp, deps.llm, model) }, ...(options.budget !== undefined ? { budget: options.budget } : {}) })) {
+      last = snapshot;
+      if (snapshot.phase !== "done") yield snapshot;
+    }
+    if (!last || last.phase !== "done") throw new Error(`${fn}: the labels did not finish (${last?.phase ?? "no run"})`);
+    const failed = last.leaves.find((l) => l.status === "error");
+    if (failed) throw new Error(`${fn}: labelling cluster ${failed.spec.rowIndex} failed: ${failed.error}`);
+    labels = labelRows.map((_, c) => (last!.leaves.find((l) => l.spec.rowIndex === c)?.output as ClusterLabel | undefined) ?? null);
+  }
+  const clusters: ClusterInfo[] = record.centroids.map((_, c) => ({
+    cluster: c,
+    size: record!.labels.filter((l) => l === c).length,
+    label: labels[c]?.label ?? null,
+    summary: labels[c]?.summary ?? null,
+    keywords: record!.keywords[c] ?? [],
+    representatives: (record!.reps[c] ?? []).map(textOfId),
+    representativeIds: record!.reps[c] ?? [],
+  }));
+  yield new ClusterResult(placed, clusters, {
+    embedder,
+    k,
+    seed,
+    method: record.method,
+    fitted: record.fitted,
+    assigned: record.assigned,
+    embedded: embeddings?.embedded ?? 0,
+    cached: embeddings?.cached ?? 0,
+    computed,
+  }, source);
+}
+
+/** The rows of what `cluster` accepts: `calls(...)`, an arquero table, a dataset, a vary result or an array of objects. */
+async function rowsOf(fn: string, data: unknown): Promise<{ rows: Record<string, unknown>[]; source: CallSource | null }> {
+  let out: { rows: Record<string, unknown>[]; source: CallSource | null };
+  if (isCalls(data)) {
+    const calls: Call[] = await data.all();
+    out = { rows: calls.map(callRow), source: memoryCallSource(calls) };
+  } else if (isVaryResult(data)) out = { rows: data.table().objects() as Record<string, unknown>[], source: data };
+  else if (isTable(data)) out = { rows: data.objects() as Record<string, unknown>[], source: callSourceOf(data) };
+  else if (isDataset(data)) out = { rows: data.rows.map((r) => ({ ...r })), source: null };
+  else if (Array.isArray(data) && data.every((r) => !!r && typeof r === "object" && !Array.isArray(r))) out = { rows: data as Record<string, unknown>[], source: null };
+  else throw new TypeError(`${fn}: data must be calls(...), an arquero table, a dataset, a vary result or an array of objects, got ${data === null ? "null" : Array.isArray(data) ? "an array of non-objects" : typeof data}`);
+  if (!out.rows.length) throw new Error(`${fn}: there are no rows to cluster`);
+  if (out.rows.length > MAX_CLUSTER_ROWS) throw new Error(`${fn}: ${out.rows.length} rows, more than the ${MAX_CLUSTER_ROWS} clustered at once; sample them`);
+  return out;
+}
+
+/** Each row's id: its call ref, else its text's digest and its occurrence among equal texts. */
+function idsOf(rows: readonly Record<string, unknown>[], texts: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return rows.map((row, i) => {
+    if (typeof row.call === "string" && row.call) return row.call;
+    const d = digest(texts[i]!).slice(0, 24);
+    const n = seen.get(d) ?? 0;
+    seen.set(d, n + 1);
+    return `text:${d}:${n}`;
+  });
+}
+
+/** Runs a fit in the runner, turning its progress callbacks into values to yield (at most every 100 ms), then its result. */
+async function* runWithProgress(runner: FitRunner, input: Parameters<FitRunner>[0], signal: AbortSignal): AsyncGenerator<{ stage: FitStage; done: number; total: number } | { fit: ClusterFit }> {
+  let latest: { stage: FitStage; done: number; total: number } | null = null;
+  let wake: (() => void) | null = null;
+  let lastShown = 0;
+  const run = runner(input, {
+    signal,
+    onProgress: (stage, done, total) => {
+      latest = { stage, done, total };
+      wake?.();
+    },
+  });
+  let settled = false;
+  const finished = run.then(
+    () => {
+      settled = true;
+    },
+    () => {
+      settled = true;
+    },
+  );
+  while (!settled) {
+    await Promise.race([finished, new Promise<void>((resolve) => (wake = resolve))]);
+    wake = null;
+    const now = Date.now();
+    if (latest && !settled && now - lastShown >= PROGRESS_EVERY_MS) {
+      lastShown = now;
+      yield latest;
+    }
+  }
+  yield { fit: await run };
+}
+
+/** A fit as stored: positions, clusters, centroids (32-bit floats, base64), keywords and representatives by id. */
+function recordOfFit(fit: ClusterFit, ids: readonly string[]): FitRecord {
+  return {
+    ids: [...ids],
+    x: fit.points.map((p) => p[0]),
+    y: fit.points.map((p) => p[1]),
+    labels: [...fit.labels],
+    centroids: fit.centroids.map(encodeVector),
+    keywords: fit.keywords.map((words) => words.map((w) => w.term)),
+    reps: fit.representatives.map((r) => r.map((i) => ids[i]!)),
+    method: fit.method,
+    fitted: ids.length,
+    assigned: 0,
+  };
+}
+
+/**
+ * Places the rows into a previous fit: rows it held keep their place and cluster; new rows join
+ * the nearest centroid at a position among their nearest fitted neighbours. Keywords are
+ * recomputed over all rows; the representatives stay the previous ones still present (so cached
+ * labels still answer).
+ */
+function placeIntoPrevious(previous: FitRecord, ids: readonly string[], texts: readonly string[], vectors: readonly Float32Array[], keywords: number): FitRecord {
+  const position = new Map(previous.ids.map((id, i) => [id, i]));
+  const kept = ids.map((id, i) => ({ id, i, p: position.get(id) })).filter((r): r is { id: string; i: number; p: number } => r.p !== undefined);
+  const fresh = ids.map((id, i) => ({ id, i })).filter((r) => !position.has(r.id));
+  const centroids = previous.centroids.map(decodeVector);
+  const placed = assignToFit({ vectors: kept.map((r) => vectors[r.i]!), points: kept.map((r) => [previous.x[r.p]!, previous.y[r.p]!] as [number, number]), centroids }, fresh.map((r) => vectors[r.i]!));
+  const x = new Array<number>(ids.length);
+  const y = new Array<number>(ids.length);
+  const labels = new Array<number>(ids.length);
+  for (const r of kept) [x[r.i], y[r.i], labels[r.i]] = [previous.x[r.p]!, previous.y[r.p]!, previous.labels[r.p]!];
+  fresh.forEach((r, j) => ([x[r.i], y[r.i], labels[r.i]] = [placed.points[j]![0], placed.points[j]![1], placed.labels[j]!]));
+  const docs: string[][] = centroids.map(() => []);
+  labels.forEach((c, i) => docs[c]!.push(texts[i]!));
+  const present = new Set(ids);
+  const previousReps = previous.reps.map((r) => r.filter((id) => present.has(id)));
+  const units = vectors.map(unit);
+  const nearest = representatives(units, labels, centroids, Math.max(1, ...previous.reps.map((r) => r.length)));
+  return {
+    ids: [...ids],
+    x,
+    y,
+    labels,
+    centroids: previous.centroids,
+    keywords: ctfidf(docs, { topN: keywords }).map((words) => words.map((w) => w.term)),
+    reps: previousReps.map((r, c) => (r.length ? r : (nearest[c] ?? []).map((i) => ids[i]!))),
+    method: previous.method,
+    fitted: kept.length,
+    assigned: fresh.length,
+  };
+}
+
+/** The rows the label op reads: per cluster, its representatives' texts, and for contrast representatives of the other clusters in turn. */
+function labelRowsOf(record: FitRecord, textOf: (id: string) => string, options: LabelOptions): LabelRow[] {
+  const samples = options.samples ?? 8;
+  const contrast = options.contrast ?? 6;
+  return record.centroids.map((_, c) => {
+    const others: string[] = [];
+    const pools = record.reps.filter((_, o) => o !== c);
+    for (let round = 0; others.length < contrast && pools.some((p) => p.length > round); round++) {
+      for (const pool of pools) if (others.length < contrast && pool[round] !== undefined) others.push(textOf(pool[round]!));
+    }
+    return { cluster: c, keywords: record.keywords[c] ?? [], samples: (record.reps[c] ?? []).slice(0, samples).map(textOf), contrast: others };
+  });
+}
+
+/** The latest fit stored for these options, or null. */
+function latestRecord(cache: CallCache, version: string): FitRecord | null {
+  const pointer = cache.get(version, "latest")?.output as { key?: unknown } | null | undefined;
+  return typeof pointer?.key === "string" ? recordOf(cache.get(version, pointer.key)) : null;
+}
+
+function countPresent(ids: readonly string[], present: ReadonlySet<string>): number {
+  let n = 0;
+  for (const id of ids) if (present.has(id)) n++;
+  return n;
+}
+
+/** A stored fit record, or null when the call is missing or not one. */
+function recordOf(call: Call | undefined): FitRecord | null {
+  const o = call?.output as Partial<FitRecord> | null | undefined;
+  return o && Array.isArray(o.ids) && Array.isArray(o.x) && Array.isArray(o.labels) && Array.isArray(o.centroids) ? (o as FitRecord) : null;
+}
+
+/** A fit (or the pointer to the latest) as a call-cache record. */
+function fitCall(deps: Pick<ClusterDeps, "newId" | "now">, version: string, key: string, output: object): Call {
+  const id = deps.newId();
+  const now = deps.now();
+  return { id, traceId: id, parentId: null, op: `cluster.fit:${version}`, inputs: null, output: output as unknown as Json, error: null, startedAt: now, endedAt: now, attributes: {}, usage: {}, cost: null, key };
+}
+
+function encodeVector(v: readonly number[]): string {
+  const f = Float32Array.from(v);
+  return base64Of(new Uint8Array(f.buffer));
+}
+
+function decodeVector(text: string): number[] {
+  const bytes = bytesOfBase64(text);
+  if (!bytes || bytes.length % 4) throw new Error("cluster: a stored centroid is damaged; run with {refit: true}");
+  return Array.from(new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length)));
+}
