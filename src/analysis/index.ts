@@ -12,3 +12,5 @@ export { ctfidf, tokenize, ENGLISH_STOPWORDS, type CtfidfOptions, type Keyword }
 export { nearestDistances, leaveOneOutDistances, driftThreshold, populationStabilityIndex, centroidDistance, type NearestOptions, type LeaveOneOutOptions } from "./drift.ts";
 export { adjustedRandIndex } from "./ari.ts";
 export { fitClusters, fitSteps, assignToFit, unit, type FitInput, type ClusterFit, type FitStage, type FitProgress, type FittedSpace, type FitStep } from "./fit.ts";
+export { driftSteps, type DriftInput, type DriftComputation, type DriftStep } from "./drift-steps.ts";
+export { analysisSteps, type AnalysisTask, type AnalysisOutput, type AnalysisStep } from "./tasks.ts";

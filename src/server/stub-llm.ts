@@ -82,14 +82,22 @@ export function serverPromptTokens(messages: ChatRequest["messages"]): number {
  * A request for a JSON object (`response_format: {type: "json_object"}`, as judges send) gets
  * one: `{reasoning, label, score}`, with the label drawn from the quoted choices the prompt
  * lists after "one of" (or "good"/"bad"), and the score from a hash of the prompt. It is not
- * a judgement.
+ * a judgement. A cluster-label request gets `{label, summary}` from the cluster's keywords.
  */
 export function defaultReply(request: ChatRequest): string {
-  if (request.response_format?.type === "json_object") return stubJsonVerdict(request);
+  if (request.response_format?.type === "json_object") return stubClusterLabel(request) ?? stubJsonVerdict(request);
   const last = [...request.messages].reverse().find((m) => m.role === "user")?.content ?? "";
   const h = createHash("sha256").update(`${request.model}\n${last}\n${request.seed ?? ""}`).digest();
   const words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"];
   return `${request.model} says ${words[h[0]! % 8]} ${words[h[1]! % 8]} about: ${last.slice(0, 40)}`;
+}
+
+/** The stub's answer to a cluster-label request (`cluster(..., {label})`): the cluster's first keywords, marked as the stub's. */
+function stubClusterLabel(request: ChatRequest): string | null {
+  const text = request.messages.map((m) => m.content).join("\n");
+  if (!text.includes("Samples from this cluster:")) return null;
+  const keywords = (/^Keywords: (.*)$/m.exec(text)?.[1] ?? "").split(", ").filter(Boolean).slice(0, 3);
+  return JSON.stringify({ label: keywords.length ? keywords.join(" / ") : "unlabelled", summary: `stub label (the local OpenAI-protocol stub, not a model): requests about ${keywords.join(", ") || "nothing in particular"}` });
 }
 
 /** The stub's JSON answer to a judge-like request (see `defaultReply`). */

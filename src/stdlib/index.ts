@@ -14,3 +14,7 @@ export { createRequire, packageSpecifier, type PackageImporter } from "./require
 export { createExportData, downloadBytes, type SaveFile, type ExportDataResult, type ExportDataOptions } from "./export-data.ts";
 export { REPORT_FORMAT, REPORT_FORMAT_VERSION, REPORT_DATA_GLOBAL, REPORT_ASSETS_GLOBAL, reportExtensionGlobal, readReportSnapshot, ReportSnapshotError, type ReportSnapshot, type ReportCell, type ReportCellMode } from "./report-snapshot.ts";
 export { planReportCells, OUTSIDE_BUILTINS, PINNED_BUILTIN, type SettledCell } from "./report-cells.ts";
+export { runCluster, MAX_CLUSTER_ROWS, type ClusterOptions, type ClusterDeps } from "./analysis/cluster.ts";
+export { ClusterResult, isClusterResult, displayName, type ClusterInfo, type ClusterPoint, type ClusterRunInfo } from "./analysis/cluster-result.ts";
+export { inlineRunner, analysisCancelled, runWithProgress, isAnalysisProgress, type AnalysisRunner, type AnalysisRunOptions, type AnalysisProgress } from "./analysis/analysis-runner.ts";
+export { DriftReport, isDriftReport, runDrift, type DriftOptions, type DriftDeps } from "./analysis/drift-report.ts";

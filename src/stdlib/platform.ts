@@ -5,9 +5,10 @@ import { ObjectStore } from "../trace/index.ts";
 import { CallCache, createTracing, type ActiveCall, type ContextCarrier } from "../trace/index.ts";
 import { createEmbed, createScorers, Playground } from "../eval/index.ts";
 import { runCluster, type ClusterOptions } from "./analysis/cluster.ts";
-import { inlineFitRunner, type FitRunner } from "./analysis/fit-runner.ts";
+import { runDrift, type DriftOptions } from "./analysis/drift-report.ts";
+import { inlineRunner, type AnalysisRunner } from "./analysis/analysis-runner.ts";
 import { notebookBuiltins } from "../eval/index.ts";
-import { Calls, hostPromptBuiltin, storedDataset, type CallsBackend } from "../prod/index.ts";
+import { Calls, driftDetector, hostPromptBuiltin, storedDataset, type CallsBackend } from "../prod/index.ts";
 import type { CallFilter } from "../store/index.ts";
 import { inputValues } from "./input.ts";
 import { standardLibrary } from "./library.ts";
@@ -44,8 +45,8 @@ export interface HostOptions {
   readonly saveFile?: SaveFile;
   /** The definition of `width` (default 640): the editor's follows its notebook column. */
   readonly width?: () => unknown;
-  /** Where `cluster` fits (the editor: a Web Worker; default: inline). */
-  readonly fitRunner?: FitRunner;
+  /** Where `cluster` and `drift` compute (the editor: a Web Worker; default: inline, in slices). */
+  readonly analysisRunner?: AnalysisRunner;
 }
 
 /**
@@ -103,7 +104,7 @@ export function notebookPlatform(options: HostOptions) {
   const prompt = hostPromptBuiltin(options.calls?.prompts, options.store, tracing.platform.context);
   const platform: RuntimePlatform = {
     builtinDefinitions: observable.definitions,
-    builtins: { ...observable.builtins, ...standardLibrary(options.document), dataset: trace.dataset, prompt, calls: callsBuiltin(options.calls), exportData: createExportData(options.saveFile), scorers: createScorers({ op: tracing.op, llm }) },
+    builtins: { ...observable.builtins, ...standardLibrary(options.document), dataset: trace.dataset, prompt, calls: callsBuiltin(options.calls), exportData: createExportData(options.saveFile), scorers: createScorers({ op: tracing.op, llm }), driftDetector: (driftOptions: unknown) => driftDetector(tracing.op, driftOptions) },
     cellBuiltins: {
       ...trace.builtins,
       llm: (run: { key: string | null; signal: AbortSignal }) => llm.forCell(run),
@@ -111,7 +112,9 @@ export function notebookPlatform(options: HostOptions) {
       playground: (run: { key: string | null; signal: AbortSignal }) => (spec: unknown) => new Playground(spec, llm.forCell(run), prompt),
       embed: (run: { key: string | null; signal: AbortSignal }) => cellEmbed(run),
       cluster: (run: { key: string | null; signal: AbortSignal }) => (data: unknown, clusterOptions?: ClusterOptions) =>
-        runCluster({ embed: cellEmbed(run), cache: calls, runner: options.fitRunner ?? inlineFitRunner, vary: trace.builtins.vary(run), makeOp: tracing.op, llm, newId: tracing.platform.newId, now: tracing.platform.now }, data, clusterOptions, run.signal),
+        runCluster({ embed: cellEmbed(run), cache: calls, runner: options.analysisRunner ?? inlineRunner, vary: trace.builtins.vary(run), makeOp: tracing.op, llm, newId: tracing.platform.newId, now: tracing.platform.now }, data, clusterOptions, run.signal),
+      drift: (run: { key: string | null; signal: AbortSignal }) => (reference: unknown, current: unknown, driftOptions?: DriftOptions) =>
+        runDrift({ embed: cellEmbed(run), runner: options.analysisRunner ?? inlineRunner }, reference, current, driftOptions, run.signal),
     },
     now: () => performance.now(),
     input: inputValues,

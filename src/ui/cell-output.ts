@@ -5,7 +5,9 @@ import { isVaryResult } from "../trace/index.ts";
 import { isOp } from "../trace/index.ts";
 import { renderTable } from "./table-view.ts";
 import { WeftVaryView } from "./vary-view.ts";
-import { isCompareValue, isLeaderboardValue } from "../stdlib/index.ts";
+import { isAnalysisProgress, isClusterResult, isCompareValue, isDriftReport, isLeaderboardValue } from "../stdlib/index.ts";
+import type { WeftClusterView } from "./cluster-view.ts";
+import "./cluster-view.ts";
 import type { WeftCompareView } from "./compare-view.ts";
 import type { WeftLeaderboardView } from "./leaderboard-view.ts";
 import "./leaderboard-view.ts";
@@ -86,6 +88,23 @@ function showValue(container: HTMLElement, value: unknown, calls: CallChildren, 
     if (!view) playgroundViews.set(value, (view = document.createElement("weft-playground") as WeftPlayground));
     view.playground = value;
     return view;
+  }
+  if (isAnalysisProgress(value) || isClusterResult(value)) {
+    const view = document.createElement("weft-cluster-view") as WeftClusterView;
+    view.value = value;
+    if (!name) return view;
+    const wrap = document.createElement("div");
+    wrap.append(label(name), view);
+    return wrap;
+  }
+  if (isDriftReport(value)) {
+    const node = document.createElement("div");
+    node.className = "drift-report";
+    if (name) node.append(label(name));
+    const line = document.createElement("div");
+    line.textContent = `${value.flaggedCount} of ${value.table().numRows()} rows past the drift threshold (cosine distance ${value.threshold.toFixed(3)}, the reference's own ${value.q}th percentile; reference of ${value.referenceSize} rows)`;
+    node.append(line, renderTable(value.buckets(), 10, name ? `${name}.buckets` : "buckets"));
+    return node;
   }
   if (isMonitorDraft(value)) {
     const view = document.createElement("weft-monitor-view") as WeftMonitorView;

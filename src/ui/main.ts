@@ -4,6 +4,7 @@ import "./styles.css";
 import "katex/dist/katex.min.css";
 import { defaultRegistry } from "../../cells/index.ts";
 import { downloadBytes, notebookPlatform } from "../stdlib/index.ts";
+import { workerRunner } from "./worker-runner.ts";
 import { notebookSettings } from "../notebook/index.ts";
 import { openIdbStore } from "../store/index.ts";
 import { httpCallsBackend } from "../prod/index.ts";
@@ -51,6 +52,8 @@ const host = notebookPlatform({
   calls,
   // exportData(table, "x.parquet") downloads the file.
   saveFile: async (name, bytes, type) => downloadBytes(document, name, bytes, type),
+  // cluster(...) and drift(...) compute in a Web Worker: the page stays responsive, and Cancel stops it at once.
+  analysisRunner: workerRunner,
   // FileAttachment, require, sample datasets and width, as `weft run` has them.
   ...editorObservableHost(() => app.session?.name),
 });

@@ -7,9 +7,9 @@ import { adjustedRandIndex } from "../../src/analysis/index.ts";
 import { createEmbed, notebookBuiltins } from "../../src/eval/index.ts";
 import { createLlm } from "../../src/llm/index.ts";
 import { startLoopbackServer, type LoopbackServer } from "../../src/server/stub-llm.ts";
-import { runCluster, isClusterProgress, type ClusterOptions, type ClusterProgress } from "../../src/stdlib/analysis/cluster.ts";
+import { runCluster, type ClusterOptions } from "../../src/stdlib/analysis/cluster.ts";
 import { isClusterResult, type ClusterResult } from "../../src/stdlib/analysis/cluster-result.ts";
-import { inlineFitRunner, type FitRunner } from "../../src/stdlib/analysis/fit-runner.ts";
+import { inlineRunner, isAnalysisProgress, type AnalysisProgress, type AnalysisRunner } from "../../src/stdlib/analysis/analysis-runner.ts";
 import { openMemoryStore, type KvStore } from "../../src/store/index.ts";
 import { CallCache, createTracing, isVaryResult, type VaryResult } from "../../src/trace/index.ts";
 import { asyncCarrier } from "../trace/harness.ts";
@@ -40,7 +40,7 @@ beforeAll(async () => {
 });
 afterAll(() => stub?.close());
 
-async function host(store?: KvStore, runner: FitRunner = inlineFitRunner, extra: { askBeforeCalls?: boolean } = {}) {
+async function host(store?: KvStore, runner: AnalysisRunner = inlineRunner, extra: { askBeforeCalls?: boolean } = {}) {
   const tracing = createTracing({ context: asyncCarrier() });
   const cache = new CallCache(store ?? (await openMemoryStore()));
   const llm = createLlm({ providers: [{ name: "stub", baseURL: stub.baseURL, apiKey: "stub", models: ["stub-small", "stub-embed"] }], op: tracing.op, context: tracing.platform.context });
@@ -78,7 +78,7 @@ describe("cluster", () => {
   it("recovers known topics with the offline embedder, and explains each cluster by its topic's words", async () => {
     const { cluster } = await host();
     const { result, values } = await cluster(rows, { text: "text", k: 4, seed: 3 });
-    expect(values.some(isClusterProgress)).toBe(true);
+    expect(values.some(isAnalysisProgress)).toBe(true);
     const labels = result.table().objects().map((r) => (r as { cluster: number }).cluster);
     expect(adjustedRandIndex(truth, labels)).toBeGreaterThan(0.9);
     expect(result.info).toMatchObject({ embedder: "weft-hashing-512", k: 4, fitted: 120, assigned: 0, computed: true, method: "umap" });
@@ -100,7 +100,7 @@ describe("cluster", () => {
     expect(again.result.info).toMatchObject({ computed: false, fitted: 120, assigned: 0, embedded: 0 });
     expect(again.result.points.map((p) => [p.x, p.y, p.cluster])).toEqual(first.result.points.map((p) => [p.x, p.y, p.cluster]));
     // Only reading and the result: no embedding or fitting stage ran.
-    expect(again.values.filter(isClusterProgress).map((p) => (p as ClusterProgress).stage)).toEqual(["reading"]);
+    expect(again.values.filter(isAnalysisProgress).map((p) => (p as AnalysisProgress).stage)).toEqual(["reading"]);
 
     const more = [...rows, ...topicRows(3, 500)];
     const grown = await (await host(store)).cluster(more, { text: "text", k: 4, seed: 3 });
@@ -152,7 +152,7 @@ describe("cluster", () => {
   it("labels wait for approval when the host asks before calls: the plan is yielded, nothing is spent until approved", async () => {
     const before = stub.stats.requests;
     const seen: VaryResult[] = [];
-    const { result } = await (await host(undefined, inlineFitRunner, { askBeforeCalls: true })).cluster(rows, { text: "text", k: 4, seed: 3, label: { model: "stub-small" } }, (v) => {
+    const { result } = await (await host(undefined, inlineRunner, { askBeforeCalls: true })).cluster(rows, { text: "text", k: 4, seed: 3, label: { model: "stub-small" } }, (v) => {
       if (isVaryResult(v) && v.phase === "awaiting-approval") {
         seen.push(v);
         expect(stub.stats.requests).toBe(before);
@@ -169,14 +169,14 @@ describe("cluster", () => {
     const { cluster } = await host();
     await expect(
       cluster(topicRows(60), { text: "text", k: 4, seed: 1 }, (v) => {
-        if (isClusterProgress(v) && v.stage === "projecting") v.cancel();
+        if (isAnalysisProgress(v) && v.stage === "projecting") v.cancel();
       }),
     ).rejects.toThrow("cluster: cancelled");
   });
 
   it("bad input gets a specific error", async () => {
     const { cluster } = await host();
-    await expect(cluster([], {})).rejects.toThrow("cluster: there are no rows to cluster");
+    await expect(cluster([], {})).rejects.toThrow("cluster: there are no rows to analyse");
     await expect(cluster(rows, { text: 42 as never })).rejects.toThrow("cluster: text must be a column path");
     await expect(cluster([{ a: 1 }], {})).rejects.toThrow("cluster: say which column holds the text ({text: \"column\"}); the rows have none of inputs, input, text, question, output (they have: a)");
     await expect(cluster(rows, { text: "body" })).rejects.toThrow("cluster: text names column 'body', which the rows do not have (they have: text, topic)");

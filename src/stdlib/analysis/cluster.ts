@@ -1,12 +1,12 @@
-import { assignToFit, ctfidf, representatives, unit, type ClusterFit, type FitStage } from "../../analysis/index.ts";
-import { base64Of, bytesOfBase64, callSourceOf, digest, isTable, memoryCallSource, type Call, type CallSource, type Json } from "../../base/index.ts";
-import { isDataset, OFFLINE_EMBEDDER, type Embeddings, type EmbedOptions } from "../../eval/index.ts";
-import { callRow, isCalls } from "../../prod/index.ts";
-import { isVaryResult, type CallCache, type VaryResult, type VarySpec } from "../../trace/index.ts";
+import { assignToFit, ctfidf, representatives, unit, type ClusterFit } from "../../analysis/index.ts";
+import { base64Of, bytesOfBase64, digest, type Call, type Json } from "../../base/index.ts";
+import { OFFLINE_EMBEDDER, type Embeddings, type EmbedOptions } from "../../eval/index.ts";
+import type { CallCache, VaryResult, VarySpec } from "../../trace/index.ts";
 import { labelOp, type ClusterLabel, type LabelLlm, type LabelOptions, type LabelRow, type MakeOp } from "./cluster-labels.ts";
 import { ClusterResult, type ClusterInfo, type ClusterPoint } from "./cluster-result.ts";
+import { rowsOf } from "./analysis-rows.ts";
 import { resolveTextOption, textOfRow, type TextOption } from "./cluster-text.ts";
-import { fitCancelled, type FitRunner } from "./fit-runner.ts";
+import { analysisCancelled, analysisProgress, runWithProgress, type AnalysisProgress, type AnalysisRunner } from "./analysis-runner.ts";
 
 /** Options of `cluster(data, options)`. */
 export interface ClusterOptions {
@@ -39,35 +39,13 @@ export interface ClusterOptions {
 export interface ClusterDeps {
   readonly embed: (texts: readonly string[], options?: EmbedOptions) => Promise<Embeddings>;
   readonly cache: CallCache | null;
-  readonly runner: FitRunner;
+  readonly runner: AnalysisRunner;
   /** The cell's `vary`, for the labels (plan, approval, cache). */
   readonly vary: (spec: VarySpec) => AsyncGenerator<VaryResult>;
   readonly makeOp: MakeOp;
   readonly llm: LabelLlm;
   readonly newId: () => string;
   readonly now: () => number;
-}
-
-/** The stages a clustering reports while it runs. */
-export type ClusterStage = "reading" | "embedding" | FitStage | "labelling";
-
-const PROGRESS = Symbol.for("weft.cluster-progress");
-
-/** A running clustering, as the cell shows it: the stage, how far it is, and a way to cancel it. */
-export interface ClusterProgress {
-  readonly [PROGRESS]: true;
-  readonly stage: ClusterStage;
-  readonly done: number;
-  readonly total: number;
-  /** Rows being clustered. */
-  readonly rows: number;
-  /** Stops the clustering: the cell fails with "cluster: cancelled". */
-  cancel(): void;
-}
-
-/** Whether a value is a running clustering's progress. */
-export function isClusterProgress(value: unknown): value is ClusterProgress {
-  return !!value && typeof value === "object" && (value as Record<symbol, unknown>)[PROGRESS] === true;
 }
 
 /** The most rows `cluster` takes at once. */
@@ -87,9 +65,6 @@ interface FitRecord {
   readonly assigned: number;
 }
 
-/** Minimum interval between progress values shown while a stage runs. */
-const PROGRESS_EVERY_MS = 100;
-
 /**
  * `cluster(data, options)`: embeds each row's text (cached), clusters and projects it (in the
  * host's runner: a worker in the browser), explains each cluster (keywords, representatives,
@@ -98,19 +73,20 @@ const PROGRESS_EVERY_MS = 100;
  * cache: the same rows again recompute nothing; new rows are placed into the previous fit
  * unless `refit`.
  */
-export async function* runCluster(deps: ClusterDeps, data: unknown, options: ClusterOptions = {}, cellSignal?: AbortSignal): AsyncGenerator<ClusterProgress | VaryResult | ClusterResult> {
+export async function* runCluster(deps: ClusterDeps, data: unknown, options: ClusterOptions = {}, cellSignal?: AbortSignal): AsyncGenerator<AnalysisProgress | VaryResult | ClusterResult> {
   const fn = "cluster";
   if (options === null || typeof options !== "object") throw new TypeError(`${fn}: options must be an object, got ${JSON.stringify(options)}`);
   if (options.minClusterSize !== undefined) throw new Error(`${fn}: minClusterSize (HDBSCAN) is not offered: the JavaScript HDBSCAN packages measured (bench/analysis) take cubic time and split known clusters; give k`);
   const controller = new AbortController();
   const signal = cellSignal ? AbortSignal.any([cellSignal, controller.signal]) : controller.signal;
   let rowsCount = 0;
-  const progress = (stage: ClusterStage, done: number, total: number): ClusterProgress => ({ [PROGRESS]: true, stage, done, total, rows: rowsCount, cancel: () => controller.abort() });
+  const progress = (stage: string, done: number, total: number) => analysisProgress("cluster", stage, done, total, rowsCount, controller);
   const check = () => {
-    if (signal.aborted) throw fitCancelled();
+    if (signal.aborted) throw analysisCancelled("fit");
   };
   yield progress("reading", 0, 1);
   const { rows, source } = await rowsOf(fn, data);
+  if (rows.length > MAX_CLUSTER_ROWS) throw new Error(`${fn}: ${rows.length} rows, more than the ${MAX_CLUSTER_ROWS} clustered at once; sample them`);
   check();
   rowsCount = rows.length;
   const textOption = resolveTextOption(fn, rows, options.text);
@@ -141,8 +117,8 @@ export async function* runCluster(deps: ClusterDeps, data: unknown, options: Clu
       record = placeIntoPrevious(previous, ids, texts, embeddings.vectors, fitOptions.keywords);
     } else {
       let fit: ClusterFit | undefined;
-      for await (const step of runWithProgress(deps.runner, { vectors: embeddings.vectors, texts, k, seed, ...fitOptions }, signal)) {
-        if ("fit" in step) fit = step.fit;
+      for await (const step of runWithProgress(deps.runner, { kind: "fit", input: { vectors: embeddings.vectors, texts, k, seed, ...fitOptions } }, signal)) {
+        if ("output" in step) fit = step.output as ClusterFit;
         else yield progress(step.stage, step.done, step.total);
       }
       record = recordOfFit(fit!, ids);
@@ -199,22 +175,6 @@ export async function* runCluster(deps: ClusterDeps, data: unknown, options: Clu
   }, source);
 }
 
-/** The rows of what `cluster` accepts: `calls(...)`, an arquero table, a dataset, a vary result or an array of objects. */
-async function rowsOf(fn: string, data: unknown): Promise<{ rows: Record<string, unknown>[]; source: CallSource | null }> {
-  let out: { rows: Record<string, unknown>[]; source: CallSource | null };
-  if (isCalls(data)) {
-    const calls: Call[] = await data.all();
-    out = { rows: calls.map(callRow), source: memoryCallSource(calls) };
-  } else if (isVaryResult(data)) out = { rows: data.table().objects() as Record<string, unknown>[], source: data };
-  else if (isTable(data)) out = { rows: data.objects() as Record<string, unknown>[], source: callSourceOf(data) };
-  else if (isDataset(data)) out = { rows: data.rows.map((r) => ({ ...r })), source: null };
-  else if (Array.isArray(data) && data.every((r) => !!r && typeof r === "object" && !Array.isArray(r))) out = { rows: data as Record<string, unknown>[], source: null };
-  else throw new TypeError(`${fn}: data must be calls(...), an arquero table, a dataset, a vary result or an array of objects, got ${data === null ? "null" : Array.isArray(data) ? "an array of non-objects" : typeof data}`);
-  if (!out.rows.length) throw new Error(`${fn}: there are no rows to cluster`);
-  if (out.rows.length > MAX_CLUSTER_ROWS) throw new Error(`${fn}: ${out.rows.length} rows, more than the ${MAX_CLUSTER_ROWS} clustered at once; sample them`);
-  return out;
-}
-
 /** Each row's id: its call ref, else its text's digest and its occurrence among equal texts. */
 function idsOf(rows: readonly Record<string, unknown>[], texts: readonly string[]): string[] {
   const seen = new Map<string, number>();
@@ -225,39 +185,6 @@ function idsOf(rows: readonly Record<string, unknown>[], texts: readonly string[
     seen.set(d, n + 1);
     return `text:${d}:${n}`;
   });
-}
-
-/** Runs a fit in the runner, turning its progress callbacks into values to yield (at most every 100 ms), then its result. */
-async function* runWithProgress(runner: FitRunner, input: Parameters<FitRunner>[0], signal: AbortSignal): AsyncGenerator<{ stage: FitStage; done: number; total: number } | { fit: ClusterFit }> {
-  let latest: { stage: FitStage; done: number; total: number } | null = null;
-  let wake: (() => void) | null = null;
-  let lastShown = 0;
-  const run = runner(input, {
-    signal,
-    onProgress: (stage, done, total) => {
-      latest = { stage, done, total };
-      wake?.();
-    },
-  });
-  let settled = false;
-  const finished = run.then(
-    () => {
-      settled = true;
-    },
-    () => {
-      settled = true;
-    },
-  );
-  while (!settled) {
-    await Promise.race([finished, new Promise<void>((resolve) => (wake = resolve))]);
-    wake = null;
-    const now = Date.now();
-    if (latest && !settled && now - lastShown >= PROGRESS_EVERY_MS) {
-      lastShown = now;
-      yield latest;
-    }
-  }
-  yield { fit: await run };
 }
 
 /** A fit as stored: positions, clusters, centroids (32-bit floats, base64), keywords and representatives by id. */
