@@ -3,7 +3,7 @@
 // Rows before the shift are flagged at about the reference's own rate, rows after it are; the
 // buckets after the shift show a larger centroid distance and PSI; a cancel stops it.
 import { describe, expect, it } from "vitest";
-import { createEmbed } from "../../src/eval/index.ts";
+import { createEmbed, hashingEmbedding } from "../../src/eval/index.ts";
 import { inlineRunner, isAnalysisProgress } from "../../src/stdlib/analysis/analysis-runner.ts";
 import { isDriftReport, runDrift, type DriftOptions, type DriftReport } from "../../src/stdlib/analysis/drift-report.ts";
 
@@ -64,12 +64,26 @@ describe("drift", () => {
     expect(loose.flaggedCount).toBeGreaterThan(strict.flaggedCount);
   });
 
-  it("shows progress and stops on cancel", async () => {
+  it("shows progress and stops on cancel, in the notebook value and within one step of the computation", async () => {
     await expect(
       drift(reference, [...before, ...after], { text: "inputs.text" }, (v) => {
-        if (isAnalysisProgress(v) && v.stage === "nearest") v.cancel();
+        if (isAnalysisProgress(v) && v.stage === "embedding") v.cancel();
       }),
     ).rejects.toThrow("drift: cancelled");
+    const controller = new AbortController();
+    const stages: string[] = [];
+    const vectors = (rows: Record<string, unknown>[]) => rows.map((r) => hashingEmbedding((r.inputs as { text: string }).text));
+    const task = { kind: "drift" as const, input: { reference: vectors(reference), current: vectors([...before, ...after]), seed: 1 } };
+    await expect(
+      inlineRunner(task, {
+        signal: controller.signal,
+        onProgress: (stage, done) => {
+          stages.push(`${stage} ${done}`);
+          if (stage === "nearest") controller.abort();
+        },
+      }),
+    ).rejects.toThrow("drift: cancelled");
+    expect(stages).toEqual(["threshold 0", "threshold 1", "nearest 64"]);
   });
 
   it("bad input gets a specific error", async () => {
