@@ -5,9 +5,9 @@ import { isVaryResult } from "../trace/index.ts";
 import { isOp } from "../trace/index.ts";
 import { renderTable } from "./table-view.ts";
 import { WeftVaryView } from "./vary-view.ts";
-import { isAnalysisProgress, isClusterResult, isCompareValue, isDriftReport, isLeaderboardValue } from "../stdlib/index.ts";
-import type { WeftClusterView } from "./cluster-view.ts";
-import "./cluster-view.ts";
+import { render } from "lit";
+import { isClusterResult, isCompareValue, isDriftReport, isLeaderboardValue } from "../stdlib/index.ts";
+import { progressView, type WeftClusterView } from "./cluster-view.ts";
 import type { WeftCompareView } from "./compare-view.ts";
 import type { WeftLeaderboardView } from "./leaderboard-view.ts";
 import "./leaderboard-view.ts";
@@ -89,7 +89,7 @@ function showValue(container: HTMLElement, value: unknown, calls: CallChildren, 
     view.playground = value;
     return view;
   }
-  if (isAnalysisProgress(value) || isClusterResult(value)) {
+  if (isClusterResult(value)) {
     const view = document.createElement("weft-cluster-view") as WeftClusterView;
     view.value = value;
     if (!name) return view;
@@ -101,6 +101,10 @@ function showValue(container: HTMLElement, value: unknown, calls: CallChildren, 
     const node = document.createElement("div");
     node.className = "drift-report";
     if (name) node.append(label(name));
+    if (value.progress) {
+      render(progressView(value.progress), node);
+      return node;
+    }
     const line = document.createElement("div");
     line.textContent = `${value.flaggedCount} of ${value.table().numRows()} rows past the drift threshold (cosine distance ${value.threshold.toFixed(3)}, the reference's own ${value.q}th percentile; reference of ${value.referenceSize} rows)`;
     node.append(line, renderTable(value.buckets(), 10, name ? `${name}.buckets` : "buckets"));

@@ -1,27 +1,40 @@
 import { LitElement, html, nothing } from "lit";
-import { dispatchDrill, displayName, isClusterResult, type AnalysisProgress, type ClusterResult } from "../stdlib/index.ts";
+import { dispatchDrill, displayName, type AnalysisProgress, type ClusterResult } from "../stdlib/index.ts";
+import type { WeftVaryView } from "./vary-view.ts";
+import "./vary-view.ts";
 
 /** What each stage is called while it runs. */
 const STAGE_TEXT: Record<string, string> = {
   reading: "reading the rows",
-  threshold: "the reference's own nearest-neighbour distances",
-  nearest: "nearest reference neighbours",
-  clusters: "reference clusters",
   embedding: "embedding",
   clustering: "clustering (k-means)",
   projecting: "projecting to 2-D (UMAP)",
   keywords: "finding keywords",
-  labelling: "labelling with the LLM",
+  threshold: "the reference's own nearest-neighbour distances",
+  nearest: "nearest reference neighbours",
+  clusters: "reference clusters",
 };
 
+/** A running analysis (`cluster`, `drift`): its stage, a progress bar, and Cancel. */
+export function progressView(p: AnalysisProgress) {
+  const share = p.total > 0 ? p.done / p.total : 0;
+  return html`<div class="analysis-progress" data-testid="analysis-progress">
+    <div>${p.kind === "drift" ? "Drift of" : "Clustering"} ${p.rows ? p.rows.toLocaleString("en-US") + " rows" : ""}: ${STAGE_TEXT[p.stage] ?? p.stage}${p.total > 1 ? ` ${p.done}/${p.total}` : ""}</div>
+    <progress max="1" .value=${share}></progress>
+    <button class="analysis-cancel" @click=${() => p.cancel()}>Cancel</button>
+  </div>`;
+}
+
 /**
- * `cluster(...)` (and `drift(...)` while it runs) in a cell's output: while it runs, its stage, a progress bar and Cancel; when
- * done, what it did (fitted, placed, embedded, read back) and each cluster with its label,
- * size, keywords and representative samples, and a button that opens the cluster's calls.
+ * `cluster(...)` in a cell's output: while it runs, its progress and Cancel; then what it did
+ * (fitted, placed, embedded, read back) and each cluster with its label, size, keywords and
+ * representative samples, and a button that opens the cluster's calls. While the LLM labels
+ * are pending, their run (plan, approval, progress) shows above the clusters.
  */
 export class WeftClusterView extends LitElement {
   static override properties = { value: { attribute: false } };
-  declare value: AnalysisProgress | ClusterResult;
+  declare value: ClusterResult;
+  private labelView: WeftVaryView | null = null;
 
   protected override createRenderRoot(): HTMLElement {
     return this;
@@ -30,20 +43,20 @@ export class WeftClusterView extends LitElement {
   override render() {
     const v = this.value;
     if (!v) return nothing;
-    if (!isClusterResult(v)) {
-      const share = v.total > 0 ? v.done / v.total : 0;
-      return html`<div class="cluster-view" data-testid="cluster-progress">
-        <div>${v.kind === "drift" ? "Drift of" : "Clustering"} ${v.rows ? v.rows.toLocaleString("en-US") + " rows" : ""}: ${STAGE_TEXT[v.stage] ?? v.stage}${v.total > 1 ? ` ${v.done}/${v.total}` : ""}</div>
-        <progress max="1" .value=${share}></progress>
-        <button class="cluster-cancel" @click=${() => v.cancel()}>Cancel</button>
-      </div>`;
-    }
-    const i = v.info;
+    if (v.progress) return html`<div class="cluster-view">${progressView(v.progress)}</div>`;
+    const i = v.info!;
     const how = i.computed ? `fitted now (${i.method === "umap" ? "UMAP" : i.method.toUpperCase()})` : i.assigned ? `${i.assigned.toLocaleString("en-US")} new rows placed into the previous fit` : "read back: nothing recomputed";
+    let labelling: unknown = nothing;
+    if (v.labelling) {
+      this.labelView ??= document.createElement("weft-vary-view") as WeftVaryView;
+      this.labelView.result = v.labelling;
+      labelling = html`<div class="cluster-labelling"><div>LLM labels, one call per cluster:</div>${this.labelView}</div>`;
+    }
     return html`<div class="cluster-view" data-testid="cluster-result">
       <div class="cluster-info">
         ${v.clusters.length} clusters of ${v.points.length.toLocaleString("en-US")} rows · ${how} · embedder ${i.embedder}${i.embedded ? ` (${i.embedded} texts embedded now, ${i.cached} from the cache)` : ""} · seed ${i.seed}
       </div>
+      ${labelling}
       <ol class="cluster-list">
         ${v.clusters.map(
           (c) => html`<li class="cluster-item" data-cluster=${c.cluster}>

@@ -9,9 +9,9 @@ import { createLlm } from "../../src/llm/index.ts";
 import { startLoopbackServer, type LoopbackServer } from "../../src/server/stub-llm.ts";
 import { runCluster, type ClusterOptions } from "../../src/stdlib/analysis/cluster.ts";
 import { isClusterResult, type ClusterResult } from "../../src/stdlib/analysis/cluster-result.ts";
-import { inlineRunner, isAnalysisProgress, type AnalysisProgress, type AnalysisRunner } from "../../src/stdlib/analysis/analysis-runner.ts";
+import { inlineRunner, type AnalysisRunner } from "../../src/stdlib/analysis/analysis-runner.ts";
 import { openMemoryStore, type KvStore } from "../../src/store/index.ts";
-import { CallCache, createTracing, isVaryResult, type VaryResult } from "../../src/trace/index.ts";
+import { CallCache, createTracing, type VaryResult } from "../../src/trace/index.ts";
 import { asyncCarrier } from "../trace/harness.ts";
 
 const TOPICS: Record<string, string[]> = {
@@ -65,8 +65,9 @@ async function host(store?: KvStore, runner: AnalysisRunner = inlineRunner, extr
       onValue(v);
     }
     const result = values.at(-1);
-    expect(isClusterResult(result)).toBe(true);
-    return { result: result as ClusterResult, values };
+    expect(values.every(isClusterResult)).toBe(true);
+    expect((result as ClusterResult).status).toBe("done");
+    return { result: result as ClusterResult, values: values as ClusterResult[] };
   };
   return { cluster, embedded, embed, cache };
 }
@@ -78,7 +79,7 @@ describe("cluster", () => {
   it("recovers known topics with the offline embedder, and explains each cluster by its topic's words", async () => {
     const { cluster } = await host();
     const { result, values } = await cluster(rows, { text: "text", k: 4, seed: 3 });
-    expect(values.some(isAnalysisProgress)).toBe(true);
+    expect(values.some((v) => v.status === "running" && v.table().numRows() === 0)).toBe(true);
     const labels = result.table().objects().map((r) => (r as { cluster: number }).cluster);
     expect(adjustedRandIndex(truth, labels)).toBeGreaterThan(0.9);
     expect(result.info).toMatchObject({ embedder: "weft-hashing-512", k: 4, fitted: 120, assigned: 0, computed: true, method: "umap" });
@@ -100,7 +101,7 @@ describe("cluster", () => {
     expect(again.result.info).toMatchObject({ computed: false, fitted: 120, assigned: 0, embedded: 0 });
     expect(again.result.points.map((p) => [p.x, p.y, p.cluster])).toEqual(first.result.points.map((p) => [p.x, p.y, p.cluster]));
     // Only reading and the result: no embedding or fitting stage ran.
-    expect(again.values.filter(isAnalysisProgress).map((p) => (p as AnalysisProgress).stage)).toEqual(["reading"]);
+    expect(again.values.flatMap((v) => (v.progress ? [v.progress.stage] : []))).toEqual(["reading"]);
 
     const more = [...rows, ...topicRows(3, 500)];
     const grown = await (await host(store)).cluster(more, { text: "text", k: 4, seed: 3 });
@@ -153,11 +154,14 @@ describe("cluster", () => {
     const before = stub.stats.requests;
     const seen: VaryResult[] = [];
     const { result } = await (await host(undefined, inlineRunner, { askBeforeCalls: true })).cluster(rows, { text: "text", k: 4, seed: 3, label: { model: "stub-small" } }, (v) => {
-      if (isVaryResult(v) && v.phase === "awaiting-approval") {
-        seen.push(v);
+      const run = (v as ClusterResult).labelling;
+      if (run && run.phase === "awaiting-approval") {
+        seen.push(run);
+        // The clusters show while the labels wait.
+        expect((v as ClusterResult).clusters).toHaveLength(4);
         expect(stub.stats.requests).toBe(before);
-        expect(v.plan?.groups[0]?.missing).toBe(4);
-        v.approve!();
+        expect(run.plan?.groups[0]?.missing).toBe(4);
+        run.approve!();
       }
     });
     expect(seen).toHaveLength(1);
@@ -169,7 +173,8 @@ describe("cluster", () => {
     const { cluster } = await host();
     await expect(
       cluster(topicRows(60), { text: "text", k: 4, seed: 1 }, (v) => {
-        if (isAnalysisProgress(v) && v.stage === "projecting") v.cancel();
+        const p = (v as ClusterResult).progress;
+        if (p?.stage === "projecting") p.cancel();
       }),
     ).rejects.toThrow("cluster: cancelled");
   });

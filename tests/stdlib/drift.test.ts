@@ -4,7 +4,7 @@
 // buckets after the shift show a larger centroid distance and PSI; a cancel stops it.
 import { describe, expect, it } from "vitest";
 import { createEmbed, hashingEmbedding } from "../../src/eval/index.ts";
-import { inlineRunner, isAnalysisProgress } from "../../src/stdlib/analysis/analysis-runner.ts";
+import { inlineRunner } from "../../src/stdlib/analysis/analysis-runner.ts";
 import { isDriftReport, runDrift, type DriftOptions, type DriftReport } from "../../src/stdlib/analysis/drift-report.ts";
 
 const SUBJECTS = ["my order never arrived", "I was charged twice", "reset my password please", "the app crashes on login", "how do I change my address", "cancel my subscription", "the invoice has the wrong VAT", "my parcel is late again"];
@@ -23,13 +23,14 @@ function tickets(n: number, start: number, seed: number, voice = false): Record<
 const embed = createEmbed({ cache: null, embed: async () => [], newId: () => "x", now: () => 0 });
 
 async function drift(reference: unknown, current: unknown, options: DriftOptions = {}, onValue: (v: unknown) => void = () => {}): Promise<DriftReport> {
-  let last: unknown;
+  let last: DriftReport | undefined;
   for await (const v of runDrift({ embed, runner: inlineRunner }, reference, current, options)) {
     onValue(v);
     last = v;
   }
   expect(isDriftReport(last)).toBe(true);
-  return last as DriftReport;
+  expect(last!.progress).toBeNull();
+  return last!;
 }
 
 describe("drift", () => {
@@ -67,7 +68,7 @@ describe("drift", () => {
   it("shows progress and stops on cancel, in the notebook value and within one step of the computation", async () => {
     await expect(
       drift(reference, [...before, ...after], { text: "inputs.text" }, (v) => {
-        if (isAnalysisProgress(v) && v.stage === "embedding") v.cancel();
+        if (isDriftReport(v) && v.progress?.stage === "embedding") v.progress.cancel();
       }),
     ).rejects.toThrow("drift: cancelled");
     const controller = new AbortController();

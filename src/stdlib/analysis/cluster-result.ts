@@ -1,6 +1,8 @@
 import * as aq from "arquero";
 import { withCallSource, type CallSource } from "../../base/index.ts";
 import { parseDuration } from "../../store/index.ts";
+import type { VaryResult } from "../../trace/index.ts";
+import type { AnalysisProgress } from "./analysis-runner.ts";
 
 /** One clustered row: its own columns plus its place in the picture, its cluster and the text that was embedded. */
 export interface ClusterPoint {
@@ -63,9 +65,24 @@ export class ClusterResult {
   constructor(
     readonly points: readonly ClusterPoint[],
     readonly clusters: readonly ClusterInfo[],
-    readonly info: ClusterRunInfo,
+    /** How it was made; null while it runs. */
+    readonly info: ClusterRunInfo | null,
     readonly source: CallSource | null,
+    /** The labels' run (plan, approval, progress) while the LLM labels are pending. */
+    readonly labelling: VaryResult | null = null,
+    /** While it computes: the stage, how far, and Cancel. */
+    readonly progress: AnalysisProgress | null = null,
   ) {}
+
+  /** A clustering still computing: no rows yet, its progress. */
+  static running(progress: AnalysisProgress): ClusterResult {
+    return new ClusterResult([], [], null, null, null, progress);
+  }
+
+  /** `running` while it computes, `labelling` while the labels run, `done`. */
+  get status(): "running" | "labelling" | "done" {
+    return this.progress ? "running" : this.labelling ? "labelling" : "done";
+  }
 
   /** One row per clustered row: its own columns (`call`, `started_at`, scores, …), then `x`, `y`, `cluster`, `label` (the LLM label, or the top keywords) and `text`. */
   table(): aq.ColumnTable {

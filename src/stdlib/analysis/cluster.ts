@@ -3,10 +3,10 @@ import { base64Of, bytesOfBase64, digest, type Call, type Json } from "../../bas
 import { OFFLINE_EMBEDDER, type Embeddings, type EmbedOptions } from "../../eval/index.ts";
 import type { CallCache, VaryResult, VarySpec } from "../../trace/index.ts";
 import { labelOp, type ClusterLabel, type LabelLlm, type LabelOptions, type LabelRow, type MakeOp } from "./cluster-labels.ts";
-import { ClusterResult, type ClusterInfo, type ClusterPoint } from "./cluster-result.ts";
+import { ClusterResult, type ClusterPoint, type ClusterRunInfo } from "./cluster-result.ts";
 import { rowsOf } from "./analysis-rows.ts";
 import { resolveTextOption, textOfRow, type TextOption } from "./cluster-text.ts";
-import { analysisCancelled, analysisProgress, runWithProgress, type AnalysisProgress, type AnalysisRunner } from "./analysis-runner.ts";
+import { analysisCancelled, analysisProgress, runWithProgress, type AnalysisRunner } from "./analysis-runner.ts";
 
 /** Options of `cluster(data, options)`. */
 export interface ClusterOptions {
@@ -68,19 +68,21 @@ interface FitRecord {
 /**
  * `cluster(data, options)`: embeds each row's text (cached), clusters and projects it (in the
  * host's runner: a worker in the browser), explains each cluster (keywords, representatives,
- * and an LLM label when asked), and yields progress while it runs, the labels' vary (its plan
- * waits for approval like any vary), and finally a `ClusterResult`. The fit is kept in the call
+ * and an LLM label when asked). It yields `ClusterResult`s: running ones (no rows, with the
+ * progress) while it computes, then the clusters, with the labels' vary while it runs (its plan
+ * waits for approval like any vary), and finally the labelled clusters. The fit is kept in the call
  * cache: the same rows again recompute nothing; new rows are placed into the previous fit
  * unless `refit`.
  */
-export async function* runCluster(deps: ClusterDeps, data: unknown, options: ClusterOptions = {}, cellSignal?: AbortSignal): AsyncGenerator<AnalysisProgress | VaryResult | ClusterResult> {
+export async function* runCluster(deps: ClusterDeps, data: unknown, options: ClusterOptions = {}, cellSignal?: AbortSignal): AsyncGenerator<ClusterResult> {
   const fn = "cluster";
   if (options === null || typeof options !== "object") throw new TypeError(`${fn}: options must be an object, got ${JSON.stringify(options)}`);
   if (options.minClusterSize !== undefined) throw new Error(`${fn}: minClusterSize (HDBSCAN) is not offered: the JavaScript HDBSCAN packages measured (bench/analysis) take cubic time and split known clusters; give k`);
   const controller = new AbortController();
   const signal = cellSignal ? AbortSignal.any([cellSignal, controller.signal]) : controller.signal;
   let rowsCount = 0;
-  const progress = (stage: string, done: number, total: number) => analysisProgress("cluster", stage, done, total, rowsCount, controller);
+  // While it runs, the cell's value is a running result (no rows yet) carrying the progress, so cells using it wait with an empty table, not an error.
+  const progress = (stage: string, done: number, total: number) => ClusterResult.running(analysisProgress("cluster", stage, done, total, rowsCount, controller));
   const check = () => {
     if (signal.aborted) throw analysisCancelled("fit");
   };
@@ -137,32 +139,7 @@ export async function* runCluster(deps: ClusterDeps, data: unknown, options: Clu
     return { ...p, text: texts[i]!, row: rows[i]! };
   });
   const textOfId = (id: string) => texts[index.get(id)!] ?? "";
-  let labels: Array<ClusterLabel | null> = record.centroids.map(() => null);
-  if (options.label) {
-    const model = options.label.model;
-    if (typeof model !== "string" || !model) throw new TypeError(`${fn}: label needs a model: {label: {model: "…"}}, got ${JSON.stringify(options.label)}`);
-    const labelRows = labelRowsOf(record, textOfId, options.label);
-    let last: VaryResult | null = null;
-    yield progress("labelling", 0, labelRows.length);
-    for await (const snapshot of deps.vary({ data: labelRows as unknown as Record<string, unknown>[], ops: { label: labelOp(deps.makeOp, deps.llm, model) }, ...(options.budget !== undefined ? { budget: options.budget } : {}) })) {
-      last = snapshot;
-      if (snapshot.phase !== "done") yield snapshot;
-    }
-    if (!last || last.phase !== "done") throw new Error(`${fn}: the labels did not finish (${last?.phase ?? "no run"})`);
-    const failed = last.leaves.find((l) => l.status === "error");
-    if (failed) throw new Error(`${fn}: labelling cluster ${failed.spec.rowIndex} failed: ${failed.error}`);
-    labels = labelRows.map((_, c) => (last!.leaves.find((l) => l.spec.rowIndex === c)?.output as ClusterLabel | undefined) ?? null);
-  }
-  const clusters: ClusterInfo[] = record.centroids.map((_, c) => ({
-    cluster: c,
-    size: record!.labels.filter((l) => l === c).length,
-    label: labels[c]?.label ?? null,
-    summary: labels[c]?.summary ?? null,
-    keywords: record!.keywords[c] ?? [],
-    representatives: (record!.reps[c] ?? []).map(textOfId),
-    representativeIds: record!.reps[c] ?? [],
-  }));
-  yield new ClusterResult(placed, clusters, {
+  const info: ClusterRunInfo = {
     embedder,
     k,
     seed,
@@ -172,7 +149,41 @@ export async function* runCluster(deps: ClusterDeps, data: unknown, options: Clu
     embedded: embeddings?.embedded ?? 0,
     cached: embeddings?.cached ?? 0,
     computed,
-  }, source);
+  };
+  const fitted = record;
+  const result = (labels: ReadonlyArray<ClusterLabel | null>, labelling: VaryResult | null) =>
+    new ClusterResult(
+      placed,
+      fitted.centroids.map((_, c) => ({
+        cluster: c,
+        size: fitted.labels.filter((l) => l === c).length,
+        label: labels[c]?.label ?? null,
+        summary: labels[c]?.summary ?? null,
+        keywords: fitted.keywords[c] ?? [],
+        representatives: (fitted.reps[c] ?? []).map(textOfId),
+        representativeIds: fitted.reps[c] ?? [],
+      })),
+      info,
+      source,
+      labelling,
+    );
+  if (!options.label) {
+    yield result([], null);
+    return;
+  }
+  const model = options.label.model;
+  if (typeof model !== "string" || !model) throw new TypeError(`${fn}: label needs a model: {label: {model: "…"}}, got ${JSON.stringify(options.label)}`);
+  const labelRows = labelRowsOf(record, textOfId, options.label);
+  let last: VaryResult | null = null;
+  // The clusters show at once; the labels' run (its plan, its approval, its progress) shows with them until it is done.
+  for await (const snapshot of deps.vary({ data: labelRows as unknown as Record<string, unknown>[], ops: { label: labelOp(deps.makeOp, deps.llm, model) }, ...(options.budget !== undefined ? { budget: options.budget } : {}) })) {
+    last = snapshot;
+    if (snapshot.phase !== "done") yield result([], snapshot);
+  }
+  if (!last || last.phase !== "done") throw new Error(`${fn}: the labels did not finish (${last?.phase ?? "no run"})`);
+  const failed = last.leaves.find((l) => l.status === "error");
+  if (failed) throw new Error(`${fn}: labelling cluster ${failed.spec.rowIndex} failed: ${failed.error}`);
+  yield result(labelRows.map((_, c) => (last!.leaves.find((l) => l.spec.rowIndex === c)?.output as ClusterLabel | undefined) ?? null), null);
 }
 
 /** Each row's id: its call ref, else its text's digest and its occurrence among equal texts. */

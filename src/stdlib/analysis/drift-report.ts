@@ -66,7 +66,14 @@ export class DriftReport {
     private readonly current: readonly DriftRow[],
     private readonly bucketRows: readonly Record<string, unknown>[],
     private readonly source: CallSource | null,
+    /** While it computes: the stage, how far, and Cancel (the tables are empty until it is done). */
+    readonly progress: AnalysisProgress | null = null,
   ) {}
+
+  /** A drift check still computing: empty tables, its progress. */
+  static running(progress: AnalysisProgress, q: number): DriftReport {
+    return new DriftReport(NaN, q, 0, [], [], null, progress);
+  }
 
   /** Current rows flagged. */
   get flaggedCount(): number {
@@ -95,16 +102,17 @@ export class DriftReport {
 /**
  * `drift(reference, current, options)`: embeds both (cached), computes the threshold and each
  * current row's nearest reference distance in the host's runner (a worker in the browser),
- * and yields progress, then a `DriftReport`. The reference is any rows: a pinned window of
+ * and yields running reports (with the progress), then the `DriftReport`. The reference is any rows: a pinned window of
  * calls (`calls({since, until})`) or a dataset version.
  */
-export async function* runDrift(deps: DriftDeps, reference: unknown, current: unknown, options: DriftOptions = {}, cellSignal?: AbortSignal): AsyncGenerator<AnalysisProgress | DriftReport> {
+export async function* runDrift(deps: DriftDeps, reference: unknown, current: unknown, options: DriftOptions = {}, cellSignal?: AbortSignal): AsyncGenerator<DriftReport> {
   const fn = "drift";
   if (options === null || typeof options !== "object") throw new TypeError(`${fn}: options must be an object, got ${JSON.stringify(options)}`);
   const controller = new AbortController();
   const signal = cellSignal ? AbortSignal.any([cellSignal, controller.signal]) : controller.signal;
   let rows = 0;
-  const progress = (stage: string, done: number, total: number) => analysisProgress("drift", stage, done, total, rows, controller);
+  // While it runs, the cell's value is a running report (empty tables) carrying the progress.
+  const progress = (stage: string, done: number, total: number) => DriftReport.running(analysisProgress("drift", stage, done, total, rows, controller), typeof options.q === "number" ? options.q : 99);
   yield progress("reading", 0, 1);
   const ref = await rowsOf(`${fn}: reference`, reference);
   const cur = await rowsOf(`${fn}: current`, current, { allowEmpty: true });
