@@ -51,13 +51,16 @@ headlessRunOptions(
     .option("--json", "print the report as one line of compact JSON"),
 )
   .option("--allow-errors", "do not fail when leaves of a vary or evaluation errored (they are still listed)")
-  .action(async (file: string, opts: { json?: boolean; cache: boolean; cacheDir: string; timeout: string; yes?: boolean; allowErrors?: boolean; budget?: string; store?: string }) => {
+  .option("--stub-llm", "add the local OpenAI-protocol stub as provider \"stub\" (offline, canned answers)")
+  .action(async (file: string, opts: { json?: boolean; cache: boolean; cacheDir: string; timeout: string; yes?: boolean; allowErrors?: boolean; budget?: string; store?: string; stubLlm?: boolean }) => {
     // Loaded here, not at start-up: fmt, import and export need none of the runtime. The
     // notebook runs in a worker thread that is stopped at the timeout, whatever its cells do.
     const [{ formatReport }, { runInWorker }] = await Promise.all([import("./run-format.ts"), import("./run-worker.ts")]);
     const timeoutMs = Number(opts.timeout);
     if (!(timeoutMs > 0)) throw new Error(`--timeout takes a positive number of milliseconds, not ${JSON.stringify(opts.timeout)}`);
-    const report = await runInWorker(file, { cache: opts.cache, cacheDir: opts.cacheDir, timeoutMs, yes: !!opts.yes, allowErrors: !!opts.allowErrors, ...(opts.budget !== undefined ? { budget: Number(opts.budget) } : {}), ...(opts.store !== undefined ? { store: opts.store } : {}) });
+    // The stub answers from this thread while the notebook runs in its worker; said on stderr, so --json stays one line.
+    const stub = opts.stubLlm ? await (await import("./stub-provider.ts")).startStubProvider((line) => console.error(line)) : null;
+    const report = await runInWorker(file, { cache: opts.cache, cacheDir: opts.cacheDir, timeoutMs, yes: !!opts.yes, allowErrors: !!opts.allowErrors, ...(opts.budget !== undefined ? { budget: Number(opts.budget) } : {}), ...(opts.store !== undefined ? { store: opts.store } : {}) }).finally(() => stub?.close());
     console.log(opts.json ? JSON.stringify(report) : formatReport(report));
     process.exitCode = report.ok ? 0 : 1;
   });

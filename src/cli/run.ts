@@ -172,10 +172,15 @@ export async function runNotebook(file: string, options: RunOptions = {}): Promi
   const timeoutMs = options.timeoutMs ?? 60_000;
   let timer: ReturnType<typeof setTimeout> | undefined;
   // Cells settle, vary runs finish (streaming their snapshots), and what depends on them settles.
+  // A cell restored from the cache and then re-run can start a vary or an analysis after the
+  // first wait: it repeats until nothing runs (bounded; the timeout below bounds it in time).
   const quiet = async () => {
-    await runtime.idle();
-    await host.settled();
-    await runtime.idle();
+    for (let round = 0; round < 100; round++) {
+      await runtime.idle();
+      await host.settled();
+      await runtime.idle();
+      if (!host.busy()) return;
+    }
   };
   const timedOut = await Promise.race([
     quiet().then(() => false),

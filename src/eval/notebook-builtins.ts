@@ -77,6 +77,8 @@ export function notebookBuiltins(options: NotebookTraceOptions) {
     async settled(): Promise<void> {
       while (running.size) await Promise.allSettled([...running]);
     },
+    /** Whether a vary is running (not waiting for approval). */
+    busy: (): boolean => running.size > 0,
   };
 }
 

@@ -6,7 +6,7 @@ import { CallCache, createTracing, type ActiveCall, type ContextCarrier } from "
 import { createEmbed, createScorers, Playground } from "../eval/index.ts";
 import { runCluster, type ClusterOptions } from "./analysis/cluster.ts";
 import { runDrift, type DriftOptions } from "./analysis/drift-report.ts";
-import { inlineRunner, type AnalysisRunner } from "./analysis/analysis-runner.ts";
+import { analysisTracker, inlineRunner, type AnalysisRunner } from "./analysis/analysis-runner.ts";
 import { notebookBuiltins } from "../eval/index.ts";
 import { Calls, driftDetector, hostPromptBuiltin, storedDataset, type CallsBackend } from "../prod/index.ts";
 import type { CallFilter } from "../store/index.ts";
@@ -100,6 +100,7 @@ export function notebookPlatform(options: HostOptions) {
   const llm = createLlm({ providers: options.providers ?? [], op: tracing.op, context: tracing.platform.context, ...(options.llmFetch ? { fetch: options.llmFetch } : {}) });
   // `embed(texts, {model})`: the cell's llm.embed (stopped with the cell), cached one text at a time.
   const cellEmbed = (run: { key: string | null; signal: AbortSignal }) => createEmbed({ cache: calls, embed: (request) => llm.forCell(run).embed(request), newId: tracing.platform.newId, now: tracing.platform.now });
+  const analyses = analysisTracker();
   const observable = observableLibrary(options);
   const prompt = hostPromptBuiltin(options.calls?.prompts, options.store, tracing.platform.context);
   const platform: RuntimePlatform = {
@@ -112,14 +113,24 @@ export function notebookPlatform(options: HostOptions) {
       playground: (run: { key: string | null; signal: AbortSignal }) => (spec: unknown) => new Playground(spec, llm.forCell(run), prompt),
       embed: (run: { key: string | null; signal: AbortSignal }) => cellEmbed(run),
       cluster: (run: { key: string | null; signal: AbortSignal }) => (data: unknown, clusterOptions?: ClusterOptions) =>
-        runCluster({ embed: cellEmbed(run), cache: calls, runner: options.analysisRunner ?? inlineRunner, vary: trace.builtins.vary(run), makeOp: tracing.op, llm, newId: tracing.platform.newId, now: tracing.platform.now }, data, clusterOptions, run.signal),
+        analyses.track(
+          runCluster({ embed: cellEmbed(run), cache: calls, runner: options.analysisRunner ?? inlineRunner, vary: trace.builtins.vary(run), makeOp: tracing.op, llm, newId: tracing.platform.newId, now: tracing.platform.now }, data, clusterOptions, run.signal),
+          (result) => result.labelling?.phase === "awaiting-approval",
+        ),
       drift: (run: { key: string | null; signal: AbortSignal }) => (reference: unknown, current: unknown, driftOptions?: DriftOptions) =>
-        runDrift({ embed: cellEmbed(run), runner: options.analysisRunner ?? inlineRunner }, reference, current, driftOptions, run.signal),
+        analyses.track(runDrift({ embed: cellEmbed(run), runner: options.analysisRunner ?? inlineRunner }, reference, current, driftOptions, run.signal), () => false),
     },
     now: () => performance.now(),
     input: inputValues,
     ...(options.store ? { cache: cellCache(options.store) } : {}),
     ...(options.report ? { report: options.report } : {}),
   };
-  return { platform, log: tracing.log, calls, objects, llm, settled: trace.settled };
+  // Analyses first: a clustering's labels run as a vary inside it.
+  const settled = async () => {
+    await analyses.settled();
+    await trace.settled();
+  };
+  /** Whether an analysis or a vary is still running: a cell that re-ran after `settled` resolved may have started one. */
+  const busy = () => analyses.busy() || trace.busy();
+  return { platform, log: tracing.log, calls, objects, llm, settled, busy };
 }

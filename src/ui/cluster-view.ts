@@ -57,6 +57,7 @@ export class WeftClusterView extends LitElement {
         ${v.clusters.length} clusters of ${v.points.length.toLocaleString("en-US")} rows · ${how} · embedder ${i.embedder}${i.embedded ? ` (${i.embedded} texts embedded now, ${i.cached} from the cache)` : ""} · seed ${i.seed}
       </div>
       ${labelling}
+      ${v.labelError ? html`<div class="cluster-label-error" role="status">${v.labelError}</div>` : nothing}
       <ol class="cluster-list">
         ${v.clusters.map(
           (c) => html`<li class="cluster-item" data-cluster=${c.cluster}>

@@ -169,6 +169,13 @@ describe("cluster", () => {
     expect(result.clusters.every((c) => c.label)).toBe(true);
   });
 
+  it("labels that cannot be made leave the clusters standing, with the reason", async () => {
+    const { result } = await (await host()).cluster(rows, { text: "text", k: 4, seed: 3, label: { model: "no-such-model" } });
+    expect(result.clusters).toHaveLength(4);
+    expect(result.clusters.every((c) => c.label === null && c.keywords.length > 0)).toBe(true);
+    expect(result.labelError).toMatch(/^4 of 4 LLM labels failed: .*no-such-model/);
+  });
+
   it("cancel stops the fit: the cell fails with 'cluster: cancelled'", async () => {
     const { cluster } = await host();
     await expect(

@@ -94,3 +94,50 @@ export function analysisProgress(kind: AnalysisProgress["kind"], stage: string, 
 export function isAnalysisProgress(value: unknown): value is AnalysisProgress {
   return !!value && typeof value === "object" && (value as Record<symbol, unknown>)[PROGRESS] === true;
 }
+
+/** Analyses running in a host, so a headless run waits for them as it waits for vary runs. */
+export interface AnalysisTracker {
+  /** The same values as `run`, counted as running until it ends, except while `paused(value)` holds for the last value (a plan awaiting approval). */
+  track<T>(run: AsyncGenerator<T>, paused: (value: T) => boolean): AsyncGenerator<T>;
+  /** Resolves when no tracked analysis is running (or all running ones are paused). */
+  settled(): Promise<void>;
+  /** Whether a tracked analysis is running (not paused). */
+  busy(): boolean;
+}
+
+/** Makes a tracker of running analyses. */
+export function analysisTracker(): AnalysisTracker {
+  const running = new Set<Promise<void>>();
+  const hold = () => {
+    let release!: () => void;
+    const p = new Promise<void>((resolve) => (release = resolve));
+    running.add(p);
+    return () => {
+      running.delete(p);
+      release();
+    };
+  };
+  return {
+    track<T>(run: AsyncGenerator<T>, paused: (value: T) => boolean): AsyncGenerator<T> {
+      return (async function* () {
+        let release: (() => void) | null = hold();
+        try {
+          for await (const value of run) {
+            if (paused(value)) {
+              release?.();
+              release = null;
+            } else release ??= hold();
+            yield value;
+          }
+        } finally {
+          release?.();
+        }
+      })();
+    },
+    busy: () => running.size > 0,
+    async settled() {
+      // Bounded: each round waits for the analyses running at its start.
+      for (let round = 0; running.size && round < 1_000; round++) await Promise.allSettled([...running]);
+    },
+  };
+}

@@ -72,6 +72,8 @@ export class ClusterResult {
     readonly labelling: VaryResult | null = null,
     /** While it computes: the stage, how far, and Cancel. */
     readonly progress: AnalysisProgress | null = null,
+    /** Why the LLM labels are missing (no provider for the model, a failed call): the clusters stand without them. */
+    readonly labelError: string | null = null,
   ) {}
 
   /** A clustering still computing: no rows yet, its progress. */

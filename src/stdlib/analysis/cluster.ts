@@ -151,7 +151,7 @@ export async function* runCluster(deps: ClusterDeps, data: unknown, options: Clu
     computed,
   };
   const fitted = record;
-  const result = (labels: ReadonlyArray<ClusterLabel | null>, labelling: VaryResult | null) =>
+  const result = (labels: ReadonlyArray<ClusterLabel | null>, labelling: VaryResult | null, labelError: string | null = null) =>
     new ClusterResult(
       placed,
       fitted.centroids.map((_, c) => ({
@@ -166,6 +166,8 @@ export async function* runCluster(deps: ClusterDeps, data: unknown, options: Clu
       info,
       source,
       labelling,
+      null,
+      labelError,
     );
   if (!options.label) {
     yield result([], null);
@@ -180,10 +182,15 @@ export async function* runCluster(deps: ClusterDeps, data: unknown, options: Clu
     last = snapshot;
     if (snapshot.phase !== "done") yield result([], snapshot);
   }
-  if (!last || last.phase !== "done") throw new Error(`${fn}: the labels did not finish (${last?.phase ?? "no run"})`);
-  const failed = last.leaves.find((l) => l.status === "error");
-  if (failed) throw new Error(`${fn}: labelling cluster ${failed.spec.rowIndex} failed: ${failed.error}`);
-  yield result(labelRows.map((_, c) => (last!.leaves.find((l) => l.spec.rowIndex === c)?.output as ClusterLabel | undefined) ?? null), null);
+  // Labels that could not be made leave the clusters standing, with the reason.
+  if (!last || last.phase !== "done") {
+    const reason = last?.phase === "blocked" ? (last.plan?.groups.find((g) => g.unavailable)?.unavailable ?? `no provider serves model '${model}'`) : `the labels' run ended ${last?.phase ?? "before it started"}`;
+    yield result([], null, `no LLM labels: ${reason}`);
+    return;
+  }
+  const labels = labelRows.map((_, c) => (last!.leaves.find((l) => l.spec.rowIndex === c && l.status !== "error")?.output as ClusterLabel | undefined) ?? null);
+  const failed = last.leaves.filter((l) => l.status === "error");
+  yield result(labels, null, failed.length ? `${failed.length} of ${labelRows.length} LLM labels failed: ${failed[0]!.error ?? failed[0]!.call?.error?.message ?? "unknown error"}` : null);
 }
 
 /** Each row's id: its call ref, else its text's digest and its occurrence among equal texts. */

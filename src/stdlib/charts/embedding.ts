@@ -24,9 +24,10 @@ interface EmbeddingPoint {
 /**
  * The 2-D picture of a clustering (`cluster(...)`'s result, or any rows with `x` and `y`), one
  * dot per row colored by cluster, label, time or a score; clicking a dot opens its call, and
- * dragging a rectangle opens every call inside it.
+ * dragging a rectangle opens every call inside it. `canDrawRamps`: whether the document has a
+ * 2-D canvas for a continuous color legend.
  */
-export function embedding(figure: Figure, data: unknown, options: EmbeddingOptions = {}) {
+export function embedding(figure: Figure, data: unknown, options: EmbeddingOptions = {}, canDrawRamps = true) {
   const { rows, source } = isClusterResult(data) ? { rows: data.table().objects() as Row[], source: data.source } : chartRows(data);
   needColumn(rows, "x", "x (the projection; pass cluster(...)'s result)");
   needColumn(rows, "y", "y");
@@ -52,7 +53,8 @@ export function embedding(figure: Figure, data: unknown, options: EmbeddingOptio
       height: options.height ?? 440,
       x: { axis: null },
       y: { axis: null },
-      color: continuous ? { legend: true, label: column, type: by === "time" ? "utc" : "linear" } : { legend: true, label: column, type: "categorical" },
+      // A continuous legend is a ramp drawn on a canvas: only where the document can draw one (not the server DOM of `weft run`).
+      color: continuous ? { legend: canDrawRamps, label: column, type: by === "time" ? "utc" : "linear" } : { legend: points.length > 0, label: column, type: "categorical" },
       marks: [Plot.frame({ stroke: "#ddd" }), Plot.dot(points, { x: "x", y: "y", fill: "color", r: points.length > 2000 ? 2 : 3, fillOpacity: 0.8, title: "title", render: clickable(drill) })],
     },
     options.title,

@@ -18,6 +18,8 @@ export function createCharts(document: Document) {
     chart.classList?.add("weft-chart");
     return chart;
   };
+  let ramps: boolean | undefined;
+  const canDrawRamps = () => (ramps ??= !!(document.createElement("canvas") as HTMLCanvasElement).getContext?.("2d"));
   return {
     /** Group means with 95% CI error bars; clicking a bar opens the calls of that group. */
     means: (data: unknown, options: MeansOptions) => means(figure, data, options),
@@ -28,6 +30,6 @@ export function createCharts(document: Document) {
     /** Time-bucketed lines of a score's mean (or counts) per class; clicking a point opens its bucket's calls. */
     lines: (data: unknown, options: LinesOptions) => lines(figure, data, options),
     /** The 2-D picture of `cluster(...)`: one dot per call colored by cluster, label, time or a score; click or brush to open the calls. */
-    embedding: (data: unknown, options?: EmbeddingOptions) => embedding(figure, data, options),
+    embedding: (data: unknown, options?: EmbeddingOptions) => embedding(figure, data, options, canDrawRamps()),
   };
 }
