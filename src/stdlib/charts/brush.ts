@@ -2,7 +2,8 @@ import { dispatchDrill, type DrillDetail } from "./drill.ts";
 
 /** Adds rectangle brushing to a scatter: dragging selects the points inside and dispatches one drill event for them. */
 export function brush<P extends { x: number; y: number }>(figure: Element, points: readonly P[], detail: (inside: P[]) => DrillDetail): void {
-  const svg = figure.tagName.toLowerCase() === "svg" ? figure : figure.querySelector("svg");
+  // A figure with a legend holds the legend's swatch svgs too: the plot is the figure's own svg child.
+  const svg = figure.tagName.toLowerCase() === "svg" ? figure : figure.querySelector(":scope > svg");
   const scaled = figure as unknown as { scale?: (name: string) => { apply?: (v: number) => number } | undefined };
   const sx = scaled.scale?.("x")?.apply;
   const sy = scaled.scale?.("y")?.apply;
@@ -14,7 +15,17 @@ export function brush<P extends { x: number; y: number }>(figure: Element, point
   box.setAttribute("stroke", "#4f46e5");
   box.setAttribute("visibility", "hidden");
   svg.append(box);
+  // The pointer in the svg's own units: a chart narrower than its width is scaled down, so pixels are not units.
   const local = (e: PointerEvent) => {
+    const s = svg as SVGSVGElement;
+    const matrix = s.getScreenCTM?.();
+    if (matrix) {
+      const p = s.createSVGPoint();
+      p.x = e.clientX;
+      p.y = e.clientY;
+      const q = p.matrixTransform(matrix.inverse());
+      return { x: q.x, y: q.y };
+    }
     const r = svg.getBoundingClientRect();
     return { x: e.clientX - r.left, y: e.clientY - r.top };
   };
