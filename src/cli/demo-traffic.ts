@@ -83,7 +83,7 @@ export async function sendTraffic(options: TrafficOptions): Promise<TrafficRepor
           await new Promise((r) => setTimeout(r, 5 + random() * 35));
           span.end();
         });
-        const text = drifted ? `[voice transcript] ${ticket.text.toUpperCase()} uh can someone call me back` : ticket.text;
+        const text = drifted ? voiceTranscript(ticket.text) : ticket.text;
         report.llmCalls++;
         const label = await client.chat.completions.create({ model: "gpt-4o-mini", temperature: 0, messages: [{ role: "system", content: CLASSIFY }, { role: "user", content: text }] });
         const predicted = label.choices[0]?.message.content ?? "other";
@@ -137,6 +137,12 @@ export async function sendTraffic(options: TrafficOptions): Promise<TrafficRepor
 }
 
 /** The demo's tickets: the eval demo's seeded data file, shipped with the notebooks. */
+/** The drift's new kind of request: a ticket as a voice transcript, upper-cased, a filler after every word, and a call-back request. */
+export function voiceTranscript(text: string): string {
+  const fillers = ["uh", "um", "like"];
+  return `[voice transcript] ${text.toUpperCase().split(/\s+/).map((w, i) => `${w} ${fillers[i % fillers.length]}`).join(" ")} can someone call me back`;
+}
+
 function loadTickets(): Ticket[] {
   const file = path.resolve(here, "../../notebooks/data/tickets.jsonl");
   return readFileSync(file, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line) as Ticket);

@@ -3,6 +3,7 @@
 // Rows before the shift are flagged at about the reference's own rate, rows after it are; the
 // buckets after the shift show a larger centroid distance and PSI; a cancel stops it.
 import { describe, expect, it } from "vitest";
+import { voiceTranscript } from "../../src/cli/demo-traffic.ts";
 import { createEmbed, hashingEmbedding } from "../../src/eval/index.ts";
 import { inlineRunner } from "../../src/stdlib/analysis/analysis-runner.ts";
 import { isDriftReport, runDrift, type DriftOptions, type DriftReport } from "../../src/stdlib/analysis/drift-report.ts";
@@ -16,7 +17,7 @@ function tickets(n: number, start: number, seed: number, voice = false): Record<
   const random = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
   return Array.from({ length: n }, (_, i) => {
     const text = `${SUBJECTS[Math.floor(random() * SUBJECTS.length)]} order ${Math.floor(random() * 1000)}`;
-    return { call: `c${seed}-${i}`, started_at: new Date(start + i * 60_000), inputs: { text: voice ? `[voice transcript] ${text.toUpperCase()} uh can someone call me back` : text } };
+    return { call: `c${seed}-${i}`, started_at: new Date(start + i * 60_000), inputs: { text: voice ? voiceTranscript(text) : text } };
   });
 }
 
