@@ -23,18 +23,20 @@ const MAP: Readonly<Record<string, readonly string[]>> = {
   eval: ["trace", "store", "llm", "base"],
   prod: ["eval", "trace", "store", "llm", "analysis", "base"],
   cells: ["notebook", "base"],
-  stdlib: ["prod", "eval", "trace", "runtime", "notebook", "store", "llm", "analysis", "base"],
-  ui: ["stdlib", "cells", "prod", "eval", "trace", "runtime", "notebook", "store", "llm", "analysis", "base"],
-  server: ["stdlib", "prod", "eval", "trace", "store", "llm", "notebook", "analysis", "base"],
+  stdlib: ["prod", "eval", "trace", "runtime", "notebook", "store", "llm", "analysis", "tune", "base"],
+  ui: ["stdlib", "cells", "prod", "eval", "trace", "runtime", "notebook", "store", "llm", "analysis", "tune", "base"],
+  server: ["stdlib", "prod", "eval", "trace", "store", "llm", "notebook", "analysis", "tune", "base"],
   // The app-side tracing client (`weft/sdk`): the engine's `op`, batched to a collector.
   sdk: ["trace", "base"],
   // Embedding analysis (projection, clustering, c-TF-IDF, drift math): functions of vectors and strings.
   analysis: ["base"],
-  cli: ["stdlib", "server", "ui", "cells", "prod", "eval", "trace", "runtime", "notebook", "store", "llm", "sdk", "analysis", "base"],
+  // Fine-tuning data (training sets: validation, near-duplicates, split, statistics, JSONL).
+  tune: ["base"],
+  cli: ["stdlib", "server", "ui", "cells", "prod", "eval", "trace", "runtime", "notebook", "store", "llm", "sdk", "analysis", "tune", "base"],
 };
 
 /** Folders that run everywhere: no Node API at all, and no DOM global at module level (the platform is passed in). */
-const PURE = new Set(["base", "notebook", "runtime", "trace", "eval", "prod", "cells", "analysis"]);
+const PURE = new Set(["base", "notebook", "runtime", "trace", "eval", "prod", "cells", "analysis", "tune"]);
 
 /** Store files that may use Node (native modules, the file system): the browser bundle never imports them. */
 const NODE_STORE_FILE = /^src\/store\/(node|lmdb|duckdb-[\w-]+|clickhouse-[\w-]+)\.ts$/;

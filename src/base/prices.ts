@@ -1,9 +1,11 @@
 import table from "./prices.json" with { type: "json" };
 
-/** Dollars per 1M input and output tokens of one model. */
+/** Dollars per 1M input and output tokens of one model; for a model that can be fine-tuned, per 1M training tokens and the most tokens of one training example. */
 export interface Price {
   readonly input: number;
   readonly output: number;
+  readonly training?: number;
+  readonly trainingContext?: number;
 }
 
 /** Model → price; a notebook may pass its own entries over the shipped table. */
