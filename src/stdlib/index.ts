@@ -18,3 +18,4 @@ export { runCluster, MAX_CLUSTER_ROWS, type ClusterOptions, type ClusterDeps } f
 export { ClusterResult, isClusterResult, displayName, type ClusterInfo, type ClusterPoint, type ClusterRunInfo } from "./analysis/cluster-result.ts";
 export { inlineRunner, analysisCancelled, runWithProgress, isAnalysisProgress, type AnalysisRunner, type AnalysisRunOptions, type AnalysisProgress } from "./analysis/analysis-runner.ts";
 export { DriftReport, isDriftReport, runDrift, type DriftOptions, type DriftDeps } from "./analysis/drift-report.ts";
+export { createTrainingSetBuiltin, type TrainingFiles } from "./tune/training-set-builtin.ts";

@@ -6,6 +6,7 @@ import { CallCache, createTracing, type ActiveCall, type ContextCarrier } from "
 import { createEmbed, createScorers, Playground } from "../eval/index.ts";
 import { runCluster, type ClusterOptions } from "./analysis/cluster.ts";
 import { runDrift, type DriftOptions } from "./analysis/drift-report.ts";
+import { createTrainingSetBuiltin } from "./tune/training-set-builtin.ts";
 import { analysisTracker, inlineRunner, type AnalysisRunner } from "./analysis/analysis-runner.ts";
 import { notebookBuiltins } from "../eval/index.ts";
 import { Calls, driftDetector, hostPromptBuiltin, storedDataset, type CallsBackend } from "../prod/index.ts";
@@ -105,7 +106,7 @@ export function notebookPlatform(options: HostOptions) {
   const prompt = hostPromptBuiltin(options.calls?.prompts, options.store, tracing.platform.context);
   const platform: RuntimePlatform = {
     builtinDefinitions: observable.definitions,
-    builtins: { ...observable.builtins, ...standardLibrary(options.document), dataset: trace.dataset, prompt, calls: callsBuiltin(options.calls), exportData: createExportData(options.saveFile), scorers: createScorers({ op: tracing.op, llm }), driftDetector: (driftOptions: unknown) => driftDetector(tracing.op, driftOptions) },
+    builtins: { ...observable.builtins, ...standardLibrary(options.document), dataset: trace.dataset, prompt, calls: callsBuiltin(options.calls), exportData: createExportData(options.saveFile), trainingSet: createTrainingSetBuiltin({ objects, prices: llm.prices(), ...(options.saveFile ? { saveFile: options.saveFile } : {}) }), scorers: createScorers({ op: tracing.op, llm }), driftDetector: (driftOptions: unknown) => driftDetector(tracing.op, driftOptions) },
     cellBuiltins: {
       ...trace.builtins,
       llm: (run: { key: string | null; signal: AbortSignal }) => llm.forCell(run),

@@ -13,7 +13,7 @@ export class ObjectStore {
   constructor(private readonly store: KvStore, private readonly report: (message: string) => void = () => {}) {}
 
   /** Queues `value` under `kind/digest` (written soon, once). */
-  put(kind: "op" | "dataset", digest: string, value: Json): void {
+  put(kind: "op" | "dataset" | "training-set", digest: string, value: Json): void {
     const key = `${kind}/${digest}`;
     if (this.written.has(key) || this.queued.has(key)) return;
     this.queued.set(key, value);
@@ -21,7 +21,7 @@ export class ObjectStore {
   }
 
   /** The object under `kind/digest`, if stored. */
-  async get(kind: "op" | "dataset", digest: string): Promise<Json | undefined> {
+  async get(kind: "op" | "dataset" | "training-set", digest: string): Promise<Json | undefined> {
     return this.queued.get(`${kind}/${digest}`) ?? (await this.store.get("objects", `${kind}/${digest}`));
   }
 

@@ -9,3 +9,4 @@ export { nearDuplicateGroups, shingles, type NearDuplicateOptions } from "./near
 export { splitGroups, type SplitOptions } from "./split.ts";
 export { defaultEpochs, tokensPerEpoch, trainingCost } from "./training-stats.ts";
 export { buildTrainingSet, isTrainingSet, toJsonl, TrainingSet, type TrainingSetOptions, type TrainingSetDeps, type TrainingSource, type TrainingStats } from "./training-set.ts";
+export { stepMetrics, overfitPoint, type StepMetrics, type OverfitPoint } from "./training-metrics.ts";

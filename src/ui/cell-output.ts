@@ -1,6 +1,7 @@
 import { Inspector } from "@observablehq/inspector";
 import type { CellState } from "../runtime/index.ts";
 import { isTable } from "../base/index.ts";
+import { isTrainingSet } from "../tune/index.ts";
 import { isVaryResult } from "../trace/index.ts";
 import { isOp } from "../trace/index.ts";
 import { renderTable } from "./table-view.ts";
@@ -96,6 +97,17 @@ function showValue(container: HTMLElement, value: unknown, calls: CallChildren, 
     const wrap = document.createElement("div");
     wrap.append(label(name), view);
     return wrap;
+  }
+  if (isTrainingSet(value)) {
+    const node = document.createElement("div");
+    node.className = "training-set";
+    if (name) node.append(label(name));
+    const s = value.stats;
+    const line = document.createElement("div");
+    line.textContent = `${value.name} for ${value.model}: ${s.train} train + ${s.validation} validation examples from ${s.rows} rows; ${s.excluded} excluded (problems below), ${s.duplicates} exact duplicates dropped${s.nearDuplicateGroups ? `, ${s.nearDuplicateGroups} near-duplicate groups kept on one side` : ""}; ${s.tokensPerEpoch.toLocaleString("en-US")} tokens per epoch × ${s.epochs} epochs = ${s.trainingTokens.toLocaleString("en-US")} training tokens, ${s.cost === null ? "cost unknown (no training price)" : `$${s.cost.toFixed(2)}`}; version ${value.version.slice(0, 12)}`;
+    node.append(line);
+    if (value.problems.length) node.append(renderTable(value.problemsTable(), 10, name ? `${name}.problems` : "problems"));
+    return node;
   }
   if (isDriftReport(value)) {
     const node = document.createElement("div");

@@ -6,10 +6,11 @@ import { embedding, type EmbeddingOptions } from "./embedding.ts";
 import { lines, type LinesOptions } from "./lines.ts";
 import { means, type MeansOptions } from "./means.ts";
 import { scatter, type ScatterOptions } from "./scatter.ts";
+import { training, type TrainingOptions } from "./training.ts";
 
 export { DRILL_EVENT, dispatchDrill, type DrillDetail } from "./drill.ts";
 export type { ChartOptions } from "./data.ts";
-export type { DistributionOptions, EmbeddingOptions, LinesOptions, MeansOptions, ScatterOptions };
+export type { DistributionOptions, EmbeddingOptions, LinesOptions, MeansOptions, ScatterOptions, TrainingOptions };
 
 /** The chart factories, bound to a document (the browser's, or a server-side one for `weft run` and golden tests). */
 export function createCharts(document: Document) {
@@ -31,5 +32,7 @@ export function createCharts(document: Document) {
     lines: (data: unknown, options: LinesOptions) => lines(figure, data, options),
     /** The 2-D picture of `cluster(...)`: one dot per call colored by cluster, label, time or a score; click or brush to open the calls. */
     embedding: (data: unknown, options?: EmbeddingOptions) => embedding(figure, data, options, canDrawRamps()),
+    /** Training and validation loss (or accuracy) per step of a fine-tuning run, with the step where it starts to overfit marked. */
+    training: (data: unknown, options?: TrainingOptions) => training(figure, data, options),
   };
 }
