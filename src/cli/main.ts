@@ -233,6 +233,21 @@ collectorOptions(monitorsCommand.command("backfill <name>").description("plan sc
     console.log(backfillLine(name, b));
     if (b.status === "awaiting-approval") console.log(`weft: nothing runs until you approve: weft monitors backfill ${name} --approve ${b.id}`);
   });
+collectorOptions(monitorsCommand.command("drift <name>").description("save a drift detector as a monitor: flags calls farther from a reference than the reference's own q-th percentile"))
+  .option("--op <op>", "the monitored calls' op (over --filter)")
+  .option("--filter <json>", "the monitored calls' filter, as JSON")
+  .option("--since <time>", "the reference: those calls from (ISO, epoch ms, or relative, fixed now)")
+  .option("--until <time>", "the reference: until (default: now, fixed now)")
+  .option("--dataset <name>", "the reference: a stored dataset instead (its rows' --text)")
+  .option("--dataset-version <v>", "the dataset's version (number or digest; default: the latest when the collector loads it)")
+  .option("--text <path>", "the text embedded: a path in the monitor's input ({inputs, output}) or the dataset's rows", "inputs")
+  .option("--q <percentile>", "flag calls beyond this percentile of the reference's own nearest-neighbour distances", "99")
+  .option("--model <model>", "an embedding model of the collector's providers (default: the offline hashing embedding)")
+  .option("--sample <n>", "reference texts whose leave-one-out distance makes the threshold (default 1,000)")
+  .action(async (name: string, opts: import("./monitors-drift.ts").DriftCommandOptions & { url: string; token?: string }) => {
+    const [client, { saveDriftMonitor }] = await Promise.all([monitorsClient(opts), import("./monitors-drift.ts")]);
+    await saveDriftMonitor(client, name, opts, (line) => console.log(line));
+  });
 
 program
   .command("demo")

@@ -43,8 +43,10 @@ export interface MonitorStatus extends MonitorCounters {
   readonly running: number;
   /** Calls held back until the budget allows (the next UTC day). */
   readonly overBudget: number;
-  /** Why the op cannot run here (it does not rebuild), or null. */
+  /** Why the op cannot run here (it does not rebuild, or its preparation failed), or null. */
   readonly broken: string | null;
+  /** What the op loaded before its first run (a drift detector's reference and threshold), or null. */
+  readonly note: string | null;
 }
 
 /** Fresh counters. */
@@ -60,6 +62,8 @@ const INGEST_YIELD_MS = 200;
 const BATCH = 256;
 /** Longest one op run may take. */
 export const RUN_TIMEOUT_MS = 60_000;
+/** Longest an op's preparation (a drift detector reading and embedding its reference) may take. */
+export const PREPARE_TIMEOUT_MS = 10 * 60_000;
 
 /** Resolves after `ms` (never keeping the process alive). */
 function sleep(ms: number): Promise<void> {
@@ -80,20 +84,51 @@ export class MonitorWorker {
   private pumping: Promise<void> | null = null;
   private stopped = false;
   private readonly controller = new AbortController();
+  private brokenBy: string | null;
+  private note: string | null = null;
+  /** Settles once the op is prepared, or found broken (never rejects); nothing runs before. */
+  readonly ready: Promise<void>;
 
   constructor(
     readonly spec: MonitorSpec,
     readonly runner: MonitorRunner | null,
-    readonly broken: string | null,
+    broken: string | null,
     readonly counters: MonitorCounters,
     private readonly ctx: ServiceContext,
     /** Saves the counters (debounced by the service). */
     private readonly changed: () => void,
-  ) {}
+  ) {
+    this.brokenBy = broken;
+    this.ready = runner?.prepare ? this.prepareOp(runner.prepare) : Promise.resolve();
+  }
+
+  /** Why the op cannot run here, or null. */
+  get broken(): string | null {
+    return this.brokenBy;
+  }
+
+  /** Runs the op's preparation (bounded in time); a failure breaks the monitor, with the reason, and drops what waits. */
+  private async prepareOp(prepare: () => Promise<string>): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`preparing the op took longer than ${PREPARE_TIMEOUT_MS / 60_000} min`)), PREPARE_TIMEOUT_MS);
+      timer.unref?.();
+    });
+    try {
+      this.note = await Promise.race([prepare(), timeout]);
+    } catch (error) {
+      this.brokenBy = `monitor op ${this.spec.op.name}:${this.spec.op.version.slice(0, 8)}: ${(error as Error).message}`;
+      this.queue.clear();
+      this.ctx.log(`weft: monitor ${this.spec.name}: ${this.brokenBy}`);
+    } finally {
+      clearTimeout(timer);
+    }
+    this.changed();
+  }
 
   /** Queues call ids (bounded), each to be scored `settleMs` after its latest notice; returns how many were taken. */
   enqueue(ids: readonly string[], settleMs = CALL_SETTLE_MS): number {
-    if (this.stopped || !this.runner || !this.spec.enabled) return 0;
+    if (this.stopped || !this.runner || this.brokenBy || !this.spec.enabled) return 0;
     const due = Date.now() + settleMs;
     let taken = 0;
     for (const id of ids) {
@@ -123,7 +158,7 @@ export class MonitorWorker {
 
   /** The live status. */
   status(): MonitorStatus {
-    return { ...this.counters, queued: this.queue.size, running: this.running, overBudget: this.held.size, broken: this.broken };
+    return { ...this.counters, queued: this.queue.size, running: this.running, overBudget: this.held.size, broken: this.brokenBy, note: this.note };
   }
 
   /** Starts draining the queue unless it already is. */
@@ -164,6 +199,8 @@ export class MonitorWorker {
    * finish (or are aborted by `stop`), and their feedback is written.
    */
   private async pump(): Promise<void> {
+    await this.ready;
+    if (this.brokenBy) return void this.queue.clear();
     const ready: Call[] = [];
     const rows: Feedback[] = [];
     const lanes = new Set<Promise<void>>();

@@ -16,8 +16,9 @@ import { randomUUID } from "node:crypto";
 import type { Json } from "../base/index.ts";
 import { MonitorError, monitorInput, monitorPlan, toMonitorSpec, type MonitorPlan, type MonitorSpec } from "../prod/index.ts";
 import { FilterError, parseTime, validateFilter, type CallFilter } from "../store/index.ts";
+import { versionsOf } from "./datasets-service.ts";
 import { HttpError, readJson, requireJson, sendJson } from "./http.ts";
-import { buildMonitorOp, type MonitorRunner } from "./monitor-op.ts";
+import { buildMonitorOp, type MonitorOpEnv, type MonitorRunner } from "./monitor-op.ts";
 import { MonitorWorker, newCounters, type MonitorCounters } from "./monitor-worker.ts";
 import type { ProductionService, ServiceContext } from "./prod-services.ts";
 
@@ -72,15 +73,29 @@ export function monitorsService(ctx: ServiceContext): ProductionService {
     await ctx.store.changeDocs(changes, ctx.now());
   }
 
-  /** Makes (or remakes) the worker of a spec; an op that does not rebuild leaves it broken, with the reason. */
-  function startWorker(spec: MonitorSpec, counters: MonitorCounters): MonitorWorker {
-    let runner: MonitorRunner | null = null;
+  /** What a monitor's op may read here: a drift detector's reference, under the monitor's filter and columns. */
+  function envOf(spec: MonitorSpec): MonitorOpEnv {
+    return { store: ctx.store, datasets: versionsOf(ctx), filter: spec.filter, columns: spec.columns };
+  }
+
+  /** The runner of a running worker that `spec` can keep (same op version, filter and columns: a drift detector's loaded reference stays), or null. */
+  function reusable(spec: MonitorSpec): MonitorRunner | null {
+    const w = workers.get(spec.name);
+    if (!w?.runner || w.broken || w.spec.op.version !== spec.op.version) return null;
+    return JSON.stringify([w.spec.filter, w.spec.columns]) === JSON.stringify([spec.filter, spec.columns]) ? w.runner : null;
+  }
+
+  /** Makes (or remakes) the worker of a spec, with the runner given or a new one; an op that does not rebuild leaves it broken, with the reason. */
+  function startWorker(spec: MonitorSpec, counters: MonitorCounters, given?: MonitorRunner): MonitorWorker {
+    let runner: MonitorRunner | null = given ?? null;
     let broken: string | null = null;
-    try {
-      runner = buildMonitorOp(spec.op, ctx.providers);
-    } catch (error) {
-      broken = (error as Error).message;
-      ctx.log(`weft: monitor ${spec.name}: ${broken}`);
+    if (!runner) {
+      try {
+        runner = buildMonitorOp(spec.op, ctx.providers, undefined, envOf(spec));
+      } catch (error) {
+        broken = (error as Error).message;
+        ctx.log(`weft: monitor ${spec.name}: ${broken}`);
+      }
     }
     const worker = new MonitorWorker(spec, runner, broken, counters, ctx, () => changed(spec.name));
     workers.set(spec.name, worker);
@@ -133,12 +148,24 @@ export function monitorsService(ctx: ServiceContext): ProductionService {
     }
   }
 
-  function rebuild(spec: MonitorSpec): MonitorRunner {
+  /** The spec's op rebuilt (or the running one kept) and prepared; a 400 naming the op when it cannot run here (a drift reference of fewer than 2 calls). */
+  async function rebuild(spec: MonitorSpec): Promise<MonitorRunner> {
+    const kept = reusable(spec);
+    if (kept) return kept;
+    let runner: MonitorRunner;
     try {
-      return buildMonitorOp(spec.op, ctx.providers);
+      runner = buildMonitorOp(spec.op, ctx.providers, undefined, envOf(spec));
     } catch (error) {
       throw new HttpError(400, (error as Error).message);
     }
+    if (runner.prepare) {
+      try {
+        await runner.prepare();
+      } catch (error) {
+        throw new HttpError(400, `monitor op ${spec.op.name}:${spec.op.version.slice(0, 8)}: ${(error as Error).message}`);
+      }
+    }
+    return runner;
   }
 
   function worker(name: string): MonitorWorker {
@@ -151,11 +178,12 @@ export function monitorsService(ctx: ServiceContext): ProductionService {
     await ctx.store.changeDocs([{ kind: KIND, id: spec.name, value: { spec, counters } as unknown as Json }], ctx.now());
   }
 
-  async function replace(spec: MonitorSpec, counters: MonitorCounters): Promise<MonitorWorker> {
+  async function replace(spec: MonitorSpec, counters: MonitorCounters, runner?: MonitorRunner): Promise<MonitorWorker> {
+    const kept = runner ?? reusable(spec) ?? undefined;
     const old = workers.get(spec.name);
     await old?.stop(1_000);
     await save(spec, counters);
-    const next = startWorker(spec, counters);
+    const next = startWorker(spec, counters, kept);
     // What the old worker had not done yet goes on in the new one (when it runs).
     if (old) next.enqueue(old.pending());
     return next;
@@ -221,16 +249,17 @@ export function monitorsService(ctx: ServiceContext): ProductionService {
       if (method !== "GET" && method !== "DELETE") requireJson(req);
       if (!parts.length && method === "POST") {
         const spec = checkSpec(await readJson(req, MAX_BODY));
-        rebuild(spec);
+        const runner = await rebuild(spec);
         const old = workers.get(spec.name);
         // The same op keeps its counters; a new version starts afresh (its feedback is new).
         const counters = old && old.spec.op.version === spec.op.version ? old.counters : newCounters(ctx.now());
-        const w = await replace(spec, counters);
+        const w = await replace(spec, counters, runner);
+        await w.ready;
         return sendJson(res, 200, { monitor: describe(w) });
       }
       if (parts[0] === "plan" && parts.length === 1 && method === "POST") {
         const spec = checkSpec(await readJson(req, MAX_BODY));
-        const runner = rebuild(spec);
+        const runner = await rebuild(spec);
         const now = ctx.now();
         return sendJson(res, 200, { plan: await plan(spec, runner, now - 86_400_000, now), per: "day", basis: "the calls of the last 24 hours" });
       }
@@ -258,7 +287,7 @@ export function monitorsService(ctx: ServiceContext): ProductionService {
           if (doc && doc.status !== "done") await ctx.store.changeDocs([{ kind: BACKFILL, id: name, value: { ...doc, status: "cancelled" } as unknown as Json }], ctx.now());
           return sendJson(res, 200, { cancelled: !!doc });
         }
-        if (!w.runner) throw new HttpError(409, `monitor "${name}" cannot run here: ${w.broken}`);
+        if (!w.runner || w.broken) throw new HttpError(409, `monitor "${name}" cannot run here: ${w.broken}`);
         const body = (await readJson(req, MAX_BODY)) as Record<string, unknown> | null;
         if (parts.length === 2 && method === "POST") {
           const existing = (await ctx.store.doc(BACKFILL, name))?.value as unknown as BackfillDoc | undefined;

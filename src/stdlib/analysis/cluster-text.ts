@@ -1,3 +1,5 @@
+import { readableText } from "../../prod/index.ts";
+
 /** How `cluster` reads a row's text: a column path (`inputs`, `inputs.text`) or a function of the row. */
 export type TextOption = string | ((row: Record<string, unknown>) => unknown);
 
@@ -25,28 +27,4 @@ export function resolveTextOption(fn: string, rows: readonly Record<string, unkn
 export function textOfRow(row: Record<string, unknown>, option: TextOption): string {
   const value = typeof option === "function" ? option(row) : option.split(".").reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), row);
   return readableText(value).slice(0, MAX_TEXT);
-}
-
-/**
- * A value as the text a reader would see: a string as is; chat messages as their contents
- * (the user's when there are any); an object as its string values, depth first; nothing as "".
- */
-export function readableText(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  if (typeof value === "string") return value;
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  if (Array.isArray(value)) {
-    const messages = value.filter((m): m is { role: unknown; content: unknown } => !!m && typeof m === "object" && "role" in m && "content" in m);
-    if (messages.length && messages.length === value.length) {
-      const user = messages.filter((m) => m.role === "user");
-      return (user.length ? user : messages).map((m) => readableText(m.content)).join("\n");
-    }
-    return value.map(readableText).filter(Boolean).join("\n");
-  }
-  if (typeof value === "object") {
-    const o = value as Record<string, unknown>;
-    if (Array.isArray(o.messages)) return readableText(o.messages);
-    return Object.values(o).map(readableText).filter(Boolean).join("\n");
-  }
-  return "";
 }
