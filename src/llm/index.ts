@@ -7,3 +7,4 @@ export { type LlmOp, type LlmOpFactory, type LlmOpOptions, type LlmEstimate, typ
 export { countTokens, countChatTokens, tokenizerReady, type ChatMessage } from "./tokens.ts";
 export { priceOf, costOf, DEFAULT_PRICES, PRICES_EFFECTIVE, type Price, type PriceTable } from "../base/index.ts";
 export { Limiter, type Limits } from "./limiter.ts";
+export { fineTuningClient, providerClient, isFinished, FineTuningJobError, type FineTuningClient, type FineTuningEventsOptions, type FineTuningJob, type FineTuningEvent, type FineTuningCheckpoint, type FineTuningFile, type FineTuningJobParams } from "./fine-tuning.ts";

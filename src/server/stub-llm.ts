@@ -4,11 +4,13 @@
 // deterministic canned text, real token counts (gpt-tokenizer), configurable latency and
 // jitter, and injected faults (429 with Retry-After, 500, hangs, cut streams). It counts
 // requests and the peak of concurrent ones, keeps only the latest requests it saw, and binds
-// 127.0.0.1 only.
+// 127.0.0.1 only. It also simulates OpenAI's files and fine-tuning jobs (stub-fine-tuning.ts):
+// a tuned model's chat answers are its training set's answers.
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { encode, encodeChat } from "gpt-tokenizer";
+import { MAX_FILE_BYTES, StubFineTuning, type StubAnswer } from "./stub-fine-tuning.ts";
 
 /** Fault probabilities per request (0..1), drawn from a seeded generator so runs repeat. */
 export interface Faults {
@@ -35,6 +37,8 @@ export interface ServerOptions {
   readonly models?: readonly string[];
   /** Makes the reply text of a chat request; default: a deterministic short answer. */
   readonly reply?: (request: ChatRequest) => string;
+  /** Milliseconds per simulated fine-tuning step (and for file validation) of jobs created from now on; default 20. */
+  readonly fineTuningStepMs?: number;
 }
 
 /** The part of a chat request the server reads. */
@@ -116,6 +120,7 @@ export async function startLoopbackServer(initial: ServerOptions = {}, port = 0)
   const random = () => ((rng = (Math.imul(rng, 1664525) + 1013904223) >>> 0) / 2 ** 32);
   const stats: ServerStats = { requests: 0, inFlight: 0, peakInFlight: 0, faults: { rateLimit: 0, serverError: 0, hang: 0, cutStream: 0 }, authorizations: [], chats: [], aborted: 0 };
   const sockets = new Set<Socket>();
+  const tuning = new StubFineTuning({ stepMs: () => options.fineTuningStepMs ?? 20, countTokens: serverPromptTokens, baseModels: () => options.models ?? [] });
 
   const server: Server = createServer((req, res) => void handle(req, res));
   server.on("connection", (s) => {
@@ -141,9 +146,11 @@ export async function startLoopbackServer(initial: ServerOptions = {}, port = 0)
     try {
       remember(stats.authorizations, String(req.headers.authorization ?? ""));
       if (options.apiKey && req.headers.authorization !== `Bearer ${options.apiKey}`) return json(res, 401, { error: { message: "Incorrect API key provided", type: "invalid_request_error", code: "invalid_api_key" } });
+      const path = (req.url ?? "").split("?")[0] ?? "";
+      if (req.method === "POST" && path === "/v1/files") return answer(res, await upload(req));
       const body = await readBody(req);
-      const path = (req.url ?? "").split("?")[0];
-      if (req.method === "GET" && path === "/v1/models") return json(res, 200, { object: "list", data: (options.models ?? []).map((id) => ({ id, object: "model", created: 0, owned_by: "loopback" })) });
+      if (req.method === "GET" && path === "/v1/models") return json(res, 200, { object: "list", data: [...(options.models ?? []), ...tuning.tunedModels()].map((id) => ({ id, object: "model", created: 0, owned_by: "loopback" })) });
+      if (path.startsWith("/v1/files/") || path.startsWith("/v1/fine_tuning/")) return answer(res, fineTuningRoute(req.method ?? "GET", path, new URLSearchParams((req.url ?? "").split("?")[1] ?? ""), body));
       if (req.method !== "POST" || (path !== "/v1/chat/completions" && path !== "/v1/embeddings")) return json(res, 404, { error: { message: `no route ${req.method} ${path}` } });
       const latency = (options.latencyMs ?? 0) + random() * (options.jitterMs ?? 0);
       // Faults are drawn in a fixed order so a seed repeats the same sequence.
@@ -176,11 +183,39 @@ export async function startLoopbackServer(initial: ServerOptions = {}, port = 0)
     }
   }
 
+  /** POST /v1/files: a multipart upload (parsed by the platform's `Request.formData`), bounded in size. */
+  async function upload(req: IncomingMessage): Promise<StubAnswer> {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    for await (const c of req) {
+      bytes += (c as Buffer).length;
+      if (bytes > MAX_FILE_BYTES) return { status: 413, body: { error: { message: `file is larger than ${MAX_FILE_BYTES} bytes`, type: "invalid_request_error", param: "file", code: null } } };
+      chunks.push(c as Buffer);
+    }
+    const form = await new Request("http://127.0.0.1/v1/files", { method: "POST", headers: { "content-type": String(req.headers["content-type"] ?? "") }, body: Buffer.concat(chunks) }).formData();
+    const file = form.get("file");
+    if (!file || typeof file === "string") return { status: 400, body: { error: { message: "Missing required parameter: 'file'.", type: "invalid_request_error", param: "file", code: null } } };
+    const content = Buffer.from(await file.arrayBuffer());
+    return tuning.upload(file.name || "upload.jsonl", String(form.get("purpose") ?? ""), content.toString("utf8"), content.length);
+  }
+
+  /** The routes under /v1/files/{id} and /v1/fine_tuning/jobs. */
+  function fineTuningRoute(method: string, path: string, query: URLSearchParams, body: unknown): StubAnswer {
+    const parts = path.split("/").slice(2).map(decodeURIComponent); // ["files", id, ...] or ["fine_tuning", "jobs", id?, action?]
+    if (parts[0] === "files" && method === "GET" && parts.length <= 3 && (parts[2] === undefined || parts[2] === "content")) return tuning.file(parts[1]!, parts[2] === "content");
+    if (parts[0] === "fine_tuning" && parts[1] === "jobs") {
+      if (parts.length === 2 && method === "POST") return tuning.create((body ?? {}) as Record<string, unknown>);
+      if (parts.length === 3 || parts.length === 4) return tuning.job(method, parts[2]!, parts[3], query);
+    }
+    return { status: 404, body: { error: { message: `no route ${method} ${path}` } } };
+  }
+
   function chat(res: ServerResponse, request: ChatRequest, cut: boolean): void {
     if (!request.model || !Array.isArray(request.messages)) return json(res, 400, { error: { message: "model and messages are required", type: "invalid_request_error" } });
-    if (!(options.models ?? []).includes(request.model)) return json(res, 404, { error: { message: `The model \`${request.model}\` does not exist`, type: "invalid_request_error", code: "model_not_found" } });
+    const tuned = (options.models ?? []).includes(request.model) ? null : tuning.reply(request.model, request.messages);
+    if (!(options.models ?? []).includes(request.model) && tuned === null) return json(res, 404, { error: { message: `The model \`${request.model}\` does not exist`, type: "invalid_request_error", code: "model_not_found" } });
     remember(stats.chats, request);
-    const text = (options.reply ?? defaultReply)(request);
+    const text = tuned ?? (options.reply ?? defaultReply)(request);
     const promptTokens = serverPromptTokens(request.messages);
     const completionTokens = encode(text).length;
     const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
@@ -238,6 +273,12 @@ export async function startLoopbackServer(initial: ServerOptions = {}, port = 0)
         server.close(() => resolve());
       }),
   };
+}
+
+function answer(res: ServerResponse, { status, body }: StubAnswer): void {
+  if (typeof body !== "string") return json(res, status, body);
+  res.writeHead(status, { "content-type": "application/octet-stream" });
+  res.end(body);
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
