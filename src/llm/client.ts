@@ -5,6 +5,7 @@ import { costOf, DEFAULT_PRICES, type PriceTable } from "../base/index.ts";
 import type { ChatRequest, ChatResult, EmbedRequest } from "./requests.ts";
 import { withRetries, type RetryOptions } from "./retries.ts";
 import type { RetryPolicy } from "../base/index.ts";
+import { fineTuningClient } from "./fine-tuning.ts";
 import { Router, type ProviderConfig, type Route } from "./routing.ts";
 import { readChatStream, textStream, type StreamedChat } from "./streaming.ts";
 import { countChatTokens, countTokens, tokenizerReady } from "./tokens.ts";
@@ -158,6 +159,11 @@ export function createLlm(options: LlmOptions) {
      * answer's text, and the plan counts its real prompt tokens and cost before spending.
      */
     op: <Row, Params>(name: string, build: (row: Row, params: Params) => ChatRequest) => promptOp(name, build),
+    /** The fine-tuning API of the provider serving `model` (the same routing as chat), with the bare model name. */
+    fineTuning: (model: string) => {
+      const { config, model: bare } = router.providerOf(model);
+      return { client: fineTuningClient(config, options.fetch), provider: config.name, model: bare };
+    },
     /** The configured providers, without their keys. */
     providers: () => options.providers.map((p) => ({ name: p.name, models: p.models ?? [], defaultModel: p.defaultModel ?? null })),
     /** The prices in force (shipped table plus overrides). */

@@ -55,6 +55,12 @@ export class Router {
     return name.includes("/") ? name.slice(name.indexOf("/") + 1) : name;
   }
 
+  /** The provider a request for `model` goes to, with the bare model name (for fine-tuning, which needs the provider's own client). */
+  providerOf(model: string | undefined): { readonly config: ProviderConfig; readonly model: string } {
+    const { provider, model: bare } = this.resolve(model);
+    return { config: this.providers.get(provider)!.config, model: bare };
+  }
+
   /** Why a request for `model` cannot be routed (no provider, no model), or null when it can. */
   unavailable(model: string | undefined): string | null {
     try {

@@ -19,3 +19,4 @@ export { ClusterResult, isClusterResult, displayName, type ClusterInfo, type Clu
 export { inlineRunner, analysisCancelled, runWithProgress, isAnalysisProgress, type AnalysisRunner, type AnalysisRunOptions, type AnalysisProgress } from "./analysis/analysis-runner.ts";
 export { DriftReport, isDriftReport, runDrift, type DriftOptions, type DriftDeps } from "./analysis/drift-report.ts";
 export { createTrainingSetBuiltin, type TrainingFiles } from "./tune/training-set-builtin.ts";
+export { runFineTune, isFineTuneRun, FineTuneRun, type FineTuneOptions, type FineTuneDeps, type FineTunePlan, type FineTuneStatus, type TunedModel } from "./tune/fine-tune.ts";

@@ -7,6 +7,7 @@ import { createEmbed, createScorers, Playground } from "../eval/index.ts";
 import { runCluster, type ClusterOptions } from "./analysis/cluster.ts";
 import { runDrift, type DriftOptions } from "./analysis/drift-report.ts";
 import { createTrainingSetBuiltin } from "./tune/training-set-builtin.ts";
+import { runFineTune, type FineTuneOptions } from "./tune/fine-tune.ts";
 import { analysisTracker, inlineRunner, type AnalysisRunner } from "./analysis/analysis-runner.ts";
 import { notebookBuiltins } from "../eval/index.ts";
 import { Calls, driftDetector, hostPromptBuiltin, storedDataset, type CallsBackend } from "../prod/index.ts";
@@ -117,6 +118,11 @@ export function notebookPlatform(options: HostOptions) {
         analyses.track(
           runCluster({ embed: cellEmbed(run), cache: calls, runner: options.analysisRunner ?? inlineRunner, vary: trace.builtins.vary(run), makeOp: tracing.op, llm, newId: tracing.platform.newId, now: tracing.platform.now }, data, clusterOptions, run.signal),
           (result) => result.labelling?.phase === "awaiting-approval",
+        ),
+      fineTune: (run: { key: string | null; signal: AbortSignal }) => (set: unknown, tuneOptions?: FineTuneOptions) =>
+        analyses.track(
+          runFineTune({ fineTuning: llm.fineTuning, prices: llm.prices(), objects, budget: () => (typeof options.defaultBudget === "function" ? options.defaultBudget() : options.defaultBudget), autoApprove: !!options.autoApprove, askBeforeCalls: !!options.askBeforeCalls }, set, tuneOptions, run.signal),
+          (value) => value.status === "awaiting-approval",
         ),
       drift: (run: { key: string | null; signal: AbortSignal }) => (reference: unknown, current: unknown, driftOptions?: DriftOptions) =>
         analyses.track(runDrift({ embed: cellEmbed(run), runner: options.analysisRunner ?? inlineRunner }, reference, current, driftOptions, run.signal), () => false),

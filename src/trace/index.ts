@@ -13,4 +13,4 @@ export { VaryResult, isVaryResult, type Plan, type PlanGroup, type Progress, typ
 export { summarize, type Summary } from "./stats.ts";
 export { defaultSummary, perRow, scoreColumns } from "./summary.ts";
 export { groupBy, groupRows, rollup, type Group, type RollupOptions } from "./rollup.ts";
-export { ObjectStore } from "./object-store.ts";
+export { ObjectStore, type ObjectKind } from "./object-store.ts";

@@ -1,5 +1,8 @@
 import type { Json, KvStore } from "../store/index.ts";
 
+/** What the object store keeps by version: op sources, datasets, training sets, fine-tuning jobs (by their inputs) and tuned models. */
+export type ObjectKind = "op" | "dataset" | "training-set" | "fine-tune-job" | "tuned-model";
+
 /**
  * Content-addressed objects next to the calls: op sources by version and datasets by
  * version, so a call's op ref or a result's dataset can be looked up later. Writes are
@@ -13,7 +16,7 @@ export class ObjectStore {
   constructor(private readonly store: KvStore, private readonly report: (message: string) => void = () => {}) {}
 
   /** Queues `value` under `kind/digest` (written soon, once). */
-  put(kind: "op" | "dataset" | "training-set", digest: string, value: Json): void {
+  put(kind: ObjectKind, digest: string, value: Json): void {
     const key = `${kind}/${digest}`;
     if (this.written.has(key) || this.queued.has(key)) return;
     this.queued.set(key, value);
@@ -21,7 +24,7 @@ export class ObjectStore {
   }
 
   /** The object under `kind/digest`, if stored. */
-  async get(kind: "op" | "dataset" | "training-set", digest: string): Promise<Json | undefined> {
+  async get(kind: ObjectKind, digest: string): Promise<Json | undefined> {
     return this.queued.get(`${kind}/${digest}`) ?? (await this.store.get("objects", `${kind}/${digest}`));
   }
 

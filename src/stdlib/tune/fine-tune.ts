@@ -1,0 +1,166 @@
+import { digest, priceOf, toCanonical, type PriceTable } from "../../base/index.ts";
+import { FineTuningJobError, isFinished, type FineTuningClient, type FineTuningEvent, type FineTuningJob } from "../../llm/index.ts";
+import type { ObjectStore } from "../../trace/index.ts";
+import { isTrainingSet, stepMetrics, trainingCost, type StepMetrics } from "../../tune/index.ts";
+
+/** Options of `fineTune(set, options)`. */
+export interface FineTuneOptions {
+  /** The base model (default: the training set's). */
+  readonly model?: string;
+  /** Epochs (default: the training set's, OpenAI's default for its size). */
+  readonly epochs?: number;
+  readonly batchSize?: number;
+  readonly learningRateMultiplier?: number;
+  /** Part of the tuned model's name (up to 64 characters). */
+  readonly suffix?: string;
+  readonly seed?: number;
+  /** Dollars the job may cost before the plan asks (default: the notebook's budget). */
+  readonly budget?: number;
+  /** How often the job is polled (ms, default 2,000). */
+  readonly pollMs?: number;
+  /** Start a new job even when one with the same inputs exists (one that failed or was cancelled). */
+  readonly restart?: boolean;
+}
+
+/** What fine-tuning needs from its host. */
+export interface FineTuneDeps {
+  readonly fineTuning: (model: string) => { readonly client: FineTuningClient; readonly provider: string; readonly model: string };
+  readonly prices: PriceTable;
+  readonly objects: ObjectStore | null;
+  readonly budget: () => number | undefined;
+  readonly autoApprove: boolean;
+  readonly askBeforeCalls: boolean;
+}
+
+/** The plan of a job: what it trains and what it costs, before anything is sent. */
+export interface FineTunePlan {
+  readonly model: string;
+  readonly provider: string;
+  readonly examples: { readonly train: number; readonly validation: number };
+  readonly epochs: number;
+  readonly trainingTokens: number;
+  /** Dollars; null when the model has no training price. */
+  readonly cost: number | null;
+  readonly budget: number | undefined;
+}
+
+/** A tuned model, as recorded: what it was trained from and how. */
+export interface TunedModel {
+  readonly model: string;
+  readonly base: string;
+  readonly provider: string;
+  readonly trainingSet: { readonly name: string; readonly version: string };
+  readonly hyperparameters: Readonly<Record<string, unknown>>;
+  readonly jobId: string;
+}
+
+/** Where a fine-tuning run is. */
+export type FineTuneStatus = "awaiting-approval" | "uploading" | "validating_files" | "queued" | "running" | "succeeded" | "failed" | "cancelled";
+
+const BRAND = Symbol.for("weft.fine-tune");
+
+/** Whether a value is a fine-tuning run. */
+export function isFineTuneRun(value: unknown): value is FineTuneRun {
+  return !!value && typeof value === "object" && (value as Record<symbol, unknown>)[BRAND] === true;
+}
+
+/** A fine-tuning run as its cell shows it: the plan, the job, its events and metrics, and the tuned model once it succeeded. */
+export class FineTuneRun {
+  readonly [BRAND] = true;
+
+  constructor(
+    readonly status: FineTuneStatus,
+    readonly plan: FineTunePlan,
+    readonly job: FineTuningJob | null,
+    readonly events: readonly FineTuningEvent[],
+    readonly tuned: TunedModel | null,
+    /** Present while awaiting approval: starts the job. */
+    readonly approve?: () => void,
+    /** Cancels the job (while it runs). */
+    readonly cancel?: () => Promise<void>,
+  ) {}
+
+  /** The tuned model's name (null until the job succeeded). */
+  get model(): string | null {
+    return this.tuned?.model ?? null;
+  }
+
+  /** The step metrics of the job's metrics events (train and validation loss and accuracy), for `charts.training`. */
+  metrics(): StepMetrics[] {
+    return stepMetrics(this.events.filter((e) => e.type === "metrics" && e.data && typeof e.data === "object").map((e) => e.data as Record<string, unknown>));
+  }
+}
+
+/**
+ * `fineTune(set, options)`: plans a fine-tuning job (tokens × epochs × the model's training
+ * price) and, within budget or once approved, uploads the training and validation files,
+ * starts the job on the provider serving the model, and follows it: each value is a
+ * `FineTuneRun` with its events and metrics, the last one with the tuned model (recorded with
+ * its base, training set version, hyperparameters and job id). The same inputs resume the
+ * same job (its id is kept), so re-running the notebook never trains twice. A failed job
+ * fails the cell with the provider's reason.
+ */
+export async function* runFineTune(deps: FineTuneDeps, set: unknown, options: FineTuneOptions = {}, signal?: AbortSignal): AsyncGenerator<FineTuneRun> {
+  if (!isTrainingSet(set)) throw new TypeError("fineTune: the first argument must be a training set (from trainingSet(...))");
+  if (!set.train.length) throw new Error(`fineTune: training set ${set.name} has no training examples`);
+  const base = options.model ?? set.model;
+  const { client, provider, model } = deps.fineTuning(base);
+  const epochs = options.epochs ?? set.stats.epochs;
+  if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`fineTune: epochs must be a positive integer, got ${JSON.stringify(options.epochs)}`);
+  const price = priceOf(model, deps.prices);
+  const budget = options.budget ?? deps.budget();
+  const plan: FineTunePlan = { model, provider, examples: { train: set.train.length, validation: set.validation.length }, epochs, trainingTokens: set.stats.tokensPerEpoch * epochs, cost: trainingCost(set.stats.tokensPerEpoch, epochs, price?.training), budget };
+  const hyperparameters = { n_epochs: epochs, ...(options.batchSize !== undefined ? { batch_size: options.batchSize } : {}), ...(options.learningRateMultiplier !== undefined ? { learning_rate_multiplier: options.learningRateMultiplier } : {}) };
+  const key = digest(["weft:fine-tune@1", provider, model, set.version, hyperparameters, options.suffix ?? null, options.seed ?? null]);
+  const events: FineTuningEvent[] = [];
+  let job: FineTuningJob | null = null;
+  const run = (status: FineTuneStatus, tuned: TunedModel | null = null, approve?: () => void) => new FineTuneRun(status, plan, job, [...events], tuned, approve, job && !isFinished(job) ? async () => void (await client.cancel(job!.id)) : undefined);
+
+  const saved = options.restart ? undefined : ((await deps.objects?.get("fine-tune-job", key)) as { jobId?: string } | undefined);
+  if (saved?.jobId) {
+    job = await client.getJob(saved.jobId);
+  } else {
+    // Nothing is sent before the plan is within budget or approved.
+    const overBudget = plan.cost === null ? true : budget !== undefined && plan.cost > budget;
+    if (deps.askBeforeCalls || (!deps.autoApprove && overBudget)) {
+      let approve!: () => void;
+      const approved = new Promise<void>((resolve) => (approve = resolve));
+      const aborted = new Promise<never>((_, reject) => signal?.addEventListener("abort", () => reject(new Error("fineTune: stopped before it was approved")), { once: true }));
+      yield run("awaiting-approval", null, approve);
+      await Promise.race([approved, aborted]);
+    }
+    yield run("uploading");
+    const trainFile = await client.uploadFile(set.trainJsonl(), `${set.name}-train.jsonl`);
+    const validationFile = set.validation.length ? await client.uploadFile(set.validationJsonl(), `${set.name}-validation.jsonl`) : null;
+    job = await client.createJob({ model, training_file: trainFile.id, ...(validationFile ? { validation_file: validationFile.id } : {}), hyperparameters, ...(options.suffix ? { suffix: options.suffix } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+    deps.objects?.put("fine-tune-job", key, { jobId: job.id, provider, model, trainingSet: set.version });
+    await deps.objects?.flush();
+  }
+  yield run(statusOf(job));
+  let lastYield = Date.now();
+  try {
+    for await (const event of client.events(job.id, { pollMs: options.pollMs ?? 2_000, ...(signal ? { signal } : {}) })) {
+      events.push(event);
+      if (Date.now() - lastYield >= 200) {
+        lastYield = Date.now();
+        yield run("running");
+      }
+    }
+  } catch (error) {
+    if (error instanceof FineTuningJobError) job = error.job;
+    throw error;
+  }
+  job = await client.getJob(job.id);
+  if (job.status !== "succeeded" || !job.fine_tuned_model) {
+    yield run(statusOf(job));
+    return;
+  }
+  const tuned: TunedModel = { model: job.fine_tuned_model, base: model, provider, trainingSet: { name: set.name, version: set.version }, hyperparameters: toCanonical(job.hyperparameters ?? hyperparameters) as Record<string, unknown>, jobId: job.id };
+  deps.objects?.put("tuned-model", digest(tuned.model), toCanonical(tuned));
+  await deps.objects?.flush();
+  yield run("succeeded", tuned);
+}
+
+function statusOf(job: FineTuningJob): FineTuneStatus {
+  return job.status;
+}
