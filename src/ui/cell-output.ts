@@ -7,7 +7,9 @@ import { isOp } from "../trace/index.ts";
 import { renderTable } from "./table-view.ts";
 import { WeftVaryView } from "./vary-view.ts";
 import { render } from "lit";
-import { isClusterResult, isCompareValue, isDriftReport, isLeaderboardValue } from "../stdlib/index.ts";
+import { isClusterResult, isCompareValue, isDriftReport, isFineTuneRun, isLeaderboardValue } from "../stdlib/index.ts";
+import type { WeftFineTuneView } from "./fine-tune-view.ts";
+import "./fine-tune-view.ts";
 import { progressView, type WeftClusterView } from "./cluster-view.ts";
 import type { WeftCompareView } from "./compare-view.ts";
 import type { WeftLeaderboardView } from "./leaderboard-view.ts";
@@ -97,6 +99,11 @@ function showValue(container: HTMLElement, value: unknown, calls: CallChildren, 
     const wrap = document.createElement("div");
     wrap.append(label(name), view);
     return wrap;
+  }
+  if (isFineTuneRun(value)) {
+    const view = document.createElement("weft-fine-tune-view") as WeftFineTuneView;
+    view.run = value;
+    return view;
   }
   if (isTrainingSet(value)) {
     const node = document.createElement("div");

@@ -53,6 +53,9 @@ describe("fineTune", () => {
     expect(last.status).toBe("succeeded");
     expect(last.plan).toMatchObject({ model: "stub-mini", provider: "stub", epochs: 3, examples: { train: set.train.length, validation: set.validation.length }, trainingTokens: set.stats.tokensPerEpoch * 3, cost: 0 });
     expect(last.model).toMatch(/^ft:stub-mini:weft-stub:tickets:/);
+    // Every value of the run shares one promise of its outcome: a cell can wait on it.
+    expect(values[0]!.finished).toBe(last.finished);
+    expect((await values[0]!.finished).model).toBe(last.model);
     expect(last.tuned).toMatchObject({ base: "stub-mini", provider: "stub", trainingSet: { name: "tickets", version: set.version }, jobId: last.job!.id });
     const metrics = last.metrics();
     expect(metrics.length).toBeGreaterThan(3);

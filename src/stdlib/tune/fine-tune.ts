@@ -1,7 +1,7 @@
 import { digest, priceOf, toCanonical, type PriceTable } from "../../base/index.ts";
 import { FineTuningJobError, isFinished, type FineTuningClient, type FineTuningEvent, type FineTuningJob } from "../../llm/index.ts";
 import type { ObjectStore } from "../../trace/index.ts";
-import { isTrainingSet, stepMetrics, trainingCost, type StepMetrics } from "../../tune/index.ts";
+import { isTrainingSet, stepMetrics, trainingCost, type StepMetrics, type TrainingSet } from "../../tune/index.ts";
 
 /** Options of `fineTune(set, options)`. */
 export interface FineTuneOptions {
@@ -78,6 +78,8 @@ export class FineTuneRun {
     readonly approve?: () => void,
     /** Cancels the job (while it runs). */
     readonly cancel?: () => Promise<void>,
+    /** The same promise in every value of one run: the final run once the job succeeded; rejects when it failed or was stopped. A cell waits on it: `(await job.finished).model`. */
+    readonly finished: Promise<FineTuneRun> = Promise.reject(new Error("fineTune: no run")),
   ) {}
 
   /** The tuned model's name (null until the job succeeded). */
@@ -103,6 +105,7 @@ export class FineTuneRun {
 export async function* runFineTune(deps: FineTuneDeps, set: unknown, options: FineTuneOptions = {}, signal?: AbortSignal): AsyncGenerator<FineTuneRun> {
   if (!isTrainingSet(set)) throw new TypeError("fineTune: the first argument must be a training set (from trainingSet(...))");
   if (!set.train.length) throw new Error(`fineTune: training set ${set.name} has no training examples`);
+  const ts: TrainingSet = set;
   const base = options.model ?? set.model;
   const { client, provider, model } = deps.fineTuning(base);
   const epochs = options.epochs ?? set.stats.epochs;
@@ -114,51 +117,67 @@ export async function* runFineTune(deps: FineTuneDeps, set: unknown, options: Fi
   const key = digest(["weft:fine-tune@1", provider, model, set.version, hyperparameters, options.suffix ?? null, options.seed ?? null]);
   const events: FineTuningEvent[] = [];
   let job: FineTuningJob | null = null;
-  const run = (status: FineTuneStatus, tuned: TunedModel | null = null, approve?: () => void) => new FineTuneRun(status, plan, job, [...events], tuned, approve, job && !isFinished(job) ? async () => void (await client.cancel(job!.id)) : undefined);
-
-  const saved = options.restart ? undefined : ((await deps.objects?.get("fine-tune-job", key)) as { jobId?: string } | undefined);
-  if (saved?.jobId) {
-    job = await client.getJob(saved.jobId);
-  } else {
-    // Nothing is sent before the plan is within budget or approved.
-    const overBudget = plan.cost === null ? true : budget !== undefined && plan.cost > budget;
-    if (deps.askBeforeCalls || (!deps.autoApprove && overBudget)) {
-      let approve!: () => void;
-      const approved = new Promise<void>((resolve) => (approve = resolve));
-      const aborted = new Promise<never>((_, reject) => signal?.addEventListener("abort", () => reject(new Error("fineTune: stopped before it was approved")), { once: true }));
-      yield run("awaiting-approval", null, approve);
-      await Promise.race([approved, aborted]);
-    }
-    yield run("uploading");
-    const trainFile = await client.uploadFile(set.trainJsonl(), `${set.name}-train.jsonl`);
-    const validationFile = set.validation.length ? await client.uploadFile(set.validationJsonl(), `${set.name}-validation.jsonl`) : null;
-    job = await client.createJob({ model, training_file: trainFile.id, ...(validationFile ? { validation_file: validationFile.id } : {}), hyperparameters, ...(options.suffix ? { suffix: options.suffix } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}) });
-    deps.objects?.put("fine-tune-job", key, { jobId: job.id, provider, model, trainingSet: set.version });
-    await deps.objects?.flush();
-  }
-  yield run(statusOf(job));
-  let lastYield = Date.now();
+  let settle!: { resolve: (run: FineTuneRun) => void; reject: (error: Error) => void };
+  const finished = new Promise<FineTuneRun>((resolve, reject) => (settle = { resolve, reject }));
+  finished.catch(() => {}); // a run nobody waits on must not be an unhandled rejection
+  const run = (status: FineTuneStatus, tuned: TunedModel | null = null, approve?: () => void) => new FineTuneRun(status, plan, job, [...events], tuned, approve, job && !isFinished(job) ? async () => void (await client.cancel(job!.id)) : undefined, finished);
+  let outcome: FineTuneRun | null = null;
   try {
-    for await (const event of client.events(job.id, { pollMs: options.pollMs ?? 2_000, ...(signal ? { signal } : {}) })) {
-      events.push(event);
-      if (Date.now() - lastYield >= 200) {
-        lastYield = Date.now();
-        yield run("running");
-      }
-    }
+    yield* follow();
   } catch (error) {
-    if (error instanceof FineTuningJobError) job = error.job;
+    settle.reject(error as Error);
     throw error;
+  } finally {
+    if (outcome) settle.resolve(outcome);
+    else settle.reject(new Error(`fineTune: the job ${(job as FineTuningJob | null)?.id ?? "(not started)"} did not succeed`));
   }
-  job = await client.getJob(job.id);
-  if (job.status !== "succeeded" || !job.fine_tuned_model) {
+
+  async function* follow(): AsyncGenerator<FineTuneRun> {
+    const saved = options.restart ? undefined : ((await deps.objects?.get("fine-tune-job", key)) as { jobId?: string } | undefined);
+    if (saved?.jobId) {
+      job = await client.getJob(saved.jobId);
+    } else {
+      // Nothing is sent before the plan is within budget or approved.
+      const overBudget = plan.cost === null ? true : budget !== undefined && plan.cost > budget;
+      if (deps.askBeforeCalls || (!deps.autoApprove && overBudget)) {
+        let approve!: () => void;
+        const approved = new Promise<void>((resolve) => (approve = resolve));
+        const aborted = new Promise<never>((_, reject) => signal?.addEventListener("abort", () => reject(new Error("fineTune: stopped before it was approved")), { once: true }));
+        yield run("awaiting-approval", null, approve);
+        await Promise.race([approved, aborted]);
+      }
+      yield run("uploading");
+      const trainFile = await client.uploadFile(ts.trainJsonl(), `${ts.name}-train.jsonl`);
+      const validationFile = ts.validation.length ? await client.uploadFile(ts.validationJsonl(), `${ts.name}-validation.jsonl`) : null;
+      job = await client.createJob({ model, training_file: trainFile.id, ...(validationFile ? { validation_file: validationFile.id } : {}), hyperparameters, ...(options.suffix ? { suffix: options.suffix } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+      deps.objects?.put("fine-tune-job", key, { jobId: job.id, provider, model, trainingSet: ts.version });
+      await deps.objects?.flush();
+    }
     yield run(statusOf(job));
-    return;
+    let lastYield = Date.now();
+    try {
+      for await (const event of client.events(job.id, { pollMs: options.pollMs ?? 2_000, ...(signal ? { signal } : {}) })) {
+        events.push(event);
+        if (Date.now() - lastYield >= 200) {
+          lastYield = Date.now();
+          yield run("running");
+        }
+      }
+    } catch (error) {
+      if (error instanceof FineTuningJobError) job = error.job;
+      throw error;
+    }
+    job = await client.getJob(job.id);
+    if (job.status !== "succeeded" || !job.fine_tuned_model) {
+      yield run(statusOf(job));
+      return;
+    }
+    const tuned: TunedModel = { model: job.fine_tuned_model, base: model, provider, trainingSet: { name: ts.name, version: ts.version }, hyperparameters: toCanonical(job.hyperparameters ?? hyperparameters) as Record<string, unknown>, jobId: job.id };
+    deps.objects?.put("tuned-model", digest(tuned.model), toCanonical(tuned));
+    await deps.objects?.flush();
+    outcome = run("succeeded", tuned);
+    yield outcome;
   }
-  const tuned: TunedModel = { model: job.fine_tuned_model, base: model, provider, trainingSet: { name: set.name, version: set.version }, hyperparameters: toCanonical(job.hyperparameters ?? hyperparameters) as Record<string, unknown>, jobId: job.id };
-  deps.objects?.put("tuned-model", digest(tuned.model), toCanonical(tuned));
-  await deps.objects?.flush();
-  yield run("succeeded", tuned);
 }
 
 function statusOf(job: FineTuningJob): FineTuneStatus {
