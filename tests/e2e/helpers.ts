@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, type Page, type APIRequestContext, type Locator } from "@playwright/test";
@@ -71,4 +72,20 @@ export async function openFirstCall(vary: Locator, levels = 5): Promise<Locator>
     if (level < levels - 1) node = node.locator("details.tree-node").first();
   }
   return node;
+}
+
+/** Runs `weft demo traffic` against the editor's own collector (bounded: killed after 60 s). */
+export function demoTraffic(seconds: number, rate: number, seed: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["bin/weft.js", "demo", "traffic", "--url", "http://127.0.0.1:5174", "--rate", String(rate), "--duration", String(seconds), "--seed", String(seed)], { stdio: "ignore" });
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error("demo traffic timed out"));
+    }, 60_000);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve();
+      else reject(new Error(`demo traffic exited with ${code}`));
+    });
+  });
 }

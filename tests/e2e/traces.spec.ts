@@ -3,27 +3,10 @@
 // `weft serve` mounts; the list updates while traffic arrives; a call opens as its trace
 // with the LLM messages as a chat; text from traces stays inert; "Open in notebook" adds the
 // equivalent calls(...) cell.
-import { spawn } from "node:child_process";
 import { expect, test, type Page } from "@playwright/test";
-import { collectErrors, createNotebook } from "./helpers.ts";
+import { collectErrors, createNotebook, demoTraffic } from "./helpers.ts";
 
 const base = "http://127.0.0.1:5174";
-
-/** Runs `weft demo traffic` against the editor's own collector (bounded). */
-function traffic(seconds: number, rate: number, seed: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["bin/weft.js", "demo", "traffic", "--url", base, "--rate", String(rate), "--duration", String(seconds), "--seed", String(seed)], { stdio: "ignore" });
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error("demo traffic timed out"));
-    }, 60_000);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve();
-      else reject(new Error(`demo traffic exited with ${code}`));
-    });
-  });
-}
 
 async function rows(page: Page): Promise<number> {
   return page.getByTestId("traces-list").locator("tbody tr").count();
@@ -31,7 +14,7 @@ async function rows(page: Page): Promise<number> {
 
 test("production calls arrive live in the Traces view, open as a trace with a chat, and stay inert", async ({ page, request }) => {
   const errors = collectErrors(page);
-  await traffic(2, 10, 1);
+  await demoTraffic(2, 10, 1);
   await page.goto("/?view=traces");
   const list = page.getByTestId("traces-list");
   await expect(list.locator("tbody tr").first()).toBeVisible();
@@ -48,7 +31,7 @@ test("production calls arrive live in the Traces view, open as a trace with a ch
   expect(res.status()).toBe(200);
 
   // More traffic while the view is open: the list grows by itself.
-  await traffic(2, 10, 2);
+  await demoTraffic(2, 10, 2);
   await expect.poll(() => rows(page), { timeout: 20_000 }).toBeGreaterThan(before);
 
   await page.getByTestId("traces-list").locator('tr[data-call="hostile-1"]').click();

@@ -3,6 +3,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { fineTuningClient } from "../../src/llm/index.ts";
 import { llmProxy } from "../../src/server/llm-proxy.ts";
 import { loadProviders } from "../../src/server/provider-config.ts";
 import { startLoopbackServer, type LoopbackServer } from "../fixtures/openai-server.ts";
@@ -51,7 +52,7 @@ describe("the LLM proxy", () => {
 
   test.each([
     ["an unknown provider", "/api/llm/elsewhere/v1/chat/completions", 404, "no provider named 'elsewhere' is configured"],
-    ["another endpoint of a known provider", "/api/llm/loop/v1/files", 404, "the proxy only forwards chat/completions, embeddings and models, not files"],
+    ["another endpoint of a known provider", "/api/llm/loop/v1/assistants", 404, "the proxy only forwards chat/completions, embeddings, models, files and fine_tuning/jobs, not assistants"],
     ["a full URL as the provider", "/api/llm/http%3A%2F%2Fexample.com/v1/chat/completions", 404, "no provider named 'http://example.com' is configured"],
   ])("is not an open relay: %s is refused", async (_what, p, status, message) => {
     const before = upstream.stats.requests;
@@ -95,6 +96,22 @@ describe("provider configuration", () => {
     await expect(loadProviders({}, file)).rejects.toThrow(`providers file ${file} is not valid JSON`);
     await writeFile(file, JSON.stringify({ providers: [{ name: "x", baseURL: "ftp://nope" }] }));
     await expect(loadProviders({}, file)).rejects.toThrow(`providers file ${file}, providers[0]: 'baseURL' must be an http(s) URL`);
+  });
+
+  test("forwards the fine-tuning API: a multipart upload, a job, its paged events (query string kept) and cancel, with the server's key", async () => {
+    const client = fineTuningClient({ name: "via-proxy", baseURL: `${base}/api/llm/loop/v1`, apiKey: "weft-proxy" });
+    const file = await client.uploadFile('{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"hello"}]}\n', "train.jsonl");
+    expect(upstream.stats.authorizations.at(-1)).toBe(`Bearer ${KEY}`);
+    const job = await client.createJob({ model: "test-small", training_file: file.id, hyperparameters: { n_epochs: 1 } });
+    const done = await client.waitForJob(job.id, { pollMs: 20, timeoutMs: 20_000 });
+    expect(done.status).toBe("succeeded");
+    const page = await fetch(`${base}/api/llm/loop/v1/fine_tuning/jobs/${job.id}/events?limit=1`, { headers: { authorization: "Bearer weft-proxy" } });
+    expect(((await page.json()) as { data: unknown[] }).data).toHaveLength(1);
+    // A JSON body where a file is expected is refused before it reaches the provider.
+    const before = upstream.stats.requests;
+    const wrong = await fetch(`${base}/api/llm/loop/v1/files`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    expect([wrong.status, ((await wrong.json()) as { error: string }).error]).toEqual([415, "expected a file upload (content-type multipart/form-data), got application/json"]);
+    expect(upstream.stats.requests).toBe(before);
   });
 
   test("no configuration means no providers", async () => {
