@@ -249,6 +249,51 @@ collectorOptions(monitorsCommand.command("drift <name>").description("save a dri
     await saveDriftMonitor(client, name, opts, (line) => console.log(line));
   });
 
+const fineTuneCommand = program.command("fine-tune").description("fine-tuning jobs on the provider serving a model (OpenAI's fine-tuning API; the local stub with --stub-llm)");
+/** Runs a fine-tune subcommand with the stub as provider "stub" when asked, and sets the exit code. */
+const withStub = async (stubLlm: boolean | undefined, run: () => Promise<number>) => {
+  const stub = stubLlm ? await (await import("./stub-provider.ts")).startStubProvider((line) => console.log(line)) : null;
+  try {
+    process.exitCode = await run();
+  } finally {
+    await stub?.close();
+  }
+};
+fineTuneCommand
+  .command("start")
+  .description("validate JSONL training files, print the plan (tokens, epochs, cost), then start a job and follow it to its end")
+  .requiredOption("--train <file>", "the training examples, JSONL ({messages: [...]} per line)")
+  .option("--validation <file>", "held-out examples, JSONL")
+  .requiredOption("--model <model>", "the base model (routed as chat is: provider/model or a provider's listed model)")
+  .option("--epochs <n>", "epochs (default: OpenAI's default for the number of examples)")
+  .option("--suffix <text>", "part of the tuned model's name")
+  .option("--seed <n>", "the job's seed")
+  .option("--budget <dollars>", "start without --yes only when the estimated cost is at most this", "1")
+  .option("-y, --yes", "start even when the cost is over the budget or unknown")
+  .option("--poll-ms <ms>", "how often the job is polled", "2000")
+  .option("--stub-llm", "add the local OpenAI-protocol stub as provider \"stub\" (a simulated training run, offline)")
+  .action(async (opts: import("./fine-tune.ts").FineTuneStartOptions & { stubLlm?: boolean }) => {
+    const { startFineTune } = await import("./fine-tune.ts");
+    await withStub(opts.stubLlm, () => startFineTune(opts, (line) => console.log(line)));
+  });
+for (const action of ["status", "follow", "cancel"] as const) {
+  fineTuneCommand
+    .command(`${action} <job>`)
+    .description(action === "status" ? "print a job's status" : action === "follow" ? "print a job's events until it ends" : "cancel a job")
+    .option("--model <model>", "a model of the job's provider, to pick the provider (default: the first provider)")
+    .option("--stub-llm", "use the local OpenAI-protocol stub as provider \"stub\"")
+    .action(async (id: string, opts: { model?: string; stubLlm?: boolean }) => {
+      const { fineTuningFor, followJob } = await import("./fine-tune.ts");
+      await withStub(opts.stubLlm, async () => {
+        const { client } = await fineTuningFor(opts.model);
+        if (action === "follow") return followJob(client, id, 2_000, (line) => console.log(line));
+        const job = action === "cancel" ? await client.cancel(id) : await client.getJob(id);
+        console.log(JSON.stringify({ id: job.id, status: job.status, model: job.model, fine_tuned_model: job.fine_tuned_model, trained_tokens: job.trained_tokens, error: job.error }));
+        return 0;
+      });
+    });
+}
+
 program
   .command("demo")
   .description("demo helpers that work offline")

@@ -6,7 +6,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { collectErrors, createNotebook, demoTraffic } from "./helpers.ts";
 
-const base = "http://127.0.0.1:5174";
 
 async function rows(page: Page): Promise<number> {
   return page.getByTestId("traces-list").locator("tbody tr").count();

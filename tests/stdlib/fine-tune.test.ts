@@ -57,6 +57,8 @@ describe("fineTune", () => {
     expect(values[0]!.finished).toBe(last.finished);
     expect((await values[0]!.finished).model).toBe(last.model);
     expect(last.tuned).toMatchObject({ base: "stub-mini", provider: "stub", trainingSet: { name: "tickets", version: set.version }, jobId: last.job!.id });
+    // Weft's token count (o200k, OpenAI's chat format) is the provider's: the stub bills the same tokens.
+    expect(last.job!.trained_tokens).toBe(set.stats.tokensPerEpoch * 3);
     const metrics = last.metrics();
     expect(metrics.length).toBeGreaterThan(3);
     expect(metrics.map((m) => m.step)).toEqual([...metrics.map((m) => m.step)].sort((a, b) => a - b));
