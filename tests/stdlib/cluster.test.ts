@@ -88,6 +88,7 @@ describe("cluster", () => {
       const topic = members.sort((a, b) => members.filter((m) => m === b).length - members.filter((m) => m === a).length)[0]!;
       expect(TOPICS[topic]).toContain(c.keywords[0]);
       expect(c.representatives).toHaveLength(5);
+      expect(new Set(c.representatives).size).toBe(5);
       expect(c.size).toBe(members.length);
     }
     expect(result.summary().numRows()).toBe(4);
@@ -167,6 +168,13 @@ describe("cluster", () => {
     expect(seen).toHaveLength(1);
     expect(stub.stats.requests - before).toBe(4);
     expect(result.clusters.every((c) => c.label)).toBe(true);
+  });
+
+  it("representatives are distinct texts, also when production repeats the same request many times", async () => {
+    const repeated = Object.keys(TOPICS).flatMap((topic) => [...Array.from({ length: 30 }, () => ({ text: `${TOPICS[topic]!.join(" ")} please` })), ...Array.from({ length: 6 }, (_, i) => ({ text: `${TOPICS[topic]!.slice(0, 4).join(" ")} variant ${i}` }))]);
+    const { result } = await (await host()).cluster(repeated, { text: "text", k: 4, seed: 2, representatives: 3 });
+    for (const c of result.clusters) expect(new Set(c.representatives).size).toBe(c.representatives.length);
+    expect(result.clusters.every((c) => c.representatives.length === 3)).toBe(true);
   });
 
   it("labels that cannot be made leave the clusters standing, with the reason", async () => {

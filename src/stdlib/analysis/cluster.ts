@@ -119,11 +119,12 @@ export async function* runCluster(deps: ClusterDeps, data: unknown, options: Clu
       record = placeIntoPrevious(previous, ids, texts, embeddings.vectors, fitOptions.keywords);
     } else {
       let fit: ClusterFit | undefined;
-      for await (const step of runWithProgress(deps.runner, { kind: "fit", input: { vectors: embeddings.vectors, texts, k, seed, ...fitOptions } }, signal)) {
+      // More candidates than shown: the representatives shown are distinct texts (production repeats itself).
+      for await (const step of runWithProgress(deps.runner, { kind: "fit", input: { vectors: embeddings.vectors, texts, k, seed, ...fitOptions, representatives: fitOptions.representatives * REPRESENTATIVE_CANDIDATES } }, signal)) {
         if ("output" in step) fit = step.output as ClusterFit;
         else yield progress(step.stage, step.done, step.total);
       }
-      record = recordOfFit(fit!, ids);
+      record = recordOfFit(fit!, ids, texts, fitOptions.representatives);
       computed = true;
     }
     if (cache) {
@@ -205,8 +206,26 @@ function idsOf(rows: readonly Record<string, unknown>[], texts: readonly string[
   });
 }
 
-/** A fit as stored: positions, clusters, centroids (32-bit floats, base64), keywords and representatives by id. */
-function recordOfFit(fit: ClusterFit, ids: readonly string[]): FitRecord {
+/** Candidates fitted per representative shown, of which the first distinct texts are kept. */
+const REPRESENTATIVE_CANDIDATES = 4;
+
+/** Each cluster's first `n` candidates with distinct texts, as ids. */
+function distinctRepresentatives(candidates: readonly (readonly number[])[], ids: readonly string[], texts: readonly string[], n: number): string[][] {
+  return candidates.map((indices) => {
+    const seen = new Set<string>();
+    const out: string[] = [];
+    for (const i of indices) {
+      if (out.length >= n) break;
+      if (seen.has(texts[i]!)) continue;
+      seen.add(texts[i]!);
+      out.push(ids[i]!);
+    }
+    return out;
+  });
+}
+
+/** A fit as stored: positions, clusters, centroids (32-bit floats, base64), keywords and `n` distinct representatives by id. */
+function recordOfFit(fit: ClusterFit, ids: readonly string[], texts: readonly string[], n: number): FitRecord {
   return {
     ids: [...ids],
     x: fit.points.map((p) => p[0]),
@@ -214,7 +233,7 @@ function recordOfFit(fit: ClusterFit, ids: readonly string[]): FitRecord {
     labels: [...fit.labels],
     centroids: fit.centroids.map(encodeVector),
     keywords: fit.keywords.map((words) => words.map((w) => w.term)),
-    reps: fit.representatives.map((r) => r.map((i) => ids[i]!)),
+    reps: distinctRepresentatives(fit.representatives, ids, texts, n),
     method: fit.method,
     fitted: ids.length,
     assigned: 0,
@@ -243,7 +262,8 @@ function placeIntoPrevious(previous: FitRecord, ids: readonly string[], texts: r
   const present = new Set(ids);
   const previousReps = previous.reps.map((r) => r.filter((id) => present.has(id)));
   const units = vectors.map(unit);
-  const nearest = representatives(units, labels, centroids, Math.max(1, ...previous.reps.map((r) => r.length)));
+  const shown = Math.max(1, ...previous.reps.map((r) => r.length));
+  const nearest = distinctRepresentatives(representatives(units, labels, centroids, shown * REPRESENTATIVE_CANDIDATES), ids, texts, shown);
   return {
     ids: [...ids],
     x,
@@ -251,7 +271,7 @@ function placeIntoPrevious(previous: FitRecord, ids: readonly string[], texts: r
     labels,
     centroids: previous.centroids,
     keywords: ctfidf(docs, { topN: keywords }).map((words) => words.map((w) => w.term)),
-    reps: previousReps.map((r, c) => (r.length ? r : (nearest[c] ?? []).map((i) => ids[i]!))),
+    reps: previousReps.map((r, c) => (r.length ? r : (nearest[c] ?? []))),
     method: previous.method,
     fitted: kept.length,
     assigned: fresh.length,
