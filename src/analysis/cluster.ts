@@ -32,8 +32,13 @@ export function kmeans(vectors: Vectors, options: KMeansOptions): Clustering {
   return { labels: result.clusters, centroids: result.centroids, iterations: result.iterations, converged: result.converged };
 }
 
-/** For each centroid, the indices of up to `n` vectors labelled with its cluster, nearest to it first (ties by index); labels outside 0 … centroids−1, such as −1 for noise, are skipped. */
-export function representatives(vectors: Vectors, labels: readonly number[], centroids: Vectors, n: number, options: { readonly metric?: Metric } = {}): number[][] {
+/**
+ * For each centroid, the indices of up to `n` vectors labelled with its cluster, nearest to it
+ * first (ties by index); labels outside 0 … centroids−1, such as −1 for noise, are skipped. With
+ * `keys` (one per vector, e.g. its text), only the nearest vector of each key is taken, so the
+ * representatives are distinct even when the data repeats itself.
+ */
+export function representatives(vectors: Vectors, labels: readonly number[], centroids: Vectors, n: number, options: { readonly metric?: Metric; readonly keys?: readonly string[] } = {}): number[][] {
   const fn = "representatives";
   const dims = checkVectors(fn, "vectors", vectors);
   if (!Array.isArray(labels) || labels.length !== vectors.length) throw new RangeError(`${fn}: labels must have one label per vector (${vectors.length}), got ${describe(labels)}`);
@@ -46,10 +51,19 @@ export function representatives(vectors: Vectors, labels: readonly number[], cen
     const cluster = members[label];
     if (cluster) cluster.push({ index, d: distance(vectors[index]!, centroids[label]!, metric) });
   });
-  return members.map((cluster) =>
-    cluster
-      .sort((a, b) => a.d - b.d || a.index - b.index)
-      .slice(0, n)
-      .map((m) => m.index),
-  );
+  const keys = options.keys;
+  if (keys !== undefined && (!Array.isArray(keys) || keys.length !== vectors.length)) throw new RangeError(`${fn}: keys must have one key per vector (${vectors.length}), got ${describe(keys)}`);
+  return members.map((cluster) => {
+    const sorted = cluster.sort((a, b) => a.d - b.d || a.index - b.index);
+    if (!keys) return sorted.slice(0, n).map((m) => m.index);
+    const seen = new Set<string>();
+    const out: number[] = [];
+    for (const m of sorted) {
+      if (out.length >= n) break;
+      if (seen.has(keys[m.index]!)) continue;
+      seen.add(keys[m.index]!);
+      out.push(m.index);
+    }
+    return out;
+  });
 }

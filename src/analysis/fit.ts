@@ -13,7 +13,7 @@ export interface FitInput {
   readonly seed: number;
   /** Keywords per cluster (default 8). */
   readonly keywords?: number;
-  /** Representative samples per cluster, nearest to its centroid first (default 5). */
+  /** Representative samples per cluster, nearest to its centroid first, distinct texts (default 5). */
   readonly representatives?: number;
   /** UMAP's neighbourhood size (default 15). */
   readonly nNeighbors?: number;
@@ -88,7 +88,7 @@ export function* fitSteps(input: FitInput): Generator<FitStep, ClusterFit> {
   const docs: string[][] = clustering.centroids.map(() => []);
   clustering.labels.forEach((label, i) => docs[label]!.push(String(input.texts[i])));
   const keywords = ctfidf(docs, { topN: checkInteger(fn, "keywords", input.keywords ?? 8, 1) });
-  const reps = representatives(vectors, clustering.labels, clustering.centroids, checkInteger(fn, "representatives", input.representatives ?? 5, 1));
+  const reps = representatives(vectors, clustering.labels, clustering.centroids, checkInteger(fn, "representatives", input.representatives ?? 5, 1), { keys: input.texts.map(String) });
   yield { stage: "keywords", done: 1, total: 1 };
   return { points: projection.points, labels: clustering.labels, centroids: clustering.centroids, keywords, representatives: reps, method: projection.method };
 }

@@ -119,12 +119,11 @@ export async function* runCluster(deps: ClusterDeps, data: unknown, options: Clu
       record = placeIntoPrevious(previous, ids, texts, embeddings.vectors, fitOptions.keywords);
     } else {
       let fit: ClusterFit | undefined;
-      // More candidates than shown: the representatives shown are distinct texts (production repeats itself).
-      for await (const step of runWithProgress(deps.runner, { kind: "fit", input: { vectors: embeddings.vectors, texts, k, seed, ...fitOptions, representatives: fitOptions.representatives * REPRESENTATIVE_CANDIDATES } }, signal)) {
+      for await (const step of runWithProgress(deps.runner, { kind: "fit", input: { vectors: embeddings.vectors, texts, k, seed, ...fitOptions } }, signal)) {
         if ("output" in step) fit = step.output as ClusterFit;
         else yield progress(step.stage, step.done, step.total);
       }
-      record = recordOfFit(fit!, ids, texts, fitOptions.representatives);
+      record = recordOfFit(fit!, ids);
       computed = true;
     }
     if (cache) {
@@ -206,26 +205,8 @@ function idsOf(rows: readonly Record<string, unknown>[], texts: readonly string[
   });
 }
 
-/** Candidates fitted per representative shown, of which the first distinct texts are kept. */
-const REPRESENTATIVE_CANDIDATES = 4;
-
-/** Each cluster's first `n` candidates with distinct texts, as ids. */
-function distinctRepresentatives(candidates: readonly (readonly number[])[], ids: readonly string[], texts: readonly string[], n: number): string[][] {
-  return candidates.map((indices) => {
-    const seen = new Set<string>();
-    const out: string[] = [];
-    for (const i of indices) {
-      if (out.length >= n) break;
-      if (seen.has(texts[i]!)) continue;
-      seen.add(texts[i]!);
-      out.push(ids[i]!);
-    }
-    return out;
-  });
-}
-
-/** A fit as stored: positions, clusters, centroids (32-bit floats, base64), keywords and `n` distinct representatives by id. */
-function recordOfFit(fit: ClusterFit, ids: readonly string[], texts: readonly string[], n: number): FitRecord {
+/** A fit as stored: positions, clusters, centroids (32-bit floats, base64), keywords and representatives by id. */
+function recordOfFit(fit: ClusterFit, ids: readonly string[]): FitRecord {
   return {
     ids: [...ids],
     x: fit.points.map((p) => p[0]),
@@ -233,7 +214,7 @@ function recordOfFit(fit: ClusterFit, ids: readonly string[], texts: readonly st
     labels: [...fit.labels],
     centroids: fit.centroids.map(encodeVector),
     keywords: fit.keywords.map((words) => words.map((w) => w.term)),
-    reps: distinctRepresentatives(fit.representatives, ids, texts, n),
+    reps: fit.representatives.map((r) => r.map((i) => ids[i]!)),
     method: fit.method,
     fitted: ids.length,
     assigned: 0,
@@ -263,7 +244,7 @@ function placeIntoPrevious(previous: FitRecord, ids: readonly string[], texts: r
   const previousReps = previous.reps.map((r) => r.filter((id) => present.has(id)));
   const units = vectors.map(unit);
   const shown = Math.max(1, ...previous.reps.map((r) => r.length));
-  const nearest = distinctRepresentatives(representatives(units, labels, centroids, shown * REPRESENTATIVE_CANDIDATES), ids, texts, shown);
+  const nearest = representatives(units, labels, centroids, shown, { keys: texts }).map((r) => r.map((i) => ids[i]!));
   return {
     ids: [...ids],
     x,
