@@ -13,4 +13,4 @@ export { nearestDistances, leaveOneOutDistances, driftThreshold, populationStabi
 export { adjustedRandIndex } from "./ari.ts";
 export { fitClusters, fitSteps, assignToFit, unit, type FitInput, type ClusterFit, type FitStage, type FitProgress, type FittedSpace, type FitStep } from "./fit.ts";
 export { driftSteps, type DriftInput, type DriftComputation, type DriftStep } from "./drift-steps.ts";
-export { analysisSteps, type AnalysisTask, type AnalysisOutput, type AnalysisStep } from "./tasks.ts";
+export { analysisSteps, packTask, unpackTask, packVectors, unpackVectors, type AnalysisTask, type AnalysisOutput, type AnalysisStep, type PackedTask, type PackedVectors } from "./tasks.ts";

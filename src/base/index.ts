@@ -13,3 +13,4 @@ export { cellText, isStatColumn } from "./cell-text.ts";
 export { dataFormat, dataExtension, encodeData, exportableData, DATA_FORMATS, DATA_MIME_TYPES, type DataFormat, type DataRows, type EncodedData } from "./data-export.ts";
 export { makePrompt, promptContent, promptDigest, promptRef, promptAttribute, recordPromptRenders, isPrompt, checkPromptName, checkLabel, PromptError, type Prompt, type PromptSpec, type PromptContent, type PromptAttribute, type PromptMessage, type PromptRole } from "./prompt.ts";
 export { base64Of, bytesOfBase64 } from "./base64.ts";
+export { mapInSlices, yieldToOthers, SLICE_MS } from "./slices.ts";

@@ -1,4 +1,4 @@
-import { base64Of, bytesOfBase64, digest, type Call } from "../base/index.ts";
+import { base64Of, bytesOfBase64, digest, mapInSlices, type Call } from "../base/index.ts";
 import type { CallCache } from "../trace/index.ts";
 import { hashingEmbedding, HASHING_DIMS } from "./scorers/cosine.ts";
 
@@ -51,13 +51,14 @@ export function createEmbed(deps: EmbedDeps) {
     });
     const model = options.model;
     if (model === undefined || model === OFFLINE_EMBEDDER) {
-      return { model: OFFLINE_EMBEDDER, vectors: texts.map((t) => Float32Array.from(hashingEmbedding(t))), dims: HASHING_DIMS, embedded: 0, cached: 0 };
+      // In slices: 10,000 texts are ~150 ms of hashing, which must not be one task of a page.
+      return { model: OFFLINE_EMBEDDER, vectors: await mapInSlices(texts, (t) => Float32Array.from(hashingEmbedding(t))), dims: HASHING_DIMS, embedded: 0, cached: 0 };
     }
     if (typeof model !== "string" || !model) throw new TypeError(`embed: model must be a model name, got ${JSON.stringify(model)}`);
     const dimensions = options.dimensions ?? null;
     if (dimensions !== null && !(Number.isInteger(dimensions) && dimensions > 0)) throw new RangeError(`embed: dimensions must be a positive integer, got ${JSON.stringify(dimensions)}`);
     const unique = [...new Set(texts)];
-    const keys = unique.map((t) => digest(t));
+    const keys = await mapInSlices(unique, (t) => digest(t));
     const version = embedCacheVersion(model, dimensions);
     const found = new Map<string, Float32Array>();
     if (deps.cache) {

@@ -1,4 +1,4 @@
-import type { AnalysisOutput, AnalysisTask } from "../analysis/index.ts";
+import { packTask, type AnalysisOutput, type AnalysisTask } from "../analysis/index.ts";
 import { analysisCancelled, inlineRunner, type AnalysisRunner } from "../stdlib/index.ts";
 
 type WorkerMessage = { type: "done"; output: unknown } | { type: "progress"; stage: string; done: number; total: number } | { type: "error"; message: string };
@@ -37,6 +37,8 @@ export const workerRunner: AnalysisRunner = <T extends AnalysisTask>(task: T, op
       finish();
       reject(new Error(`${task.kind === "fit" ? "cluster" : task.kind}: the analysis worker failed: ${event.message || "it could not start"}`));
     };
-    worker.postMessage({ task });
+    // One block per set of vectors, transferred (a structured clone of 10,000 arrays is a long task of its own).
+    const packed = packTask(task);
+    worker.postMessage({ task: packed.task }, packed.transfer);
   });
 };

@@ -1,5 +1,5 @@
-import { describe, expect, test } from "vitest";
-import { adjustedRandIndex, assignToFit, fitClusters } from "../../src/analysis/index.ts";
+import { describe, expect, it, test } from "vitest";
+import { adjustedRandIndex, assignToFit, fitClusters, packTask, unpackTask } from "../../src/analysis/index.ts";
 import { axisCenters, blobs } from "./data.ts";
 
 // 4 blobs in 12 dimensions, 60 points each; each blob's texts share a topic word.
@@ -84,5 +84,20 @@ describe("assignToFit", () => {
   test("bad input names the argument", () => {
     expect(() => assignToFit(space, [[1, 2]])).toThrow("assignToFit: fresh have 2 dimensions, space.vectors have 12");
     expect(() => assignToFit({ ...space, points: [] }, [vectors[0]!])).toThrow("assignToFit: space.points must have one point per fitted vector (200)");
+  });
+});
+
+describe("packTask", () => {
+  it("packs a task's vectors into one block and back, as views with the same values", () => {
+    const task = { kind: "fit" as const, input: { vectors: vectors.slice(0, 10), texts: texts.slice(0, 10), k: 2, seed: 1 } };
+    const { task: packed, transfer } = packTask(task);
+    expect(transfer).toHaveLength(1);
+    const back = unpackTask(packed);
+    expect(back.kind).toBe("fit");
+    const restored = (back as typeof task).input.vectors.map((v) => Array.from(v));
+    expect(restored).toEqual(task.input.vectors.map((v) => Array.from(Float32Array.from(v))));
+    const drift = packTask({ kind: "drift", input: { reference: vectors.slice(0, 3), current: vectors.slice(3, 5), seed: 1 } });
+    expect(drift.transfer).toHaveLength(2);
+    expect(() => packTask({ kind: "fit", input: { vectors: [[1, 2], [3]], texts: ["a", "b"], k: 1, seed: 1 } })).toThrow("analysis: vectors are ragged: vectors[1] has 1 dimensions, vectors[0] has 2");
   });
 });

@@ -1,5 +1,5 @@
 import { assignToFit, ctfidf, representatives, unit, type ClusterFit } from "../../analysis/index.ts";
-import { base64Of, bytesOfBase64, digest, type Call, type Json } from "../../base/index.ts";
+import { base64Of, bytesOfBase64, digest, mapInSlices, type Call, type Json } from "../../base/index.ts";
 import { OFFLINE_EMBEDDER, type Embeddings, type EmbedOptions } from "../../eval/index.ts";
 import type { CallCache, VaryResult, VarySpec } from "../../trace/index.ts";
 import { labelOp, type ClusterLabel, type LabelLlm, type LabelOptions, type LabelRow, type MakeOp } from "./cluster-labels.ts";
@@ -92,8 +92,8 @@ export async function* runCluster(deps: ClusterDeps, data: unknown, options: Clu
   check();
   rowsCount = rows.length;
   const textOption = resolveTextOption(fn, rows, options.text);
-  const texts = rows.map((r) => textOfRow(r, textOption));
-  const ids = idsOf(rows, texts);
+  const texts = await mapInSlices(rows, (r) => textOfRow(r, textOption));
+  const ids = await idsOf(rows, texts);
   const seed = options.seed ?? 0;
   if (!Number.isInteger(seed)) throw new TypeError(`${fn}: seed must be an integer, got ${JSON.stringify(seed)}`);
   const k = options.k ?? Math.max(2, Math.min(12, Math.round(Math.sqrt(rows.length / 2))));
@@ -194,9 +194,9 @@ export async function* runCluster(deps: ClusterDeps, data: unknown, options: Clu
 }
 
 /** Each row's id: its call ref, else its text's digest and its occurrence among equal texts. */
-function idsOf(rows: readonly Record<string, unknown>[], texts: readonly string[]): string[] {
+function idsOf(rows: readonly Record<string, unknown>[], texts: readonly string[]): Promise<string[]> {
   const seen = new Map<string, number>();
-  return rows.map((row, i) => {
+  return mapInSlices(rows, (row, i) => {
     if (typeof row.call === "string" && row.call) return row.call;
     const d = digest(texts[i]!).slice(0, 24);
     const n = seen.get(d) ?? 0;
