@@ -100,6 +100,7 @@ export async function followJob(client: FineTuningClient, id: string, pollMs: nu
     throw error;
   }
   const job = await client.getJob(id);
+  for (const c of await client.checkpoints(id)) log(`weft: checkpoint at step ${c.step_number}: ${c.fine_tuned_model_checkpoint}${c.metrics?.valid_loss !== undefined ? ` (validation loss ${c.metrics.valid_loss})` : ""}`);
   if (job.status === "succeeded") log(`weft: tuned model ${job.fine_tuned_model} (from ${job.model}, ${job.trained_tokens ?? "?"} trained tokens, job ${job.id})`);
   else log(`weft: job ${job.id} ended ${job.status}`);
   return job.status === "succeeded" ? 0 : 1;

@@ -41,6 +41,7 @@ export class WeftFineTuneView extends LitElement {
       ${r.tuned
         ? html`<div class="fine-tune-model">Tuned model <code data-testid="tuned-model">${r.tuned.model}</code> from ${r.tuned.base}, training set ${r.tuned.trainingSet.name}@${r.tuned.trainingSet.version.slice(0, 8)}, job ${r.tuned.jobId}</div>`
         : nothing}
+      ${r.checkpoints.length ? html`<div class="fine-tune-checkpoints">Checkpoints: ${r.checkpoints.map((c) => html`<code title=${c.fine_tuned_model_checkpoint}>step ${c.step_number}</code> `)}</div>` : nothing}
       ${r.events.length ? html`<ul class="fine-tune-events">${r.events.slice(-5).map((e) => html`<li>${e.message}</li>`)}</ul>` : nothing}
     </div>`;
   }

@@ -39,6 +39,7 @@ describe("weft fine-tune start", () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/job ftjob-\w+ created/);
     expect(r.stdout).toContain("training loss=");
+    expect(r.stdout).toMatch(/checkpoint at step \d+: ft:stub-mini:weft-stub:cli:\w+/);
     expect(r.stdout).toMatch(/tuned model ft:stub-mini:weft-stub:cli:\w+ \(from stub-mini, \d+ trained tokens, job ftjob-\w+\)/);
   });
 });

@@ -59,6 +59,8 @@ describe("fineTune", () => {
     expect(last.tuned).toMatchObject({ base: "stub-mini", provider: "stub", trainingSet: { name: "tickets", version: set.version }, jobId: last.job!.id });
     // Weft's token count (o200k, OpenAI's chat format) is the provider's: the stub bills the same tokens.
     expect(last.job!.trained_tokens).toBe(set.stats.tokensPerEpoch * 3);
+    expect(last.checkpoints.length).toBeGreaterThan(0);
+    expect(last.checkpoints.every((c) => c.fine_tuned_model_checkpoint.startsWith("ft:stub-mini"))).toBe(true);
     const metrics = last.metrics();
     expect(metrics.length).toBeGreaterThan(3);
     expect(metrics.map((m) => m.step)).toEqual([...metrics.map((m) => m.step)].sort((a, b) => a - b));

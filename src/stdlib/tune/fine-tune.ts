@@ -1,5 +1,5 @@
 import { digest, priceOf, toCanonical, type PriceTable } from "../../base/index.ts";
-import { FineTuningJobError, isFinished, type FineTuningClient, type FineTuningEvent, type FineTuningJob } from "../../llm/index.ts";
+import { FineTuningJobError, isFinished, type FineTuningCheckpoint, type FineTuningClient, type FineTuningEvent, type FineTuningJob } from "../../llm/index.ts";
 import type { ObjectStore } from "../../trace/index.ts";
 import { isTrainingSet, stepMetrics, trainingCost, type StepMetrics, type TrainingSet } from "../../tune/index.ts";
 
@@ -80,6 +80,8 @@ export class FineTuneRun {
     readonly cancel?: () => Promise<void>,
     /** The same promise in every value of one run: the final run once the job succeeded; rejects when it failed or was stopped. A cell waits on it: `(await job.finished).model`. */
     readonly finished: Promise<FineTuneRun> = Promise.reject(new Error("fineTune: no run")),
+    /** The job's checkpoints (each with its step and metrics, and a model name), once it has ended. */
+    readonly checkpoints: readonly FineTuningCheckpoint[] = [],
   ) {}
 
   /** The tuned model's name (null until the job succeeded). */
@@ -120,7 +122,8 @@ export async function* runFineTune(deps: FineTuneDeps, set: unknown, options: Fi
   let settle!: { resolve: (run: FineTuneRun) => void; reject: (error: Error) => void };
   const finished = new Promise<FineTuneRun>((resolve, reject) => (settle = { resolve, reject }));
   finished.catch(() => {}); // a run nobody waits on must not be an unhandled rejection
-  const run = (status: FineTuneStatus, tuned: TunedModel | null = null, approve?: () => void) => new FineTuneRun(status, plan, job, [...events], tuned, approve, job && !isFinished(job) ? async () => void (await client.cancel(job!.id)) : undefined, finished);
+  let checkpoints: FineTuningCheckpoint[] = [];
+  const run = (status: FineTuneStatus, tuned: TunedModel | null = null, approve?: () => void) => new FineTuneRun(status, plan, job, [...events], tuned, approve, job && !isFinished(job) ? async () => void (await client.cancel(job!.id)) : undefined, finished, checkpoints);
   let outcome: FineTuneRun | null = null;
   try {
     yield* follow();
@@ -168,6 +171,7 @@ export async function* runFineTune(deps: FineTuneDeps, set: unknown, options: Fi
       throw error;
     }
     job = await client.getJob(job.id);
+    checkpoints = await client.checkpoints(job.id);
     if (job.status !== "succeeded" || !job.fine_tuned_model) {
       yield run(statusOf(job));
       return;
