@@ -1,6 +1,7 @@
 import { PCA } from "ml-pca";
 import { UMAP } from "umap-js";
-import { seededRandom } from "./random.ts";
+import { Random } from "ml-random";
+import { checkSeed, seededRandom } from "./random.ts";
 import { checkInteger, checkMetric, checkVectors, describe, distance, toArrays, type Metric, type Vectors } from "./vectors.ts";
 
 /** Options of `project2d`. */
@@ -17,7 +18,17 @@ export interface ProjectOptions {
   readonly nEpochs?: number;
   /** Called after each UMAP epoch with the epochs done and the total, for progress. */
   readonly onEpoch?: (done: number, total: number) => void;
+  /**
+   * Above this many vectors, UMAP is fitted on a seeded sample of this many and the others are
+   * placed with UMAP's own `transform`, in chunks (default: all vectors are fitted). UMAP's
+   * graph and epochs grow faster than the rows: 100,000 rows take ~10 minutes and 9 GiB fitted
+   * whole (bench/analysis).
+   */
+  readonly sample?: number;
 }
+
+/** Vectors placed by UMAP's `transform` per step (a step stays short enough to pause between). */
+const TRANSFORM_CHUNK = 1_000;
 
 /** A 2-D projection: one `[x, y]` per input vector, and how it was made. */
 export interface Projection2d {
@@ -28,6 +39,8 @@ export interface Projection2d {
    * UMAP needs (a missing component, for rank-1 data, is 0); `single`: one vector, at the origin.
    */
   readonly method: "umap" | "pca" | "single";
+  /** How many vectors UMAP was fitted on (the others were placed by its transform); all of them without a sample. */
+  readonly fitted: number;
 }
 
 /** Projects vectors to 2-D with seeded UMAP, falling back to PCA when there are no more vectors than `nNeighbors`. */
@@ -55,15 +68,31 @@ export function* projectSteps(vectors: Vectors, options: Omit<ProjectOptions, "o
   const metric = checkMetric(fn, options.metric ?? "cosine");
   const nEpochs = options.nEpochs === undefined ? undefined : checkInteger(fn, "nEpochs", options.nEpochs, 1);
   const data = toArrays(vectors);
-  if (data.length === 1) return { points: [[0, 0]], method: "single" };
-  if (data.length <= nNeighbors) return { points: pca2d(data), method: "pca" };
+  if (data.length === 1) return { points: [[0, 0]], method: "single", fitted: 1 };
+  if (data.length <= nNeighbors) return { points: pca2d(data), method: "pca", fitted: data.length };
+  const sample = options.sample === undefined ? data.length : checkInteger(fn, "sample", options.sample, nNeighbors + 1);
+  // The rows UMAP is fitted on: all, or a seeded sample (drawn before UMAP uses the generator).
+  const fittedRows = sample >= data.length ? null : new Random(checkSeed(fn, options.seed)).choice(data.length, { size: sample, replace: false }).sort((a, b) => a - b);
   const umap = new UMAP({ nComponents: 2, nNeighbors, minDist, random, distanceFn: (a, b) => distance(a, b, metric), ...(nEpochs ? { nEpochs } : {}) });
-  const total = umap.initializeFit(data);
-  for (let epoch = 0; epoch < total; epoch++) {
+  const epochs = umap.initializeFit(fittedRows ? fittedRows.map((i) => data[i]!) : data);
+  const fittedSet = new Set(fittedRows ?? []);
+  const rest = fittedRows ? data.map((_, i) => i).filter((i) => !fittedSet.has(i)) : [];
+  const total = epochs + Math.ceil(rest.length / TRANSFORM_CHUNK);
+  for (let epoch = 0; epoch < epochs; epoch++) {
     umap.step();
     yield [epoch + 1, total];
   }
-  return { points: umap.getEmbedding().map((p) => [p[0]!, p[1]!]), method: "umap" };
+  const fittedPoints = umap.getEmbedding();
+  if (!fittedRows) return { points: fittedPoints.map((p) => [p[0]!, p[1]!]), method: "umap", fitted: data.length };
+  const points = new Array<[number, number]>(data.length);
+  fittedRows.forEach((row, i) => (points[row] = [fittedPoints[i]![0]!, fittedPoints[i]![1]!]));
+  for (let start = 0; start < rest.length; start += TRANSFORM_CHUNK) {
+    const chunk = rest.slice(start, start + TRANSFORM_CHUNK);
+    const placed = umap.transform(chunk.map((i) => data[i]!));
+    chunk.forEach((row, i) => (points[row] = [placed[i]![0]!, placed[i]![1]!]));
+    yield [epochs + start / TRANSFORM_CHUNK + 1, total];
+  }
+  return { points, method: "umap", fitted: fittedRows.length };
 }
 
 /** The first two principal components (centered, SVD), a 0 where the data has fewer. */

@@ -45,7 +45,7 @@ export class WeftClusterView extends LitElement {
     if (!v) return nothing;
     if (v.progress) return html`<div class="cluster-view">${progressView(v.progress)}</div>`;
     const i = v.info!;
-    const how = i.computed ? `fitted now (${i.method === "umap" ? "UMAP" : i.method.toUpperCase()})` : i.assigned ? `${i.assigned.toLocaleString("en-US")} new rows placed into the previous fit` : "read back: nothing recomputed";
+    const how = i.computed ? `fitted now (${i.method === "umap" ? "UMAP" : i.method.toUpperCase()}${i.sampled ? ` on a sample of ${i.sampled.toLocaleString("en-US")}` : ""})` : i.assigned ? `${i.assigned.toLocaleString("en-US")} new rows placed into the previous fit` : "read back: nothing recomputed";
     let labelling: unknown = nothing;
     if (v.labelling) {
       this.labelView ??= document.createElement("weft-vary-view") as WeftVaryView;

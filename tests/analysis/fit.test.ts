@@ -101,3 +101,30 @@ describe("packTask", () => {
     expect(() => packTask({ kind: "fit", input: { vectors: [[1, 2], [3]], texts: ["a", "b"], k: 1, seed: 1 } })).toThrow("analysis: vectors are ragged: vectors[1] has 1 dimensions, vectors[0] has 2");
   });
 });
+
+describe("fitting on a sample", () => {
+  it("above the sample size, k-means and UMAP fit a seeded sample; every vector still joins its blob's cluster and lands among its points", () => {
+    const steps: string[] = [];
+    const fit = fitClusters({ vectors, texts, k: 4, seed: 5, sample: 60 }, (stage, done, total) => {
+      if (stage === "projecting" && done === total) steps.push(`${done}/${total}`);
+    });
+    expect(fit.points).toHaveLength(vectors.length);
+    expect(adjustedRandIndex(labels, fit.labels)).toBeGreaterThan(0.95);
+    // 60 fitted, 180 placed by UMAP's transform in one chunk: one step after the epochs.
+    expect(steps).toHaveLength(1);
+    // Each cluster's points, fitted or placed, sit together: the centroid of each cluster is nearer its own points than the others'.
+    const center = (c: number) => {
+      const own = fit.points.filter((_, i) => fit.labels[i] === c);
+      return [own.reduce((a, p) => a + p[0], 0) / own.length, own.reduce((a, p) => a + p[1], 0) / own.length];
+    };
+    const centers = [0, 1, 2, 3].map(center);
+    let nearestOwn = 0;
+    fit.points.forEach((p, i) => {
+      const d = centers.map((c) => Math.hypot(p[0] - c[0]!, p[1] - c[1]!));
+      if (d.indexOf(Math.min(...d)) === fit.labels[i]) nearestOwn++;
+    });
+    expect(nearestOwn / fit.points.length).toBeGreaterThan(0.95);
+    expect(fitClusters({ vectors, texts, k: 4, seed: 5, sample: 60 })).toEqual(fit);
+    expect(() => fitClusters({ vectors, texts, k: 4, seed: 5, sample: 1 })).toThrow("fitClusters: sample must be an integer");
+  });
+});

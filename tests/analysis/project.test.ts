@@ -39,7 +39,7 @@ describe("project2d", () => {
     const two = project2d([[0, 0], [4, 0]], { seed: 1 });
     expect(two.method).toBe("pca");
     expect(two.points.map(([x, y]) => [Math.abs(x), Math.abs(y)])).toEqual([[2, 0], [2, 0]].map(([x, y]) => [expect.closeTo(x!, 9), expect.closeTo(y!, 9)]));
-    expect(project2d([[1, 2, 3]], { seed: 1 })).toEqual({ points: [[0, 0]], method: "single" });
+    expect(project2d([[1, 2, 3]], { seed: 1 })).toEqual({ points: [[0, 0]], method: "single", fitted: 1 });
   });
 
   test("bad input names the argument", () => {

@@ -35,6 +35,8 @@ export interface ClusterRunInfo {
   readonly seed: number;
   /** How the 2-D picture was made. */
   readonly method: "umap" | "pca" | "single";
+  /** The sample k-means and UMAP were fitted on (the other rows joined the nearest centroid and were placed by UMAP's transform); null when all rows were. */
+  readonly sampled: number | null;
   /** Rows placed by the fit itself. */
   readonly fitted: number;
   /** Rows placed into an earlier fit without re-fitting (new calls since). */

@@ -61,6 +61,8 @@ interface FitRecord {
   readonly keywords: string[][];
   readonly reps: string[][];
   readonly method: ClusterFit["method"];
+  /** The sample the fit was made on (null: all rows); absent in records made before it was kept. */
+  readonly sampled?: number | null;
   readonly fitted: number;
   readonly assigned: number;
 }
@@ -144,6 +146,7 @@ export async function* runCluster(deps: ClusterDeps, data: unknown, options: Clu
     k,
     seed,
     method: record.method,
+    sampled: record.sampled ?? null,
     fitted: record.fitted,
     assigned: record.assigned,
     embedded: embeddings?.embedded ?? 0,
@@ -216,6 +219,7 @@ function recordOfFit(fit: ClusterFit, ids: readonly string[]): FitRecord {
     keywords: fit.keywords.map((words) => words.map((w) => w.term)),
     reps: fit.representatives.map((r) => r.map((i) => ids[i]!)),
     method: fit.method,
+    sampled: fit.sampled,
     fitted: ids.length,
     assigned: 0,
   };
@@ -254,6 +258,7 @@ function placeIntoPrevious(previous: FitRecord, ids: readonly string[], texts: r
     keywords: ctfidf(docs, { topN: keywords }).map((words) => words.map((w) => w.term)),
     reps: previousReps.map((r, c) => (r.length ? r : (nearest[c] ?? []))),
     method: previous.method,
+    sampled: previous.sampled ?? null,
     fitted: kept.length,
     assigned: fresh.length,
   };
