@@ -30,6 +30,8 @@ export interface ClusterOptions {
   /** UMAP's neighbourhood size and minimum distance. */
   readonly nNeighbors?: number;
   readonly minDist?: number;
+  /** Above this many rows (default 10,000), k-means and UMAP fit a seeded sample of this many, and the other rows are placed (nearest centroid, UMAP's transform). */
+  readonly sample?: number;
   /** Dollars the labels may cost before the plan asks (the notebook's default budget otherwise). */
   readonly budget?: number;
   /** Not offered: see the error it gives. */
@@ -104,7 +106,7 @@ export async function* runCluster(deps: ClusterDeps, data: unknown, options: Clu
   if (k > rows.length) throw new RangeError(`${fn}: k is ${k} but there are only ${rows.length} rows; give a k of at most ${rows.length}`);
   const embedOptions = options.embed ?? {};
   const embedder = embedOptions.model ?? OFFLINE_EMBEDDER;
-  const fitOptions = { keywords: options.keywords ?? 8, representatives: options.representatives ?? 5, ...(options.nNeighbors !== undefined ? { nNeighbors: options.nNeighbors } : {}), ...(options.minDist !== undefined ? { minDist: options.minDist } : {}) };
+  const fitOptions = { keywords: options.keywords ?? 8, representatives: options.representatives ?? 5, ...(options.nNeighbors !== undefined ? { nNeighbors: options.nNeighbors } : {}), ...(options.minDist !== undefined ? { minDist: options.minDist } : {}), ...(options.sample !== undefined ? { sample: options.sample } : {}) };
   const version = digest(["weft:cluster.fit@1", embedder, embedOptions.dimensions ?? null, k, seed, typeof textOption === "function" ? textOption.toString() : textOption, fitOptions]);
   const key = digest(["rows", [...ids].sort()]);
   const cache = deps.cache;
