@@ -102,7 +102,7 @@ describe("the drift monitor on demo traffic", () => {
       // once or not at all, and the lexical embedding puts a voice transcript of a ticket
       // (0.18 to 0.36 from it) as near as two different tickets are.
       const t0 = new Date().toISOString();
-      const reference = await runNode(["bin/weft.js", "demo", "traffic", "--url", server.url, "--rate", "100", "--duration", "20", "--seed", "3"], 120_000);
+      const reference = await runNode(["bin/weft.js", "demo", "traffic", "--url", server.url, "--rate", "200", "--duration", "10", "--seed", "3"], 120_000);
       expect(reference.status, reference.stderr).toBe(0);
       const t1 = new Date().toISOString();
       const filter = { op: "chat gpt-4o-mini" };
@@ -119,7 +119,7 @@ describe("the drift monitor on demo traffic", () => {
       expect(rule.status, JSON.stringify(rule.body)).toBe(200);
 
       // New traffic: voice transcripts from 4 s on.
-      const sent = await runNode(["bin/weft.js", "demo", "traffic", "--url", server.url, "--rate", "50", "--duration", "8", "--seed", "2", "--drift-at", "4"], 90_000);
+      const sent = await runNode(["bin/weft.js", "demo", "traffic", "--url", server.url, "--rate", "100", "--duration", "4", "--seed", "2", "--drift-at", "2"], 90_000);
       expect(sent.status, sent.stderr).toBe(0);
       const calls = await store.query({ filter: { ...filter, status: "ok", since: t1 }, limit: 10_000 });
       expect(calls.length).toBeGreaterThan(350);
