@@ -114,6 +114,12 @@ async function viteBuild(build: typeof import("vite").build, root: string, stagi
         typescript: path.join(root, "src/ui/typescript-stub.ts"),
         "weft:inspector.css": path.join(root, "node_modules/@observablehq/inspector/dist/inspector.css"),
         "weft:inputs.css": path.join(root, "node_modules/@observablehq/inputs/dist/index.css"),
+        // A report calls no provider (src/ui/report-no-openai.ts) and never fits (report-no-fit.ts):
+        // the SDK and the fitting packages stay out of its script.
+        openai: path.join(root, "src/ui/report-no-openai.ts"),
+        "umap-js": path.join(root, "src/ui/report-no-fit.ts"),
+        "ml-pca": path.join(root, "src/ui/report-no-fit.ts"),
+        "ml-kmeans": path.join(root, "src/ui/report-no-fit.ts"),
       },
     },
     build: {
