@@ -4,7 +4,8 @@
 // chat answers are the training set's answers (see `tunedReply`). Jobs advance lazily from the
 // clock whenever they are read, so there are no timers to leak. Everything is bounded: the
 // uploaded bytes, the steps (MAX_STEPS) and so the events.
-import { autoEpochs, hash, lossCurve, parseTrainingFile, tunedReply, type Message, type Metrics } from "./stub-training-run.ts";
+import { defaultEpochs } from "../tune/index.ts";
+import { hash, lossCurve, parseTrainingFile, tunedReply, type Message, type Metrics } from "./stub-training-run.ts";
 
 /** An uploaded file, as `/v1/files` answers it, with its content. */
 export interface StubFile {
@@ -222,7 +223,7 @@ export class StubFineTuning {
       if (v === "auto") return auto;
       return typeof v === "number" && ok(v) && (!integer || Number.isInteger(v)) ? v : null;
     };
-    const epochs = choose("n_epochs", autoEpochs(n), (x) => x >= 1 && x <= 50, true);
+    const epochs = choose("n_epochs", defaultEpochs(n), (x) => x >= 1 && x <= 50, true);
     const batch = choose("batch_size", Math.max(1, Math.min(256, Math.ceil(n * 0.002))), (x) => x >= 1 && x <= 256, true);
     const lrm = choose("learning_rate_multiplier", 1, (x) => x > 0 && x <= 10, false);
     if (epochs === null) return error(400, "hyperparameters.n_epochs must be 'auto' or an integer from 1 to 50", "hyperparameters.n_epochs", null);

@@ -50,13 +50,6 @@ export function parseTrainingFile(content: string): { examples: Message[][] } | 
   return { examples };
 }
 
-/** OpenAI's default epochs (its data-preparation guide): 3, raised for small sets to reach ~100 example passes, lowered for huge ones, within 1..25. */
-export function autoEpochs(examples: number): number {
-  if (examples * 3 < 100) return Math.min(25, Math.ceil(100 / examples));
-  if (examples * 3 > 25_000) return Math.max(1, Math.floor(25_000 / examples));
-  return 3;
-}
-
 /**
  * The simulated curves, one point per step, deterministic from the files' content, the seed and
  * the hyperparameters. With t = step / totalSteps · epochs (epochs done), u1..u3 uniform in [0,1) from
