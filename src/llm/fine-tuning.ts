@@ -3,7 +3,7 @@
 // naming what was being done; a failed job becomes a FineTuningJobError naming the job and why.
 import OpenAI, { toFile } from "openai";
 import { LlmError, toLlmError } from "./errors.ts";
-import type { ProviderConfig } from "./routing.ts";
+import { providerClient, type ProviderConfig } from "./routing.ts";
 
 /** A fine-tuning job, file, event and checkpoint as the SDK types them. */
 export type FineTuningJob = OpenAI.FineTuning.Jobs.FineTuningJob;
@@ -40,18 +40,6 @@ const POLL_RETRIES = 3;
 /** Whether a job has ended: succeeded, failed or cancelled. */
 export function isFinished(job: FineTuningJob): boolean {
   return TERMINAL.has(job.status);
-}
-
-/** The SDK client of a provider, built as the llm client builds its own (no SDK retries; the provider's timeout). */
-export function providerClient(provider: ProviderConfig, fetch?: typeof globalThis.fetch): OpenAI {
-  return new OpenAI({
-    apiKey: provider.apiKey ?? "weft-proxy",
-    baseURL: provider.baseURL,
-    maxRetries: 0,
-    timeout: provider.timeoutMs ?? 60_000,
-    dangerouslyAllowBrowser: true,
-    ...(fetch ? { fetch } : {}),
-  });
 }
 
 /** Runs one SDK call, turning its failure into an LlmError that says what was being done and the provider's own message. */

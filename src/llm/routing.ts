@@ -21,21 +21,25 @@ export interface Route {
   readonly limiter: Limiter;
 }
 
+/** The SDK client of a provider, as every Weft client of it is built: no SDK retries (Weft retries), the provider's timeout. */
+export function providerClient(provider: ProviderConfig, fetch?: typeof globalThis.fetch): OpenAI {
+  return new OpenAI({
+    apiKey: provider.apiKey ?? "weft-proxy",
+    baseURL: provider.baseURL,
+    maxRetries: 0,
+    timeout: provider.timeoutMs ?? 60_000,
+    dangerouslyAllowBrowser: true,
+    ...(fetch ? { fetch } : {}),
+  });
+}
+
 /** Resolves requested models to providers; each provider has one SDK client (no SDK retries) and one limiter. */
 export class Router {
   private readonly providers = new Map<string, { client: OpenAI; limiter: Limiter; config: ProviderConfig }>();
 
   constructor(configs: readonly ProviderConfig[], fetch?: typeof globalThis.fetch) {
     for (const p of configs) {
-      const client = new OpenAI({
-        apiKey: p.apiKey ?? "weft-proxy",
-        baseURL: p.baseURL,
-        maxRetries: 0,
-        timeout: p.timeoutMs ?? 60_000,
-        dangerouslyAllowBrowser: true,
-        ...(fetch ? { fetch } : {}),
-      });
-      this.providers.set(p.name, { client, limiter: new Limiter(p), config: p });
+      this.providers.set(p.name, { client: providerClient(p, fetch), limiter: new Limiter(p), config: p });
     }
   }
 
