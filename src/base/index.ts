@@ -14,3 +14,4 @@ export { dataFormat, dataExtension, encodeData, exportableData, DATA_FORMATS, DA
 export { makePrompt, promptContent, promptDigest, promptRef, promptAttribute, recordPromptRenders, isPrompt, checkPromptName, checkLabel, PromptError, type Prompt, type PromptSpec, type PromptContent, type PromptAttribute, type PromptMessage, type PromptRole } from "./prompt.ts";
 export { base64Of, bytesOfBase64 } from "./base64.ts";
 export { mapInSlices, yieldToOthers, SLICE_MS } from "./slices.ts";
+export { RunningSet } from "./running-set.ts";

@@ -1,4 +1,4 @@
-import { digest, isTable, NotDataError, toCanonical } from "../base/index.ts";
+import { digest, isTable, NotDataError, RunningSet, toCanonical } from "../base/index.ts";
 import { createOp, named, Vary, isRowSource, isLazyRows, LAZY_ROWS_KEY, type CallCache, type ObjectStore, type OpOptions, type TracePlatform, type VaryResult, type VarySpec } from "../trace/index.ts";
 import { dataset, isDataset, parseDataset, requireColumns } from "./dataset.ts";
 import { varySnapshots } from "./vary-stream.ts";
@@ -39,7 +39,7 @@ export interface EvaluateSpec extends Omit<VarySpec, "data"> {
  */
 export function notebookBuiltins(options: NotebookTraceOptions) {
   const op = createOp(options.platform);
-  const running = new Set<Promise<unknown>>();
+  const running = new RunningSet();
   // Recent runs by the digest of what determines their calls (not their summary), so a
   // summary-only edit reuses the run instead of re-keying and restoring every leaf.
   const recent = new Map<string, Vary>();
@@ -75,21 +75,10 @@ export function notebookBuiltins(options: NotebookTraceOptions) {
     dataset: datasetBuiltin,
     /** Resolves when every vary started so far has finished (the headless runner waits on it). */
     async settled(): Promise<void> {
-      while (running.size) await Promise.allSettled([...running]);
+      await running.settled();
     },
     /** Whether a vary is running (not waiting for approval). */
-    busy: (): boolean => running.size > 0,
-  };
-}
-
-/** Marks a run as running until the returned release function is called. */
-function track(running: Set<Promise<unknown>>): () => void {
-  let release!: () => void;
-  const p = new Promise<void>((resolve) => (release = resolve));
-  running.add(p);
-  return () => {
-    running.delete(p);
-    release();
+    busy: (): boolean => running.busy,
   };
 }
 
@@ -106,7 +95,7 @@ function runKey(spec: VarySpec): string | null {
 }
 
 /** Runs a vary for a cell: a recent run of the same calls is reused (a summary-only edit), else a new one. */
-async function* streamVary(spec: VarySpec, signal: AbortSignal, options: NotebookTraceOptions, running: Set<Promise<unknown>>, recent: Map<string, Vary>): AsyncGenerator<VaryResult> {
+async function* streamVary(spec: VarySpec, signal: AbortSignal, options: NotebookTraceOptions, running: RunningSet, recent: Map<string, Vary>): AsyncGenerator<VaryResult> {
   const fallback = typeof options.defaultBudget === "function" ? options.defaultBudget() : options.defaultBudget;
   // Production calls are fetched once, here; the engine then sees versioned rows.
   const data = isLazyRows(spec.data) ? await spec.data[LAZY_ROWS_KEY]() : spec.data;
@@ -119,9 +108,9 @@ async function* streamVary(spec: VarySpec, signal: AbortSignal, options: Noteboo
     recent.set(key, vary);
     if (recent.size > 8) recent.delete(recent.keys().next().value!);
   }
-  let release = track(running);
+  let release = running.hold();
   // A run waiting for a click is not running: settled() does not wait for it.
-  const waiting = (paused: boolean) => (paused ? release() : (release = track(running)));
+  const waiting = (paused: boolean) => (paused ? release() : (release = running.hold()));
   try {
     yield* varySnapshots(vary, { signal, autoApprove: options.autoApprove, everyMs: options.streamEveryMs, waiting });
   } finally {

@@ -1,3 +1,4 @@
+import { RunningSet } from "../../base/index.ts";
 import { analysisSteps, type AnalysisOutput, type AnalysisTask } from "../../analysis/index.ts";
 
 /** How a host runs a long analysis (a cluster fit, a drift computation): in a Web Worker in the browser (the page never freezes), in slices elsewhere. */
@@ -107,26 +108,17 @@ export interface AnalysisTracker {
 
 /** Makes a tracker of running analyses. */
 export function analysisTracker(): AnalysisTracker {
-  const running = new Set<Promise<void>>();
-  const hold = () => {
-    let release!: () => void;
-    const p = new Promise<void>((resolve) => (release = resolve));
-    running.add(p);
-    return () => {
-      running.delete(p);
-      release();
-    };
-  };
+  const running = new RunningSet();
   return {
     track<T>(run: AsyncGenerator<T>, paused: (value: T) => boolean): AsyncGenerator<T> {
       return (async function* () {
-        let release: (() => void) | null = hold();
+        let release: (() => void) | null = running.hold();
         try {
           for await (const value of run) {
             if (paused(value)) {
               release?.();
               release = null;
-            } else release ??= hold();
+            } else release ??= running.hold();
             yield value;
           }
         } finally {
@@ -134,10 +126,7 @@ export function analysisTracker(): AnalysisTracker {
         }
       })();
     },
-    busy: () => running.size > 0,
-    async settled() {
-      // Bounded: each round waits for the analyses running at its start.
-      for (let round = 0; running.size && round < 1_000; round++) await Promise.allSettled([...running]);
-    },
+    busy: () => running.busy,
+    settled: () => running.settled(),
   };
 }
