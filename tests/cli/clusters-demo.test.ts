@@ -4,41 +4,24 @@
 // flags the calls after the drift point and not the ones before. A second run recomputes
 // nothing (the fit is read back, the labels come from the call cache). With an empty store it
 // still runs, and says how to fill it.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_PRICES } from "../../src/base/index.ts";
 import { runNotebook, type SettledRun } from "../../src/cli/run.ts";
 import { isClusterResult, isDriftReport, type ClusterResult, type DriftReport } from "../../src/stdlib/index.ts";
-import { startCollectServer, type CollectServer } from "../../src/server/collect-server.ts";
-import { startLoopbackServer, type LoopbackServer } from "../../src/server/stub-llm.ts";
-import { openDuckDbTraceStore } from "../../src/store/node.ts";
-import { openMemoryStore, type TraceStore } from "../../src/store/index.ts";
-import { runNode } from "../fixtures/run-node.ts";
+import { openMemoryStore } from "../../src/store/index.ts";
+import { startDemoCollector, type DemoCollector } from "../fixtures/demo-collector.ts";
 
-let dir: string;
-let store: TraceStore;
-let server: CollectServer;
-let stub: LoopbackServer;
-const providers = () => [{ name: "stub", baseURL: stub.baseURL, apiKey: "stub", models: ["stub-mini"] }];
+let demo: DemoCollector;
+const providers = () => demo.providers();
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "weft-clusters-demo-"));
-  store = await openDuckDbTraceStore(join(dir, "traces.duckdb"), { prices: DEFAULT_PRICES });
-  server = await startCollectServer({ store, port: 0, prices: DEFAULT_PRICES });
-  stub = await startLoopbackServer({ models: ["stub-mini"] });
+  demo = await startDemoCollector("weft-clusters-demo-");
 });
 
-afterAll(async () => {
-  await server.close();
-  await stub.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => demo.close());
 
 describe("the clusters demo", () => {
   it("runs with no errors on an empty store and says how to fill it", async () => {
-    const report = await runNotebook("notebooks/clusters-demo.md", { calls: store, providers: providers() });
+    const report = await runNotebook("notebooks/clusters-demo.md", { calls: demo.store, providers: providers() });
     expect(report.cells.some((c) => /None yet: run the two commands above/.test(c.summary))).toBe(true);
     // The analyses have nothing to read: their cells say so, nothing else fails.
     const errors = report.cells.filter((c) => c.status === "error").map((c) => c.error ?? "");
@@ -46,12 +29,9 @@ describe("the clusters demo", () => {
   }, 60_000);
 
   it("clusters demo traffic with labels, flags the calls after the drift point, and recomputes nothing on a second run", async () => {
-    const sent = await runNode(["bin/weft.js", "demo", "traffic", "--url", server.url, "--rate", "40", "--duration", "8", "--drift-at", "6", "--seed", "5"]);
-    expect(sent.status, sent.stderr).toBe(0);
-    const requests = Number(/sent (\d+) requests/.exec(sent.stdout)?.[1]);
-    await expect.poll(() => store.count({ op: "POST /tickets" }), { timeout: 15_000 }).toBe(requests);
+    const requests = await demo.traffic(["--rate", "40", "--duration", "8", "--drift-at", "6", "--seed", "5"]);
     const cache = await openMemoryStore();
-    const before = stub.stats.requests;
+    const before = demo.stub.stats.requests;
     const values = { clusters: [] as ClusterResult[], shift: [] as DriftReport[] };
     const onSettled = ({ runtime, cells }: SettledRun) => {
       for (const c of cells) {
@@ -60,7 +40,7 @@ describe("the clusters demo", () => {
         if (isDriftReport(exports.shift)) values.shift.push(exports.shift);
       }
     };
-    const report = await runNotebook("notebooks/clusters-demo.md", { calls: store, store: cache, providers: providers(), yes: true, onSettled });
+    const report = await runNotebook("notebooks/clusters-demo.md", { calls: demo.store, store: cache, providers: providers(), yes: true, onSettled });
     expect(report.cells.filter((c) => c.status === "error").map((c) => c.error)).toEqual([]);
     expect(report.ok).toBe(true);
     // Six clusters of every classification call, each labelled by the stub (one call each).
@@ -68,7 +48,7 @@ describe("the clusters demo", () => {
     expect(clusters!.status).toBe("done");
     expect(clusters!.info).toMatchObject({ computed: true, fitted: requests });
     expect(clusters!.clusters.map((c) => typeof c.label)).toEqual(Array(6).fill("string"));
-    expect(stub.stats.requests - before).toBe(6);
+    expect(demo.stub.stats.requests - before).toBe(6);
     // The drift: calls after the drift point (voice transcripts) are flagged, the ones before are not.
     const [shift] = values.shift;
     expect(shift!.progress).toBeNull();
@@ -80,9 +60,9 @@ describe("the clusters demo", () => {
     expect(voice.filter((r) => r.drifted).length).toBeGreaterThanOrEqual(0.9 * voice.length);
     expect(plain.filter((r) => r.drifted).length).toBeLessThanOrEqual(Math.max(2, 0.05 * plain.length));
 
-    const again = await runNotebook("notebooks/clusters-demo.md", { calls: store, store: cache, providers: providers(), yes: true, onSettled });
+    const again = await runNotebook("notebooks/clusters-demo.md", { calls: demo.store, store: cache, providers: providers(), yes: true, onSettled });
     expect(again.cells.filter((c) => c.status === "error").map((c) => c.error)).toEqual([]);
     expect(values.clusters[1]!.info).toMatchObject({ computed: false, assigned: 0, embedded: 0 });
-    expect(stub.stats.requests - before).toBe(6);
+    expect(demo.stub.stats.requests - before).toBe(6);
   }, 180_000);
 });

@@ -2,46 +2,28 @@
 // OpenTelemetry, LLM = the local stub) → liked calls → a stored dataset version → a validated,
 // split training set → a job on the stub's fine-tuning API → curves → base vs tuned, gated.
 // A second run trains nothing again (the same job) and evaluates from the call cache.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_PRICES } from "../../src/base/index.ts";
 import { runNotebook, type SettledRun } from "../../src/cli/run.ts";
 import { storeBackend } from "../../src/prod/index.ts";
-import { startCollectServer, type CollectServer } from "../../src/server/collect-server.ts";
-import { startLoopbackServer, type LoopbackServer } from "../../src/server/stub-llm.ts";
 import { isFineTuneRun, type FineTuneRun } from "../../src/stdlib/index.ts";
-import { openDuckDbTraceStore } from "../../src/store/node.ts";
-import { openMemoryStore, type TraceStore } from "../../src/store/index.ts";
+import { openMemoryStore } from "../../src/store/index.ts";
 import { isTrainingSet, type TrainingSet } from "../../src/tune/index.ts";
-import { runNode } from "../fixtures/run-node.ts";
+import { startDemoCollector, type DemoCollector } from "../fixtures/demo-collector.ts";
 
-let dir: string;
-let store: TraceStore;
-let server: CollectServer;
-let stub: LoopbackServer;
-const providers = () => [{ name: "stub", baseURL: stub.baseURL, apiKey: "stub", models: ["stub-mini"] }];
+let demo: DemoCollector;
+const providers = () => demo.providers();
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "weft-finetune-demo-"));
-  store = await openDuckDbTraceStore(join(dir, "traces.duckdb"), { prices: DEFAULT_PRICES });
-  server = await startCollectServer({ store, port: 0, prices: DEFAULT_PRICES });
-  stub = await startLoopbackServer({ models: ["stub-mini"], fineTuningStepMs: 2 });
+  demo = await startDemoCollector("weft-finetune-demo-", { fineTuningStepMs: 2 });
 });
 
-afterAll(async () => {
-  await server.close();
-  await stub.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => demo.close());
 
 describe("the fine-tuning demo", () => {
   it("goes from liked calls to a tuned model that passes the gate, and trains nothing again on a second run", async () => {
-    const sent = await runNode(["bin/weft.js", "demo", "traffic", "--url", server.url, "--rate", "40", "--duration", "8", "--seed", "7"]);
-    expect(sent.status, sent.stderr).toBe(0);
-    const requests = Number(/sent (\d+) requests/.exec(sent.stdout)?.[1]);
-    await expect.poll(() => store.count({ op: "POST /tickets" }), { timeout: 15_000 }).toBe(requests);
+    await demo.traffic(["--rate", "40", "--duration", "8", "--seed", "7"]);
     const values = { runs: [] as FineTuneRun[], sets: [] as TrainingSet[] };
     const onSettled = ({ runtime, cells }: SettledRun) => {
       for (const c of cells) {
@@ -51,7 +33,7 @@ describe("the fine-tuning demo", () => {
       }
     };
     const cache = await openMemoryStore();
-    const options = { calls: storeBackend(store), store: cache, providers: providers(), onSettled, timeoutMs: 120_000 };
+    const options = { calls: storeBackend(demo.store), store: cache, providers: providers(), onSettled, timeoutMs: 120_000 };
     const report = await runNotebook("notebooks/finetune-demo.md", options);
     expect(report.cells.filter((c) => c.status === "error").map((c) => c.error)).toEqual([]);
     expect(report.ok).toBe(true);
@@ -74,11 +56,11 @@ describe("the fine-tuning demo", () => {
     expect(evaluation).toMatchObject({ computed: 0 });
 
     // The gate fails the run on a regression: the same notebook with the sides swapped (the tuned model as the baseline).
-    mkdirSync(join(dir, "data"), { recursive: true });
-    copyFileSync("notebooks/data/tickets.jsonl", join(dir, "data/tickets.jsonl"));
+    mkdirSync(join(demo.dir, "data"), { recursive: true });
+    copyFileSync("notebooks/data/tickets.jsonl", join(demo.dir, "data/tickets.jsonl"));
     const swapped = readFileSync("notebooks/finetune-demo.md", "utf8").replace('compare(baseVsTuned, {by: "model", a: "stub-mini", b: tuned})', 'compare(baseVsTuned, {by: "model", a: tuned, b: "stub-mini"})');
-    writeFileSync(join(dir, "swapped.md"), swapped);
-    const gated = await runNotebook(join(dir, "swapped.md"), options);
+    writeFileSync(join(demo.dir, "swapped.md"), swapped);
+    const gated = await runNotebook(join(demo.dir, "swapped.md"), options);
     expect(gated.ok).toBe(false);
     expect(gated.cells.filter((c) => c.status === "error").map((c) => c.error)).toEqual([expect.stringMatching(/the tuned model regressed on score\.correct \(\d\.\d\d → 0\.00\): back to the data/)]);
   }, 240_000);
