@@ -6,9 +6,11 @@
 // against the blobs (HDBSCAN's noise, −1, counts as one more label), peak RSS.
 //
 // Run: node --import tsx bench/analysis/hdbscan.ts   Env: SIZES=1000,2000,5000 MIN_CLUSTER_SIZE=20
-import { adjustedRandIndex, kmeans } from "../../src/analysis/index.ts";
+import { adjustedRandIndex, fittingReady, kmeans } from "../../src/analysis/index.ts";
 import { blobs } from "../../tests/analysis/data.ts";
 import { candidate, load, machine, peakRssMiB, timed } from "./shared.ts";
+
+await fittingReady();
 
 const sizes = (process.env.SIZES ?? "1000,2000,5000").split(",").map(Number);
 const minClusterSize = Number(process.env.MIN_CLUSTER_SIZE ?? 20);

@@ -484,7 +484,8 @@ async function partsChild(n: number): Promise<void> {
  */
 async function sampleChild(n: number, m: number): Promise<void> {
   const { createEmbed } = await import("../../src/eval/index.ts");
-  const { projectSteps, assignToFit, unit } = await import("../../src/analysis/index.ts");
+  const { projectSteps, assignToFit, unit, fittingReady } = await import("../../src/analysis/index.ts");
+  await fittingReady();
   instrumentUmap();
   const require = createRequire(path.join(root, "src/analysis/project.ts"));
   const { UMAP } = require("umap-js") as { UMAP: { prototype: Record<string, (...a: unknown[]) => unknown> } };
@@ -523,7 +524,8 @@ async function sampleChild(n: number, m: number): Promise<void> {
 
 async function driftChild(n: number): Promise<void> {
   const { createEmbed } = await import("../../src/eval/index.ts");
-  const { driftSteps } = await import("../../src/analysis/index.ts");
+  const { driftSteps, fittingReady } = await import("../../src/analysis/index.ts");
+  await fittingReady();
   const offline = createEmbed({ cache: null, embed: () => Promise.reject(new Error("offline only")), newId: () => "x", now: () => 0 });
   const reference = (await offline(texts(n, 1))).vectors;
   const current = (await offline(texts(1000, 3))).vectors;

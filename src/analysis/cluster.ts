@@ -1,4 +1,4 @@
-import { kmeans as mlKmeans } from "ml-kmeans";
+import { fitting } from "./fitting-packages.ts";
 import { checkSeed } from "./random.ts";
 import { checkInteger, checkMetric, checkSameDims, checkVectors, describe, distance, toArrays, type Metric, type Vectors } from "./vectors.ts";
 
@@ -28,7 +28,7 @@ export function kmeans(vectors: Vectors, options: KMeansOptions): Clustering {
   const k = checkInteger(fn, "k", options.k, 1, vectors.length, ` (the number of vectors)`);
   const seed = checkSeed(fn, options.seed);
   const maxIterations = checkInteger(fn, "maxIterations", options.maxIterations ?? 100, 1);
-  const result = mlKmeans(toArrays(vectors), k, { initialization: "kmeans++", seed, maxIterations });
+  const result = fitting().kmeans(toArrays(vectors), k, { initialization: "kmeans++", seed, maxIterations });
   return { labels: result.clusters, centroids: result.centroids, iterations: result.iterations, converged: result.converged };
 }
 

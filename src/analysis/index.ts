@@ -11,6 +11,7 @@ export { kmeans, representatives, type KMeansOptions, type Clustering } from "./
 export { ctfidf, tokenize, ENGLISH_STOPWORDS, type CtfidfOptions, type Keyword } from "./ctfidf.ts";
 export { nearestDistances, leaveOneOutDistances, driftThreshold, populationStabilityIndex, centroidDistance, type NearestOptions, type LeaveOneOutOptions } from "./drift.ts";
 export { adjustedRandIndex } from "./ari.ts";
+export { fittingReady } from "./fitting-packages.ts";
 export { FIT_SAMPLE, fitClusters, fitSteps, assignToFit, unit, type FitInput, type ClusterFit, type FitStage, type FitProgress, type FittedSpace, type FitStep } from "./fit.ts";
 export { driftSteps, type DriftInput, type DriftComputation, type DriftStep } from "./drift-steps.ts";
 export { analysisSteps, packTask, unpackTask, packVectors, unpackVectors, type AnalysisTask, type AnalysisOutput, type AnalysisStep, type PackedTask, type PackedVectors } from "./tasks.ts";

@@ -1,5 +1,4 @@
-import { PCA } from "ml-pca";
-import { UMAP } from "umap-js";
+import { fitting } from "./fitting-packages.ts";
 import { Random } from "ml-random";
 import { checkSeed, seededRandom } from "./random.ts";
 import { checkInteger, checkMetric, checkVectors, describe, distance, toArrays, type Metric, type Vectors } from "./vectors.ts";
@@ -73,7 +72,7 @@ export function* projectSteps(vectors: Vectors, options: Omit<ProjectOptions, "o
   const sample = options.sample === undefined ? data.length : checkInteger(fn, "sample", options.sample, nNeighbors + 1);
   // The rows UMAP is fitted on: all, or a seeded sample (drawn before UMAP uses the generator).
   const fittedRows = sample >= data.length ? null : new Random(checkSeed(fn, options.seed)).choice(data.length, { size: sample, replace: false }).sort((a, b) => a - b);
-  const umap = new UMAP({ nComponents: 2, nNeighbors, minDist, random, distanceFn: (a, b) => distance(a, b, metric), ...(nEpochs ? { nEpochs } : {}) });
+  const umap = new (fitting().UMAP)({ nComponents: 2, nNeighbors, minDist, random, distanceFn: (a, b) => distance(a, b, metric), ...(nEpochs ? { nEpochs } : {}) });
   const epochs = umap.initializeFit(fittedRows ? fittedRows.map((i) => data[i]!) : data);
   const fittedSet = new Set(fittedRows ?? []);
   const rest = fittedRows ? data.map((_, i) => i).filter((i) => !fittedSet.has(i)) : [];
@@ -97,6 +96,6 @@ export function* projectSteps(vectors: Vectors, options: Omit<ProjectOptions, "o
 
 /** The first two principal components (centered, SVD), a 0 where the data has fewer. */
 function pca2d(data: number[][]): Array<[number, number]> {
-  const projected = new PCA(data, { method: "SVD", center: true }).predict(data).to2DArray();
+  const projected = new (fitting().PCA)(data, { method: "SVD", center: true }).predict(data).to2DArray();
   return projected.map((row) => [row[0] ?? 0, row[1] ?? 0]);
 }

@@ -1,13 +1,14 @@
 // The Web Worker that runs `cluster(...)` fits and `drift(...)` computations in the editor, so the
 // page never freezes: it runs the task's steps and posts progress (at most every 50 ms), then
 // the output or the error.
-import { analysisSteps, unpackTask, type PackedTask } from "../analysis/index.ts";
+import { analysisSteps, fittingReady, unpackTask, type PackedTask } from "../analysis/index.ts";
 
 /** How often progress is posted (ms). */
 const PROGRESS_EVERY_MS = 50;
 
-self.onmessage = (event: MessageEvent<{ task: PackedTask }>) => {
+self.onmessage = async (event: MessageEvent<{ task: PackedTask }>) => {
   try {
+    await fittingReady();
     // The vectors came as one transferred block each; the steps read views into it.
     const steps = analysisSteps(unpackTask(event.data.task));
     let last = 0;

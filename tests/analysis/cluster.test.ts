@@ -1,6 +1,9 @@
 import { describe, expect, test } from "vitest";
-import { adjustedRandIndex, kmeans, representatives } from "../../src/analysis/index.ts";
+import { adjustedRandIndex, kmeans, representatives, fittingReady } from "../../src/analysis/index.ts";
 import { axisCenters, blobs } from "./data.ts";
+
+// The fitting packages load on first use (src/analysis/fitting-packages.ts).
+await fittingReady();
 
 describe("kmeans", () => {
   // 5 Gaussian blobs in 8 dimensions, 100 points each, centers 6 apart on the axes, sd 1.

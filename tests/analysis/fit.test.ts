@@ -1,6 +1,9 @@
 import { describe, expect, it, test } from "vitest";
-import { adjustedRandIndex, assignToFit, fitClusters, packTask, unpackTask } from "../../src/analysis/index.ts";
+import { adjustedRandIndex, assignToFit, fitClusters, packTask, unpackTask, fittingReady } from "../../src/analysis/index.ts";
 import { axisCenters, blobs } from "./data.ts";
+
+// The fitting packages load on first use (src/analysis/fitting-packages.ts).
+await fittingReady();
 
 // 4 blobs in 12 dimensions, 60 points each; each blob's texts share a topic word.
 const TOPICS = ["refund", "password", "shipping", "invoice"];

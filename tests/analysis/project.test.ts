@@ -1,6 +1,9 @@
 import { describe, expect, test } from "vitest";
-import { adjustedRandIndex, kmeans, project2d } from "../../src/analysis/index.ts";
+import { adjustedRandIndex, kmeans, project2d, fittingReady } from "../../src/analysis/index.ts";
 import { axisCenters, blobs } from "./data.ts";
+
+// The fitting packages load on first use (src/analysis/fitting-packages.ts).
+await fittingReady();
 
 describe("project2d", () => {
   // 3 blobs in 10 dimensions, 40 points each.

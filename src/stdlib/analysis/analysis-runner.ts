@@ -1,5 +1,5 @@
 import { RunningSet } from "../../base/index.ts";
-import { analysisSteps, type AnalysisOutput, type AnalysisTask } from "../../analysis/index.ts";
+import { analysisSteps, fittingReady, type AnalysisOutput, type AnalysisTask } from "../../analysis/index.ts";
 
 /** How a host runs a long analysis (a cluster fit, a drift computation): in a Web Worker in the browser (the page never freezes), in slices elsewhere. */
 export type AnalysisRunner = <T extends AnalysisTask>(task: T, options: AnalysisRunOptions) => Promise<AnalysisOutput<T>>;
@@ -24,6 +24,7 @@ const SLICE_MS = 20;
  * the next step: within one UMAP epoch, 64 drift queries or one stage.
  */
 export const inlineRunner: AnalysisRunner = async (task, { signal, onProgress }) => {
+  await fittingReady();
   const steps = analysisSteps(task);
   let sliceStart = Date.now();
   for (;;) {
