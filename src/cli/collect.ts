@@ -10,6 +10,17 @@ import { DEFAULT_TRACE_STORE, openTraceStoreOption } from "./trace-store.ts";
  */
 export async function collect(options: { port: number; host: string; store: string | undefined; token: string | undefined; maxBodyBytes: number; services?: boolean }): Promise<void> {
   const [{ startCollectServer }, { DEFAULT_PRICES }, { productionServices }, { noProductionServices }, { loadProviders }] = await Promise.all([import("../server/collect-server.ts"), import("../llm/index.ts"), import("../server/services.ts"), import("../server/prod-services.ts"), import("../server/provider-config.ts")]);
+  // The signals are taken from the start: the server answers before its services have started,
+  // and a SIGTERM then must still close the store, not kill the process mid-start.
+  const stopped = new Promise<string>((resolve) => {
+    const stop = (signal: string) => {
+      // Bounded: whatever happens, the process is gone within a few seconds.
+      setTimeout(() => process.exit(1), 8_000).unref();
+      resolve(signal);
+    };
+    process.once("SIGTERM", () => stop("SIGTERM"));
+    process.once("SIGINT", () => stop("SIGINT"));
+  });
   const providers = await loadProviders(process.env);
   const store = await openTraceStoreOption(options.store);
   let server;
@@ -22,19 +33,11 @@ export async function collect(options: { port: number; host: string; store: stri
   }
   console.log(`weft: collecting on ${server.url} into ${store.location}${options.services === false ? " (ingest only: no datasets, rules, monitors or alerts here)" : ""}`);
   console.log(`weft:   OTLP/HTTP ${server.url}/v1/traces and /v1/logs · Weave WF_TRACE_SERVER_URL=${server.url}/weave · Weft JSON ${server.url}/api/calls/batch`);
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      console.log(`weft: ${signal}: finishing the batches in flight`);
-      // Bounded: whatever happens, the process is gone within a few seconds.
-      setTimeout(() => process.exit(1), 8_000).unref();
-      void server.close(5_000).then(resolve, (error: Error) => {
-        console.error(`weft: closing the collector: ${error.message}`);
-        process.exitCode = 1;
-        resolve();
-      });
-    };
-    process.once("SIGTERM", () => stop("SIGTERM"));
-    process.once("SIGINT", () => stop("SIGINT"));
+  const signal = await stopped;
+  console.log(`weft: ${signal}: finishing the batches in flight`);
+  await server.close(5_000).catch((error: Error) => {
+    console.error(`weft: closing the collector: ${error.message}`);
+    process.exitCode = 1;
   });
   const s = server.collector.stats;
   console.log(`weft: collector stopped after ${s.batches} batches, ${s.calls} calls (${s.rejected} rejected, ${s.refused} refused requests)`);

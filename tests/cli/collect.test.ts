@@ -55,13 +55,14 @@ function batch(n: number, size: number) {
   return { calls: Array.from({ length: size }, (_, i) => ({ id: `b${n}-${i}`, traceId: `t${n}`, parentId: null, op: "predict:1", inputs: { n, i }, output: { ok: true }, error: null, startedAt: t + i, endedAt: t + i + 50, attributes: {}, usage: { "gpt-4o-mini": { requests: 1, inputTokens: 10, outputTokens: 5 } }, cost: null })) };
 }
 
-function exited(child: ChildProcess, timeoutMs: number): Promise<number | null> {
+/** The child's exit code, the signal that ended it, or "still running" after `timeoutMs`. */
+function exited(child: ChildProcess, timeoutMs: number): Promise<number | string> {
   return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve(child.exitCode);
-    const timer = setTimeout(() => resolve(null), timeoutMs);
-    child.once("exit", (code) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode ?? child.signalCode!);
+    const timer = setTimeout(() => resolve(`still running after ${timeoutMs} ms`), timeoutMs);
+    child.once("exit", (code, signal) => {
       clearTimeout(timer);
-      resolve(code);
+      resolve(code ?? signal ?? "no code");
     });
   });
 }
@@ -94,7 +95,7 @@ describe("weft collect", () => {
     second.child.kill("SIGTERM");
     // Its shutdown is bounded (drain ≤ 5 s, services ≤ 5 s, then the store's checkpoint); on a
     // loaded CI machine that took over 10 s once, so the wait is generous but still bounded.
-    expect(await exited(second.child, 30_000)).toBe(0);
+    expect(await exited(second.child, 30_000), second.output()).toBe(0);
     const s = await openDuckDbTraceStore(store);
     try {
       expect(await s.count()).toBe(acked.length * SIZE);
@@ -103,6 +104,14 @@ describe("weft collect", () => {
       await s.close();
     }
   }, 90_000);
+
+  it("a SIGTERM as soon as it answers (its services still starting) still closes the store and exits 0", async () => {
+    const store = join(tempDir(), "traces.duckdb");
+    const c = await collector(store, await freePort());
+    c.child.kill("SIGTERM");
+    expect(await exited(c.child, 15_000), c.output()).toBe(0);
+    expect(c.output()).toMatch(/collector stopped after 0 batches/);
+  }, 30_000);
 
   it("on SIGTERM finishes the batches in flight, closes the store and exits within seconds", async () => {
     const store = join(tempDir(), "traces.duckdb");
