@@ -107,6 +107,7 @@ export class VaryResult implements CallSource {
   readonly [RESULT] = true;
   private memoTable: aq.ColumnTable | null = null;
   private memoContexts: Map<string, CallContext> | null = null;
+  private memoDigest: string | null = null;
   constructor(
     private readonly built: ReturnType<typeof buildLeaves>,
     /** The leaves of this snapshot, materialized on first use (see LeafLog). */
@@ -127,6 +128,11 @@ export class VaryResult implements CallSource {
 
   /** A digest of the result's content: every leaf's key and the calls behind it, whether run now or cached (the runtime's CONTENT_DIGEST protocol). */
   [Symbol.for("weft.contentDigest")](): string {
+    // A snapshot is a value: its digest is computed once, however many dependent cells are keyed by it.
+    return (this.memoDigest ??= this.computeDigest());
+  }
+
+  private computeDigest(): string {
     // The summary function is part of the content: a summary edit must change what cells read.
     // Scores by value, not by call: leaves with equal scorer inputs share one cached scorer
     // call, so a warm run's ids differ from a cold run's while the results are the same.

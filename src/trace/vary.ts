@@ -1,9 +1,9 @@
 import pLimit from "p-limit";
-import { canonicalJson, fromCanonical, NotDataError, toCanonical } from "../base/index.ts";
-import { totalTokens, type Call } from "../base/index.ts";
+import { fromCanonical, type Call } from "../base/index.ts";
 import type { CallCache } from "./call-cache.ts";
-import { buildLeaves, leafKey, type LeafSpec, type Named, type VarySpec } from "./leaves.ts";
+import { buildLeaves, type LeafSpec, type Named, type VarySpec } from "./leaves.ts";
 import { LeafLog } from "./leaf-log.ts";
+import { ScoreKeys, scorerInput } from "./score-keys.ts";
 import { ActiveCall, type Op } from "./op.ts";
 import { VaryResult, type LeafResult, type Plan, type PlanGroup, type Progress, type ScoreResult } from "./result.ts";
 import { backoffMs, DEFAULT_RETRY, isRetryable, sleep as defaultSleep, type RetryPolicy } from "../base/index.ts";
@@ -40,6 +40,7 @@ export class Vary {
   /** True while `execute` runs; a busy vary is not reused. */
   busy = false;
   private planned: Plan | null = null;
+  private readonly scoreKeys = new ScoreKeys();
 
   constructor(private readonly spec: VarySpec, private readonly env: VaryEnv) {
     this.built = buildLeaves(spec);
@@ -201,13 +202,7 @@ export class Vary {
   }
 
   private scoreKey(leaf: LeafResult, s: Named): string | null {
-    try {
-      // As callKey(version, [toCanonical(input), params], trial), with the input encoded once, not twice.
-      return leafKey(JSON.stringify(s.op.version), canonicalJson(toCanonical(scorerInput(leaf, s.op))), canonicalJson(leaf.spec.params), leaf.spec.trial);
-    } catch (e) {
-      if (e instanceof NotDataError) return null;
-      throw e;
-    }
+    return this.scoreKeys.key(leaf, s.op);
   }
 
   private async runLeaf(index: number, policy: RetryPolicy, signal?: AbortSignal): Promise<void> {
@@ -282,18 +277,6 @@ export class Vary {
   private remember(op: Op, call: Call): void {
     if (this.env.cache && !call.error && !isUnrecordable(call.output)) this.env.cache.add(op.version, call);
   }
-}
-
-/** What a scorer receives: the row's columns, the output, and the scored call's facts it asked for. */
-function scorerInput(leaf: LeafResult, scorer: Op): Record<string, unknown> {
-  const input: Record<string, unknown> = { ...leaf.spec.row, output: leaf.output };
-  const call = leaf.call;
-  for (const fact of scorer.options.callFacts ?? []) {
-    if (fact === "latency_ms") input.latency_ms = call && call.endedAt !== null ? call.endedAt - call.startedAt : null;
-    if (fact === "cost") input.cost = call?.cost ?? null;
-    if (fact === "tokens") input.tokens = call ? totalTokens(call) : null;
-  }
-  return input;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
