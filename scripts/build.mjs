@@ -1,7 +1,7 @@
 // Builds the `weft` command and `weft/sdk` as JavaScript, so neither needs a TypeScript loader
 // at run time. Output goes to build/ (ignored by git); nothing here is committed.
 //
-//   node scripts/build.mjs [--force] [--cli] [--sdk] [--no-fail]
+//   node scripts/build.mjs [--force] [--cli] [--sdk] [--editor] [--no-fail]
 //
 // - The CLI: esbuild bundles src/cli/main.ts for Node (ESM, node_modules left as imports, so
 //   native modules such as duckdb and lmdb load as before), split so each subcommand's module
@@ -12,6 +12,11 @@
 //   tickets) resolve to the same files.
 // - weft/sdk: esbuild bundles src/sdk/index.ts into build/sdk/index.js and tsc writes its
 //   declarations into build/sdk/types/ (package.json `exports["./sdk"]` points at both).
+// - The editor (only with --editor, or when `weft serve` finds it stale): a production `vite
+//   build` of index.html (src/ui/main.ts) with vite.config.ts into a new build/editor-<id>/,
+//   named by build/editor.json (written atomically), which `weft serve` serves. Its inputs are
+//   the modules Rolldown bundled (the page's and the analysis worker's) plus index.html,
+//   vite.config.ts and the config files, so an edit to src/cli or src/server does not rebuild it.
 //
 // Freshness: every build records, for each file it was built from (the bundle's inputs from
 // esbuild's metafile, tsc's program files, and package.json, package-lock.json, tsconfig.json
@@ -37,6 +42,8 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 const buildDir = path.join(root, "build");
 /** Files every build depends on besides its inputs. */
 const CONFIG_FILES = ["package.json", "package-lock.json", "tsconfig.json", "scripts/build.mjs", "scripts/tsconfig.sdk.json"];
+/** Files the editor's build depends on besides the modules it bundles (tsconfig.json: Vite reads its class-field setting, which Lit needs). */
+const EDITOR_CONFIG_FILES = ["package.json", "package-lock.json", "tsconfig.json", "scripts/build.mjs", "vite.config.ts", "index.html"];
 /** Source folders snapshotted before a build (the inputs found outside them are read after it). */
 const SOURCE_DIRS = ["src", "cells"];
 /** A file modified this close to the snapshot is always re-hashed (a clock coarser than the edit rate could hide a change). */
@@ -47,35 +54,35 @@ const STAMP_VERSION = 1;
 
 const sha256 = (file) => require("node:crypto").createHash("sha256").update(readFileSync(file)).digest("hex");
 
-/** size, mtime and digest of one file (relative to the root), or null when it is missing. */
-function fileState(rel) {
-  const file = path.join(root, rel);
+/** size, mtime and digest of one file (relative to `base`, the package root), or null when it is missing. */
+function fileState(rel, base = root) {
+  const file = path.join(base, rel);
   const before = statSync(file, { throwIfNoEntry: false });
   if (!before?.isFile()) return null;
   return [before.size, before.mtimeMs, sha256(file)];
 }
 
 /** Every file under the source folders and the config files, as they are now (before a build reads them). */
-function snapshot() {
+function snapshot(configFiles = CONFIG_FILES, base = root) {
   const at = Date.now();
   const files = new Map();
   const walk = (rel) => {
-    for (const entry of readdirSync(path.join(root, rel), { withFileTypes: true })) {
+    for (const entry of readdirSync(path.join(base, rel), { withFileTypes: true })) {
       const child = `${rel}/${entry.name}`;
       if (entry.isDirectory()) walk(child);
-      else if (entry.isFile()) files.set(child, fileState(child));
+      else if (entry.isFile()) files.set(child, fileState(child, base));
     }
   };
-  for (const dir of SOURCE_DIRS) if (existsSync(path.join(root, dir))) walk(dir);
-  for (const rel of CONFIG_FILES) files.set(rel, fileState(rel));
+  for (const dir of SOURCE_DIRS) if (existsSync(path.join(base, dir))) walk(dir);
+  for (const rel of configFiles) files.set(rel, fileState(rel, base));
   return { at, files };
 }
 
 /** The stamp's file table: the snapshot's entry of each input (read now when the snapshot has none). */
-function fileTable(snap, inputs) {
+function fileTable(snap, inputs, configFiles = CONFIG_FILES, base = root) {
   const table = {};
-  for (const rel of new Set([...CONFIG_FILES, ...inputs])) {
-    const state = snap.files.has(rel) ? snap.files.get(rel) : fileState(rel);
+  for (const rel of new Set([...configFiles, ...inputs])) {
+    const state = snap.files.has(rel) ? snap.files.get(rel) : fileState(rel, base);
     if (state) table[rel] = state;
   }
   return table;
@@ -87,12 +94,12 @@ function fileTable(snap, inputs) {
  * re-hashed (taken before hashing, so a later edit still shows as a changed mtime), and whether
  * there were any.
  */
-function checkFiles(stamp) {
+function checkFiles(stamp, base = root) {
   if (stamp?.version !== STAMP_VERSION || !stamp.files) return null;
   const files = { ...stamp.files };
   let rehashed = false;
   for (const [rel, [size, mtimeMs, digest]] of Object.entries(stamp.files)) {
-    const file = path.join(root, rel);
+    const file = path.join(base, rel);
     const st = statSync(file, { throwIfNoEntry: false });
     if (!st?.isFile()) return null;
     if (st.size === size && st.mtimeMs === mtimeMs && mtimeMs < stamp.snapshotAt - RACY_MS) continue;
@@ -198,20 +205,20 @@ export async function buildCli() {
 }
 
 /**
- * Removes CLI builds but the current one and the newest few others, and only those older than
+ * Removes builds (CLI builds, or those named `prefix`) but the current one and the newest few others, and only those older than
  * ten minutes (a build another `weft` has just made is never removed before it names it), and
  * stray temporary folders older than an hour.
  */
-function pruneOldBuilds(current) {
+function pruneOldBuilds(current, prefix = "cli-", dir = buildDir) {
   const now = Date.now();
-  const entries = readdirSync(buildDir, { withFileTypes: true }).filter((e) => e.isDirectory());
-  const age = (name) => now - statSync(path.join(buildDir, name)).mtimeMs;
+  const entries = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory());
+  const age = (name) => now - statSync(path.join(dir, name)).mtimeMs;
   const builds = entries
-    .filter((e) => e.name.startsWith("cli-") && e.name !== current)
+    .filter((e) => e.name.startsWith(prefix) && e.name !== current)
     .map((e) => ({ name: e.name, age: age(e.name) }))
     .sort((a, b) => a.age - b.age);
-  for (const old of builds.slice(KEEP_OLD_BUILDS)) if (old.age > 600_000) rmSync(path.join(buildDir, old.name), { recursive: true, force: true });
-  for (const e of entries) if (e.name.startsWith(".") && e.name.endsWith(".tmp") && age(e.name) > 3_600_000) rmSync(path.join(buildDir, e.name), { recursive: true, force: true });
+  for (const old of builds.slice(KEEP_OLD_BUILDS)) if (old.age > 600_000) rmSync(path.join(dir, old.name), { recursive: true, force: true });
+  for (const e of entries) if (e.name.startsWith(".") && e.name.endsWith(".tmp") && age(e.name) > 3_600_000) rmSync(path.join(dir, e.name), { recursive: true, force: true });
 }
 
 const sdkDir = path.join(buildDir, "sdk");
@@ -265,32 +272,147 @@ export async function buildSdk() {
   }
 }
 
+
+/** The editor's stamp file (names the current build/editor-<id>/) of the package at `base`. */
+const editorStampFile = (base) => path.join(base, "build", "editor.json");
+
+/**
+ * The folder of the editor's production build (build/editor-<id>/, with index.html) when it
+ * matches the sources of the package at `base`, else null. A stat per input while nothing changed.
+ */
+export function freshEditorDir(base = root) {
+  const checkedAt = Date.now();
+  try {
+    const stampFile = editorStampFile(base);
+    const stamp = readJson(stampFile);
+    if (!stamp?.dir) return null;
+    const dir = path.join(base, "build", stamp.dir);
+    if (!existsSync(path.join(dir, "index.html"))) return null;
+    const checked = checkFiles(stamp, base);
+    if (!checked) return null;
+    if (checked.rehashed) {
+      try {
+        writeAtomic(stampFile, JSON.stringify({ ...stamp, snapshotAt: checkedAt, files: checked.files }));
+      } catch {
+        // A read-only install: the next check hashes them again.
+      }
+    }
+    return dir;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether the package at `base` has an editor build at all (fresh or not): "sources changed" versus "first build". */
+export function hasEditorBuild(base = root) {
+  return existsSync(editorStampFile(base));
+}
+
+/** A Rolldown plugin that collects the ids of every module of the build it is in. */
+function moduleRecorder(ids) {
+  return {
+    name: "weft-module-recorder",
+    buildEnd() {
+      for (const id of this.getModuleIds()) ids.add(id);
+    },
+  };
+}
+
+/** The package files among Rolldown module ids (queries stripped; virtual modules and node_modules left out: the lockfile stands for those). */
+function packageInputs(ids, base) {
+  const inputs = new Set();
+  for (const id of ids) {
+    const file = id.split("?")[0];
+    if (!path.isAbsolute(file) || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
+    const rel = path.relative(base, file);
+    if (rel.startsWith("..") || path.isAbsolute(rel) || !existsSync(file)) continue;
+    inputs.add(rel.split(path.sep).join("/"));
+  }
+  return [...inputs];
+}
+
+/**
+ * Builds the editor for production (`vite build` of index.html with the package's
+ * vite.config.ts; NODE_ENV=production while it runs, so Lit and others take their production
+ * builds) into a new build/editor-<id>/ and makes it current. Returns the folder.
+ * `options.root` is the package (default this one); `options.logLevel` Vite's (default "warn").
+ */
+export async function buildEditor(options = {}) {
+  const base = options.root ?? root;
+  const out = path.join(base, "build");
+  let vite;
+  try {
+    vite = await import("vite");
+  } catch (error) {
+    throw new Error(`vite is not installed (${error.message.split("\n")[0]}); run npm ci`);
+  }
+  const snap = snapshot(EDITOR_CONFIG_FILES, base);
+  const id = `editor-${Date.now().toString(36)}-${process.pid}`;
+  const temp = path.join(out, `.${id}.tmp`);
+  const outdir = path.join(out, id);
+  mkdirSync(out, { recursive: true });
+  const ids = new Set();
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = "production";
+  try {
+    const configFile = path.join(base, "vite.config.ts");
+    await vite.build({
+      root: base,
+      configFile: existsSync(configFile) ? configFile : false,
+      mode: "production",
+      logLevel: options.logLevel ?? "warn",
+      // The recorder sees the page's modules and (as a worker plugin: vite.config.ts sets none) the analysis worker's.
+      plugins: [moduleRecorder(ids)],
+      worker: { plugins: () => [moduleRecorder(ids)] },
+      build: { outDir: temp, emptyOutDir: true, chunkSizeWarningLimit: 4096 },
+    });
+  } catch (error) {
+    rmSync(temp, { recursive: true, force: true });
+    throw error;
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
+  if (!existsSync(path.join(temp, "index.html"))) {
+    rmSync(temp, { recursive: true, force: true });
+    throw new Error("vite build wrote no index.html");
+  }
+  renameSync(temp, outdir);
+  const stamp = { version: STAMP_VERSION, dir: id, vite: vite.version, snapshotAt: snap.at, files: fileTable(snap, packageInputs(ids, base), EDITOR_CONFIG_FILES, base) };
+  writeAtomic(editorStampFile(base), JSON.stringify(stamp));
+  pruneOldBuilds(id, "editor-", out);
+  return outdir;
+}
+
 async function main(args) {
-  const unknown = args.filter((a) => !["--force", "--no-fail", "--cli", "--sdk"].includes(a));
+  const unknown = args.filter((a) => !["--force", "--no-fail", "--cli", "--sdk", "--editor"].includes(a));
   if (unknown.length) {
-    console.error(`weft: unknown option ${unknown.join(" ")}; usage: node scripts/build.mjs [--force] [--cli] [--sdk] [--no-fail]`);
+    console.error(`weft: unknown option ${unknown.join(" ")}; usage: node scripts/build.mjs [--force] [--cli] [--sdk] [--editor] [--no-fail]`);
     process.exitCode = 2;
     return;
   }
   const force = args.includes("--force");
   const noFail = args.includes("--no-fail");
-  const only = args.filter((a) => a === "--cli" || a === "--sdk");
+  // The editor is built only when asked (`weft serve` builds it on first use): an install stays quick.
+  const only = args.filter((a) => a === "--cli" || a === "--sdk" || a === "--editor");
   const targets = only.length ? only.map((a) => a.slice(2)) : ["cli", "sdk"];
+  const label = { cli: "the CLI", sdk: "weft/sdk", editor: "the editor" };
   let failed = false;
   for (const target of targets) {
     const started = Date.now();
-    const fresh = target === "cli" ? freshCliMain() !== null : sdkIsFresh();
+    const fresh = target === "cli" ? freshCliMain() !== null : target === "sdk" ? sdkIsFresh() : freshEditorDir() !== null;
     if (fresh && !force) {
       console.log(`weft: build/${target} is up to date`);
       continue;
     }
     try {
       if (target === "cli") await buildCli();
-      else await buildSdk();
-      console.log(`weft: built ${target === "cli" ? "the CLI" : "weft/sdk"} into build/ in ${Date.now() - started} ms`);
+      else if (target === "sdk") await buildSdk();
+      else await buildEditor();
+      console.log(`weft: built ${label[target]} into build/ in ${Date.now() - started} ms`);
     } catch (error) {
       failed = true;
-      console.error(`weft: building ${target === "cli" ? "the CLI" : "weft/sdk"} failed:\n${error.message ?? error}`);
+      console.error(`weft: building ${label[target]} failed:\n${error.message ?? error}`);
     }
   }
   if (failed && noFail) console.error("weft: continuing: `weft` tries to build the CLI again when it starts (and runs the sources through tsx if that fails too); weft/sdk stays unbuilt until `npm run build:js` succeeds.");

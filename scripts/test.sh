@@ -30,7 +30,9 @@ if [ ! -x /usr/bin/clickhouse-server ] && [ ! -x /usr/sbin/clickhouse-server ] &
 fi
 
 echo "== typecheck"; npx tsc --noEmit -p .
-echo "== build"; node scripts/build.mjs && npx vite build --logLevel warn
+# The CLI, weft/sdk and the editor's production build, exactly as `weft serve` uses them
+# (build/editor-<id>/ named by build/editor.json): the end-to-end tests' `weft serve` finds it fresh.
+echo "== build"; node scripts/build.mjs --cli --sdk --editor
 echo "== unit and browser tests"; npx vitest run
 echo "== end-to-end tests"; npx playwright test
 echo "== clean tree"; bash scripts/check-clean-tree.sh

@@ -20,11 +20,12 @@ program
   .option("--in-place", "edit the shipped demo notebooks where they are (by default they open as templates and edits go to .weft/workspace/)")
   .option("--stub-llm", "add the local OpenAI-protocol stub as provider \"stub\" (offline, canned answers)")
   .option("--store <path>", "trace store: a DuckDB file (default .weft/traces.duckdb) or clickhouse://user:password@host:8123/db")
-  .action(async (notebook: string | undefined, opts: { port: string; notebooks: string; inPlace?: boolean; stubLlm?: boolean; store?: string }) => {
+  .option("--dev", "serve the sources with Vite's dev server (unbundled modules, hot reload) instead of the production build")
+  .action(async (notebook: string | undefined, opts: { port: string; notebooks: string; inPlace?: boolean; stubLlm?: boolean; store?: string; dev?: boolean }) => {
     const { serve, notebookFolders } = await import("./serve.ts");
     const folders = notebookFolders(packageRoot, opts.notebooks, !!opts.inPlace);
     const dir = folders.notebooksDir;
-    const url = await serve({ root: packageRoot, ...folders, port: Number(opts.port), stubLlm: !!opts.stubLlm, ...(opts.store ? { traceStore: opts.store } : {}) });
+    const url = await serve({ root: packageRoot, ...folders, port: Number(opts.port), stubLlm: !!opts.stubLlm, dev: !!opts.dev, ...(opts.store ? { traceStore: opts.store } : {}) });
     // The notebook as given from here, or else inside the notebooks folder (`weft serve x.md --notebooks dir`).
     const { existsSync } = await import("node:fs");
     const file = notebook ? (existsSync(path.resolve(notebook)) || !existsSync(path.join(dir, notebook)) ? path.resolve(notebook) : path.join(dir, notebook)) : null;

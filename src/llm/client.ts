@@ -75,7 +75,7 @@ export function createLlm(options: LlmOptions) {
     const route = router.route(request.model);
     return completeChat(request, route, async (signal) => {
       const params = { ...(request as object), model: route.model, stream: false } as OpenAI.ChatCompletionCreateParamsNonStreaming;
-      const res = await route.client.chat.completions.create(params, signal ? { signal } : {});
+      const res = await (await route.client).chat.completions.create(params, signal ? { signal } : {});
       return { content: res.choices[0]?.message?.content ?? "", usage: res.usage, finishReason: res.choices[0]?.finish_reason ?? null };
     });
   }, { source: "weft:llm.chat@1" });
@@ -92,7 +92,7 @@ export function createLlm(options: LlmOptions) {
       const batch = inputs.slice(i, i + size);
       const tokens = batch.reduce((a, t) => a + countTokens(t), 0);
       const dimensions = request.dimensions ? { dimensions: request.dimensions } : {};
-      const embed = () => client.embeddings.create({ model, input: batch, ...dimensions }, signal ? { signal } : {});
+      const embed = async () => (await client).embeddings.create({ model, input: batch, ...dimensions }, signal ? { signal } : {});
       const res = await retried(active, () => limiter.run(tokens, embed));
       record(active, model, res.usage?.prompt_tokens ?? tokens, 0);
       for (const d of [...res.data].sort((a, b) => a.index - b.index)) out.push(d.embedding);
@@ -107,7 +107,7 @@ export function createLlm(options: LlmOptions) {
       const run = options.op("llm.stream", async (req: ChatRequest): Promise<ChatResult> =>
         completeChat(req, route, async (callSignal) => {
           const params = { ...(req as object), model: route.model, stream: true, stream_options: { include_usage: true } };
-          const chunks = await route.client.chat.completions.create(params as OpenAI.ChatCompletionCreateParamsStreaming, callSignal ? { signal: callSignal } : {});
+          const chunks = await (await route.client).chat.completions.create(params as OpenAI.ChatCompletionCreateParamsStreaming, callSignal ? { signal: callSignal } : {});
           const { text, usage, finishReason } = await readChatStream(chunks, route.provider, onText);
           return { content: text, usage, finishReason };
         }), { source: "weft:llm.stream@1" });

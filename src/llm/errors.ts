@@ -1,4 +1,4 @@
-import OpenAI from "openai";
+import { loadedOpenAI } from "./openai-sdk.ts";
 import { isRetryable } from "../base/index.ts";
 
 /** A failed provider call: the provider's own message, its HTTP status, and whether retrying may help. */
@@ -17,10 +17,12 @@ export class LlmError extends Error {
 export function toLlmError(error: unknown, signal?: AbortSignal): LlmError {
   if (error instanceof LlmError) return error;
   if (signal?.aborted) return new LlmError(`cancelled: ${String((signal.reason as Error)?.message ?? signal.reason)}`, undefined, false);
-  if (error instanceof OpenAI.APIUserAbortError) return new LlmError("cancelled", undefined, false);
-  if (error instanceof OpenAI.APIConnectionTimeoutError) return new LlmError("the provider did not answer in time (timeout)", undefined, true);
-  if (error instanceof OpenAI.APIConnectionError) return new LlmError(`could not reach the provider: ${error.message}`, undefined, true);
-  if (error instanceof OpenAI.APIError) {
+  // The SDK's errors, when it is loaded (it is before any of its calls can fail).
+  const OpenAI = loadedOpenAI()?.default;
+  if (OpenAI && error instanceof OpenAI.APIUserAbortError) return new LlmError("cancelled", undefined, false);
+  if (OpenAI && error instanceof OpenAI.APIConnectionTimeoutError) return new LlmError("the provider did not answer in time (timeout)", undefined, true);
+  if (OpenAI && error instanceof OpenAI.APIConnectionError) return new LlmError(`could not reach the provider: ${error.message}`, undefined, true);
+  if (OpenAI && error instanceof OpenAI.APIError) {
     const status = error.status;
     const retryAfter = Number(error.headers?.get?.("retry-after") ?? NaN);
     const message = `provider error ${status ?? ""}: ${error.message}`.replace(/\s+/g, " ");

@@ -1,7 +1,8 @@
 // OpenAI-protocol fine-tuning through the official SDK: upload JSONL files, create a job, follow
 // its events until it ends, list its checkpoints, cancel it. Provider errors become LlmErrors
 // naming what was being done; a failed job becomes a FineTuningJobError naming the job and why.
-import OpenAI, { toFile } from "openai";
+import type OpenAI from "openai";
+import { loadedOpenAI, loadOpenAI } from "./openai-sdk.ts";
 import { LlmError, toLlmError } from "./errors.ts";
 import { providerClient, type ProviderConfig } from "./routing.ts";
 
@@ -48,7 +49,8 @@ async function attempt<T>(action: string, call: () => Promise<T>): Promise<T> {
     return await call();
   } catch (error) {
     const e = toLlmError(error);
-    const detail = error instanceof OpenAI.APIError ? `HTTP ${error.status ?? "?"}${error.code ? ` ${error.code}` : ""}: ${(error.error as { message?: string } | undefined)?.message ?? error.message}` : e.message;
+    const APIError = loadedOpenAI()?.default.APIError;
+    const detail = APIError && error instanceof APIError ? `HTTP ${error.status ?? "?"}${error.code ? ` ${error.code}` : ""}: ${(error.error as { message?: string } | undefined)?.message ?? error.message}` : e.message;
     throw new LlmError(`${action} failed: ${detail}`, e.status, e.retryable, e.retryAfterMs);
   }
 }
@@ -76,30 +78,31 @@ export function fineTuningClient(provider: ProviderConfig, fetch?: typeof global
   function uploadFile(jsonl: string | Uint8Array, filename = "training.jsonl"): Promise<FineTuningFile> {
     return attempt(`uploading ${filename} to ${provider.name}`, async () => {
       const bytes = typeof jsonl === "string" ? new TextEncoder().encode(jsonl) : jsonl;
-      return client.files.create({ file: await toFile(bytes, filename, { type: "application/jsonl" }), purpose: "fine-tune" });
+      const { toFile } = await loadOpenAI();
+      return (await client).files.create({ file: await toFile(bytes, filename, { type: "application/jsonl" }), purpose: "fine-tune" });
     });
   }
 
   /** Creates a job (`{model, training_file, validation_file?, hyperparameters?, suffix?, seed?}`). */
   function createJob(params: FineTuningJobParams): Promise<FineTuningJob> {
-    return attempt(`creating a fine-tuning job of ${params.model} on ${provider.name}`, () => client.fineTuning.jobs.create(params));
+    return attempt(`creating a fine-tuning job of ${params.model} on ${provider.name}`, async () => (await client).fineTuning.jobs.create(params));
   }
 
   /** The job as it is now. */
   function getJob(id: string): Promise<FineTuningJob> {
-    return attempt(`reading fine-tuning job ${id}`, () => client.fineTuning.jobs.retrieve(id));
+    return attempt(`reading fine-tuning job ${id}`, async () => (await client).fineTuning.jobs.retrieve(id));
   }
 
   /** Cancels a job; the provider refuses one that has already ended. */
   function cancel(id: string): Promise<FineTuningJob> {
-    return attempt(`cancelling fine-tuning job ${id}`, () => client.fineTuning.jobs.cancel(id));
+    return attempt(`cancelling fine-tuning job ${id}`, async () => (await client).fineTuning.jobs.cancel(id));
   }
 
   /** The job's checkpoints, oldest first (at most `max`, default 100). */
   async function checkpoints(id: string, max = 100): Promise<FineTuningCheckpoint[]> {
     return attempt(`listing the checkpoints of fine-tuning job ${id}`, async () => {
       const out: FineTuningCheckpoint[] = [];
-      for await (const c of client.fineTuning.jobs.checkpoints.list(id, { limit: Math.min(max, 100) })) {
+      for await (const c of (await client).fineTuning.jobs.checkpoints.list(id, { limit: Math.min(max, 100) })) {
         out.push(c);
         if (out.length >= max) break;
       }
@@ -114,7 +117,7 @@ export function fineTuningClient(provider: ProviderConfig, fetch?: typeof global
    */
   async function newEvents(id: string, lastId: string | null, max: number): Promise<FineTuningEvent[]> {
     const fresh: FineTuningEvent[] = [];
-    let page = await attempt(`reading the events of fine-tuning job ${id}`, () => client.fineTuning.jobs.listEvents(id, { limit: PAGE }));
+    let page = await attempt(`reading the events of fine-tuning job ${id}`, async () => (await client).fineTuning.jobs.listEvents(id, { limit: PAGE }));
     for (;;) {
       for (const event of page.data) {
         if (event.id === lastId || fresh.length >= max) return fresh.reverse();

@@ -1,4 +1,5 @@
-import OpenAI from "openai";
+import type OpenAI from "openai";
+import { openAIClass } from "./openai-sdk.ts";
 import { LlmError } from "./errors.ts";
 import { Limiter, type Limits } from "./limiter.ts";
 
@@ -13,16 +14,17 @@ export interface ProviderConfig extends Limits {
   readonly timeoutMs?: number;
 }
 
-/** Where a request goes: the provider's SDK client and limiter, its name, and the bare model name. */
+/** Where a request goes: the provider's SDK client (the SDK loads on first use) and limiter, its name, and the bare model name. */
 export interface Route {
   readonly provider: string;
   readonly model: string;
-  readonly client: OpenAI;
+  readonly client: Promise<OpenAI>;
   readonly limiter: Limiter;
 }
 
-/** The SDK client of a provider, as every Weft client of it is built: no SDK retries (Weft retries), the provider's timeout. */
-export function providerClient(provider: ProviderConfig, fetch?: typeof globalThis.fetch): OpenAI {
+/** The SDK client of a provider (the SDK loads on first use), as every Weft client of it is built: no SDK retries (Weft retries), the provider's timeout. */
+export async function providerClient(provider: ProviderConfig, fetch?: typeof globalThis.fetch): Promise<OpenAI> {
+  const OpenAI = await openAIClass();
   return new OpenAI({
     apiKey: provider.apiKey ?? "weft-proxy",
     baseURL: provider.baseURL,
@@ -35,11 +37,11 @@ export function providerClient(provider: ProviderConfig, fetch?: typeof globalTh
 
 /** Resolves requested models to providers; each provider has one SDK client (no SDK retries) and one limiter. */
 export class Router {
-  private readonly providers = new Map<string, { client: OpenAI; limiter: Limiter; config: ProviderConfig }>();
+  private readonly providers = new Map<string, { client: Promise<OpenAI> | null; limiter: Limiter; config: ProviderConfig }>();
 
-  constructor(configs: readonly ProviderConfig[], fetch?: typeof globalThis.fetch) {
+  constructor(configs: readonly ProviderConfig[], private readonly fetch?: typeof globalThis.fetch) {
     for (const p of configs) {
-      this.providers.set(p.name, { client: providerClient(p, fetch), limiter: new Limiter(p), config: p });
+      this.providers.set(p.name, { client: null, limiter: new Limiter(p), config: p });
     }
   }
 
@@ -49,8 +51,10 @@ export class Router {
    */
   route(model: string | undefined): Route {
     const { provider, model: bare } = this.resolve(model);
-    const { client, limiter } = this.providers.get(provider)!;
-    return { provider, model: bare, client, limiter };
+    const entry = this.providers.get(provider)!;
+    // The client (and the SDK) is made on the provider's first route, once.
+    entry.client ??= providerClient(entry.config, this.fetch);
+    return { provider, model: bare, client: entry.client, limiter: entry.limiter };
   }
 
   /** The model a plan prices a request with: the bare name of the requested model, else the first provider's default. */

@@ -1,9 +1,5 @@
-import { basicSetup } from "codemirror";
-import { EditorView, keymap } from "@codemirror/view";
-import { Compartment, EditorState, Prec } from "@codemirror/state";
-import { javascript } from "@codemirror/lang-javascript";
-import { markdown } from "@codemirror/lang-markdown";
 import type { ReactiveController, ReactiveControllerHost } from "lit";
+import type { CodeMirrorEditor } from "./codemirror-editor.ts";
 
 /** What the editor tells its cell: text changes and the keyboard commands. */
 export interface CellEditorEvents {
@@ -16,73 +12,129 @@ export interface CellEditorEvents {
   moveDown(): void;
 }
 
-/** The CodeMirror language extension for a cell kind's language. */
-export function languageFor(language: string) {
-  if (language === "javascript") return javascript();
-  if (language === "typescript") return javascript({ typescript: true });
-  if (language === "markdown") return markdown();
-  return [];
+type CodeMirrorModule = typeof import("./codemirror-editor.ts");
+let codemirror: CodeMirrorModule | null = null;
+let loading: Promise<CodeMirrorModule> | null = null;
+let loaded: (module: CodeMirrorModule) => void = () => {};
+/** Resolves when CodeMirror has loaded, whoever started the load. */
+const ready = new Promise<CodeMirrorModule>((resolve) => (loaded = resolve));
+/** Longest wait for an idle moment before the editors load anyway. */
+const IDLE_TIMEOUT_MS = 2000;
+
+/** Loads CodeMirror (once, for every cell). */
+function loadCodeMirror(): Promise<CodeMirrorModule> {
+  return (loading ??= import("./codemirror-editor.ts").then((m) => {
+    codemirror = m;
+    loaded(m);
+    return m;
+  }));
 }
 
-/** A CodeMirror 6 editor bound to a lit host's lifecycle; destroyed when the host disconnects. */
+let scheduled = false;
+/** Loads CodeMirror once the page has loaded and is first idle (its first cells have run), or after IDLE_TIMEOUT_MS. */
+function loadCodeMirrorWhenIdle(): void {
+  if (scheduled) return;
+  scheduled = true;
+  const idle = () => (typeof requestIdleCallback === "function" ? requestIdleCallback(() => void loadCodeMirror(), { timeout: IDLE_TIMEOUT_MS }) : setTimeout(() => void loadCodeMirror(), 0));
+  if (document.readyState === "complete") idle();
+  else addEventListener("load", idle, { once: true });
+}
+
+/**
+ * A cell's CodeMirror 6 editor bound to a lit host's lifecycle; destroyed when the host
+ * disconnects. CodeMirror is not on the way to a notebook's first output: until it has loaded
+ * (when the page is first idle, or at once when the cell is clicked or focused), the cell shows
+ * its text read-only in the same place.
+ */
 export class CellEditorController implements ReactiveController {
-  view: EditorView | null = null;
-  private readonly language = new Compartment();
+  private editor: CodeMirrorEditor | null = null;
+  private placeholder: HTMLElement | null = null;
+  private parent: HTMLElement | null = null;
+  private text = "";
+  private language = "";
+  private wantsFocus = false;
+  private connected = true;
 
   constructor(host: ReactiveControllerHost, private readonly events: CellEditorEvents) {
     host.addController(this);
   }
 
+  /** The CodeMirror view once loaded, else null. */
+  get view() {
+    return this.editor?.view ?? null;
+  }
+
+  /** Whether `mount` has been called (the editor may still be loading). */
+  get mounted(): boolean {
+    return this.parent !== null;
+  }
+
   /** Creates the editor in `parent` (once) with the given text and language. */
   mount(parent: HTMLElement, text: string, language: string): void {
-    if (this.view) return;
-    const run = (f: () => void) => () => (f(), true);
-    this.view = new EditorView({
-      parent,
-      state: EditorState.create({
-        doc: text,
-        extensions: [
-          Prec.highest(
-            keymap.of([
-              { key: "Shift-Enter", run: run(() => this.events.runAndNext()) },
-              { key: "Mod-Enter", run: run(() => this.events.run()) },
-              { key: "Mod-Shift-ArrowUp", run: run(() => this.events.focusPrevious()) },
-              { key: "Mod-Shift-ArrowDown", run: run(() => this.events.focusNext()) },
-              { key: "Mod-Alt-ArrowUp", run: run(() => this.events.moveUp()) },
-              { key: "Mod-Alt-ArrowDown", run: run(() => this.events.moveDown()) },
-            ]),
-          ),
-          basicSetup,
-          this.language.of(languageFor(language)),
-          EditorView.lineWrapping,
-          EditorView.updateListener.of((u) => {
-            if (u.docChanged) this.events.change(u.state.doc.toString());
-          }),
-        ],
-      }),
+    if (this.parent) return;
+    this.parent = parent;
+    this.text = text;
+    this.language = language;
+    if (codemirror) return this.create(codemirror);
+    const pre = document.createElement("pre");
+    pre.className = "cm-loading";
+    pre.tabIndex = 0;
+    pre.textContent = text;
+    const now = () => {
+      this.wantsFocus = true;
+      void loadCodeMirror();
+    };
+    pre.addEventListener("pointerdown", now, { once: true });
+    pre.addEventListener("focus", now, { once: true });
+    parent.append(pre);
+    this.placeholder = pre;
+    loadCodeMirrorWhenIdle();
+    void ready.then((module) => {
+      if (this.parent === parent) this.create(module);
     });
   }
 
   /** Replaces the text when it differs (e.g. the file was reloaded from disk). */
   setText(text: string): void {
-    const view = this.view;
-    if (view && view.state.doc.toString() !== text) view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+    this.text = text;
+    if (this.editor) this.editor.setText(text);
+    else if (this.placeholder && this.placeholder.textContent !== text) this.placeholder.textContent = text;
   }
 
   /** Switches the language when the cell's kind changes. */
   setLanguage(language: string): void {
-    this.view?.dispatch({ effects: this.language.reconfigure(languageFor(language)) });
+    this.language = language;
+    this.editor?.setLanguage(language);
   }
 
-  /** Moves keyboard focus into the editor. */
+  /** Moves keyboard focus into the editor (loading it first if need be). */
   focus(): void {
-    this.view?.focus();
+    if (this.editor) return this.editor.focus();
+    this.wantsFocus = true;
+    void loadCodeMirror();
   }
 
-  hostConnected(): void {}
+  /** Replaces the placeholder with CodeMirror, unless the host has gone. */
+  create(module: CodeMirrorModule): void {
+    if (this.editor || !this.parent || !this.connected) return;
+    this.placeholder?.remove();
+    this.placeholder = null;
+    this.editor = module.mountCodeMirror(this.parent, this.text, this.language, this.events);
+    if (this.wantsFocus) this.editor.focus();
+    this.wantsFocus = false;
+  }
+
+  hostConnected(): void {
+    this.connected = true;
+  }
 
   hostDisconnected(): void {
-    this.view?.destroy();
-    this.view = null;
+    this.connected = false;
+    this.editor?.destroy();
+    this.editor = null;
+    this.placeholder?.remove();
+    this.placeholder = null;
+    this.parent = null;
   }
 }
+

@@ -106,7 +106,7 @@ export class WeftCell extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     const editorHost = this.querySelector<HTMLElement>(".cell-editor")!;
-    if (!this.editor.view) this.editor.mount(editorHost, this.cell.source, this.language);
+    if (!this.editor.mounted) this.editor.mount(editorHost, this.cell.source, this.language);
     else this.editor.setText(this.cell.source);
     if (changed.has("language") && changed.get("language") !== undefined) this.editor.setLanguage(this.language);
     const hidden = hasFlag(this.cell, "hidden");

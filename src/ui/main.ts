@@ -67,6 +67,9 @@ addEventListener("popstate", () => {
   const name = url.searchParams.get("nb");
   if (name && name !== app.session?.name) void app.open(name);
 });
-import.meta.hot?.on("weft:file-changed", (data: { name: string; version: string | null }) => {
+// A notebook changed on disk: over Vite's HMR socket with `weft serve --dev`, else as Server-Sent Events.
+const fileChanged = (data: { name: string; version: string | null }) => {
   if (app.session?.name === data.name) void app.session.diskChanged(data.version);
-});
+};
+if (import.meta.hot) import.meta.hot.on("weft:file-changed", fileChanged);
+else new EventSource("/api/notebook-events").addEventListener("file-changed", (event) => fileChanged(JSON.parse((event as MessageEvent<string>).data) as { name: string; version: string | null }));

@@ -63,12 +63,12 @@ describe("fine-tuning against the stub through the openai SDK", () => {
     const examples = faq.map(([q, a]) => [{ role: "system", content: "You are Weft's help desk." }, { role: "user", content: q }, { role: "assistant", content: a }]);
     expect(done.trained_tokens).toBe(examples.reduce((n, m) => n + serverPromptTokens(m), 0) * 6);
 
-    const ask = async (model: string, content: string) => (await ft.client.chat.completions.create({ model, messages: [{ role: "user", content }] })).choices[0]!.message.content;
+    const ask = async (model: string, content: string) => (await (await ft.client).chat.completions.create({ model, messages: [{ role: "user", content }] })).choices[0]!.message.content;
     expect(await ask(done.fine_tuned_model!, "  where are NOTEBOOKS stored? ")).toBe(faq[1]![1]);
     expect(await ask("test-small", "Where are notebooks stored?")).not.toBe(faq[1]![1]);
     expect(await ask(done.fine_tuned_model!, "How can I reset a forgotten password?")).toBe(faq[0]![1]); // held out, similar to training
     expect(await ask(checkpoints[2]!.fine_tuned_model_checkpoint, "How do I export a trace?")).toBe(faq[3]![1]);
-    const models = await ft.client.models.list();
+    const models = await (await ft.client).models.list();
     expect(models.data.map((m) => m.id)).toContain(done.fine_tuned_model);
   });
 
@@ -102,7 +102,7 @@ describe("fine-tuning against the stub through the openai SDK", () => {
       const rest = await follow(job.id);
       expect(rest.at(-1)!.message).toBe("Fine-tuning job cancelled");
       await expect(ft.cancel(job.id)).rejects.toThrow(new RegExp(`cancelling fine-tuning job ${job.id} failed: HTTP 400 invalid_job_state: .*cannot be cancelled`));
-      await expect(ft.client.chat.completions.create({ model: "ft:test-small:weft-stub::0badc0de", messages: [{ role: "user", content: "hi" }] })).rejects.toMatchObject({ status: 404, code: "model_not_found" });
+      await expect((await ft.client).chat.completions.create({ model: "ft:test-small:weft-stub::0badc0de", messages: [{ role: "user", content: "hi" }] })).rejects.toMatchObject({ status: 404, code: "model_not_found" });
     } finally {
       server.configure({ fineTuningStepMs: 2 });
     }
@@ -138,10 +138,10 @@ describe("fine-tuning against the stub through the openai SDK", () => {
     try {
       const file = await ft.uploadFile(jsonl(faq), "long.jsonl");
       const job = await ft.createJob({ model: "test-small", training_file: file.id, hyperparameters: { n_epochs: 15, batch_size: 1 } });
-      const first = await ft.client.fineTuning.jobs.listEvents(job.id, { limit: 5 });
+      const first = await (await ft.client).fineTuning.jobs.listEvents(job.id, { limit: 5 });
       expect(first.data).toHaveLength(5);
       expect(first.data[0]!.message).toBe("The job has successfully completed");
-      const second = await ft.client.fineTuning.jobs.listEvents(job.id, { limit: 5, after: first.data[4]!.id });
+      const second = await (await ft.client).fineTuning.jobs.listEvents(job.id, { limit: 5, after: first.data[4]!.id });
       expect(second.data[0]!.created_at).toBeLessThanOrEqual(first.data[4]!.created_at);
       expect(second.data.map((e) => e.id)).not.toContain(first.data[4]!.id);
       const events = await follow(job.id);
