@@ -3,8 +3,8 @@
 //
 //   node scripts/build.mjs [--force] [--cli] [--sdk] [--editor] [--no-fail]
 //
-// - The CLI: esbuild bundles src/cli/main.ts for Node (ESM, node_modules left as imports, so
-//   native modules such as duckdb and lmdb load as before), split so each subcommand's module
+// - The CLI: esbuild bundles src/cli/main.ts for Node (ESM) with its npm packages, but for
+//   native modules (duckdb, lmdb) and tools (vite, esbuild, Playwright) that stay imports (CLI_EXTERNAL), split so each subcommand's module
 //   loads only when it runs. Each build is a new folder build/cli-<id>/, and build/cli.json
 //   (written atomically) names the current one, so a rebuild never changes files a running
 //   `weft` is still loading. The folder sits two levels below the package root, as the sources
@@ -166,6 +166,9 @@ function buildErrors(error) {
   return new Error(lines.join("\n"));
 }
 
+/** Packages the CLI bundle leaves to Node: native modules, build and browser tools, and packages that read files beside their own. */
+const CLI_EXTERNAL = ["@duckdb/*", "lmdb", "msgpackr", "msgpackr-extract", "vite", "esbuild", "tsx", "tsx/*", "playwright-core", "playwright", "@playwright/*", "@observablehq/sample-datasets", "fsevents", "rollup", "rolldown", "lightningcss", "@opentelemetry/*", "@arizeai/*"];
+
 /** Builds the CLI into a new build/cli-<id>/ and makes it current. Returns its entry file. */
 export async function buildCli() {
   const esbuild = await loadEsbuild();
@@ -183,7 +186,14 @@ export async function buildCli() {
       platform: "node",
       format: "esm",
       target: "node20",
-      packages: "external",
+      // npm packages are bundled too, but for native modules and the tools that find files
+      // beside their own: loading ~350 files of ~100 packages through Node's module loader (resolve,
+      // detect the format, scan CommonJS exports) was most of a cached `weft run`'s time.
+      external: CLI_EXTERNAL,
+      // Notebook Kit imports the TypeScript compiler for a mode Weft does not use (ts cells compile with sucrase).
+      alias: { typescript: "./src/ui/typescript-stub.ts" },
+      // Bundled CommonJS calls require(); an ES module has none, so each chunk gets one.
+      banner: { js: "import { createRequire as __weftCreateRequire } from 'node:module'; const require = __weftCreateRequire(import.meta.url);" },
       splitting: true,
       outdir: temp,
       chunkNames: "[name]-[hash]",
@@ -198,7 +208,8 @@ export async function buildCli() {
   }
   // The folder is complete before anything names it; then the stamp names it, atomically.
   renameSync(temp, outdir);
-  const inputs = Object.keys(result.metafile.inputs);
+  // Packages change only with package-lock.json (a config file every build records): their files are not stat'ed at each start.
+  const inputs = Object.keys(result.metafile.inputs).filter((file) => !file.startsWith("node_modules/"));
   writeAtomic(cliStampFile, JSON.stringify({ version: STAMP_VERSION, dir: id, esbuild: esbuild.version, snapshotAt: snap.at, files: fileTable(snap, inputs) }));
   pruneOldBuilds(id);
   return path.join(outdir, "main.js");
