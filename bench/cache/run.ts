@@ -1,7 +1,10 @@
 // bench/cache: the call cache and the vary engine over it, in Node (LMDB in a temp dir) and in
 // headless Chromium (IndexedDB), side by side:
-//   1. batched lookups per second (load + get of 10,000 keys in a fresh CallCache) and store round trips;
-//   2. re-materializing a fully cached 10,000-leaf vary (1,000 rows × 2 ops × 5 trials) as a table;
+//   headline: a fully cached 10,000-leaf vary (1,000 rows × 2 ops × 5 trials), end to end from
+//      its spec to its answers (the table), in leaves per second;
+//   1. batched lookups per second: computing 10,000 keys, then load + get in a fresh CallCache
+//      (and the old figure without computing the keys), and store round trips;
+//   2. the headline's parts (new Vary with its keys, plan, execute, table());
 //   3. the engine's per-leaf overhead on a no-op op, without and with a cache.
 // Run: npm run bench:cache   (not a timed test). SIZES='{"keys":1000,...}' shrinks it for a smoke run.
 // Each side hashes as its host does: Node's native SHA-256 as `weft run`, WebAssembly in Chromium

@@ -2,7 +2,10 @@
 import { cellCache, openIdbStore } from "../../src/store/index.ts";
 import { measure, type Shape } from "./core.ts";
 
-const n = Number(new URL(location.href).searchParams.get("n") ?? 1000);
+const params = new URL(location.href).searchParams;
+const n = Number(params.get("n") ?? 1000);
+const edits = Number(params.get("edits") ?? 50);
+const midEdits = Number(params.get("mid") ?? 5);
 const results = [];
 for (const shape of ["chain", "fanout", "dag"] as Shape[]) {
   const name = `weft-bench-${shape}-${Date.now()}`;
@@ -11,6 +14,8 @@ for (const shape of ["chain", "fanout", "dag"] as Shape[]) {
     await measure(shape, n, {
       now: () => performance.now(),
       frame: () => new Promise<void>((r) => requestAnimationFrame(() => r())),
+      edits,
+      midEdits,
       cache: async () => {
         await store?.close();
         store = await openIdbStore(name);

@@ -1,7 +1,7 @@
 // The matrix both tools run: 200 questions × 2 models × 3 trials, one prompt per model.
-// Weft's ops write these prompts inline in their source (weft-run.ts), as a notebook cell
-// would, so that editing one changes only that op's version; promptfoo gets them in its
-// config (run.ts). run.ts checks that the server saw the same requests from both tools.
+// Weft's ops write these prompts inline in their source (the notebook notebook.ts generates),
+// so that editing one changes only that op's version; promptfoo gets them in its config
+// (run.ts). run.ts checks that the server saw the same requests from both tools.
 
 export const MODELS = ["test-small", "test-large"] as const;
 
