@@ -50,6 +50,21 @@ export function runTokenOf(value: unknown): object | null {
   return typeof own === "function" ? own.call(value) : null;
 }
 
+/**
+ * A snapshot value whose computation is still under way (a vary result planned or running)
+ * implements this method, returning true: cells computed from it (directly or through other
+ * cells) are held in memory but not written to the cell cache, where each snapshot would be
+ * an entry of its own that no later load asks for.
+ */
+export const IN_PROGRESS = Symbol.for("weft.inProgress");
+
+/** Whether a value says it is a snapshot of a computation still under way (see IN_PROGRESS). */
+export function isInProgress(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return false;
+  const own = (value as { [IN_PROGRESS]?: () => boolean })[IN_PROGRESS];
+  return typeof own === "function" && own.call(value) === true;
+}
+
 /** Computes a cell's cache key from its kind, source and input digests. */
 export function cellKey(kind: string, source: string, inputs: readonly string[], inputDigests: readonly string[]): Digest {
   return sha256Hex(canonicalJson(["cell", kind, source, inputs, inputDigests]));

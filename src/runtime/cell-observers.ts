@@ -33,7 +33,7 @@ export function mainObserver(ctx: ObserverContext, entry: Entry) {
       const displays = entry.displayVersion === entry.version ? entry.state.displays : [];
       entry.mainOk = true;
       entry.value = value;
-      entry.settled = entry.key && !holdsGenerator(value) ? { key: entry.key, value, status, ms } : null;
+      entry.settled = entry.key && !holdsGenerator(value) ? { key: entry.key, value, status, ms, unstored: entry.inProgress } : null;
       // A cell that displays one of its outputs shows that output's value, set by its observer.
       const shown = displayedOutput(entry) === undefined ? value : entry.state.value;
       ctx.setState(entry, { ...entry.state, status, value: shown, ms, displays, error: null });

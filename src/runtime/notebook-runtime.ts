@@ -1,7 +1,7 @@
 import { Runtime, type Module, type Variable } from "@observablehq/runtime";
 import type { CellId, Definition } from "../notebook/index.ts";
 import { fromCanonical, type Json } from "../base/index.ts";
-import { cellKey, contentDigest, isCacheable, runTokenOf, VOLATILE_INPUTS, VOLATILE_SOURCE } from "./cell-key.ts";
+import { cellKey, contentDigest, isCacheable, isInProgress, runTokenOf, VOLATILE_INPUTS, VOLATILE_SOURCE } from "./cell-key.ts";
 import { initialState, toCellError, type CellError, type CellState } from "./cell-state.ts";
 import { DISPLAY, isGenerator, perCellMarker, SIGNAL, signalOf, VIEW } from "./placeholders.ts";
 import type { RuntimeCell, RuntimePlatform } from "./platform.ts";
@@ -129,6 +129,7 @@ export class NotebookRuntime {
       settled: null,
       runIdentity: null,
       countedRun: null,
+      inProgress: false,
     };
     entry.main = this.module.variable(mainObserver(this.observed, entry));
     this.entries.set(cell.id, entry);
@@ -212,14 +213,20 @@ export class NotebookRuntime {
     const run = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
       const previous = this;
       const version = ++entry.version;
-      const { key, runKey } = runtime.keysOf(cell, definition.inputs, args);
+      const { key, runKey, inProgress } = runtime.keysOf(cell, definition.inputs, args);
       entry.key = key;
       entry.runIdentity = runKey;
+      entry.inProgress = inProgress;
       const held = entry.settled;
       if (deterministic && key && held?.key === key) {
         // An input was recomputed with the same content (the last snapshot of a vary is the
         // finished one): the value the cell holds is its answer, and nothing ran.
         runtime.pendingKeep.set(entry, held);
+        // Computed from an earlier snapshot with this content, it is written once a finished one confirms it.
+        if (held.unstored && !inProgress && cacheable && !isGenerator(held.value) && isCacheable(held.value)) {
+          entry.settled = { ...held, unstored: false };
+          runtime.store(entry, key, held.value);
+        }
         return held.value;
       }
       if (cacheable && key) {
@@ -258,8 +265,8 @@ export class NotebookRuntime {
         runtime.lastMs.set(entry, ms);
         // Held at once, also when a newer run has started meanwhile: a run with the same key
         // (the next snapshot of an input, with the same content) takes this value as computed.
-        if (deterministic && key && !holdsGenerator(raw)) entry.settled = { key, value: raw, status: "fulfilled", ms };
-        if (cacheable && key && entry.version === version && !isGenerator(raw) && isCacheable(raw)) runtime.store(entry, key, raw);
+        if (deterministic && key && !holdsGenerator(raw)) entry.settled = { key, value: raw, status: "fulfilled", ms, unstored: inProgress };
+        if (cacheable && key && !inProgress && entry.version === version && !isGenerator(raw) && isCacheable(raw)) runtime.store(entry, key, raw);
         return definition.inputs.includes("view") ? raw : trackStreams(entry, (state) => runtime.setState(entry, state), version, raw);
       } catch (error) {
         runtime.lastMs.set(entry, runtime.platform.now() - t0);
@@ -274,10 +281,11 @@ export class NotebookRuntime {
    * run key: the same with each input that is a snapshot (see RUN_TOKEN), or that comes from a
    * cell whose value belongs to such a run, standing for that whole run (null when none does).
    */
-  private keysOf(cell: RuntimeCell, names: readonly string[], args: readonly unknown[]): { key: string | null; runKey: string | null } {
+  private keysOf(cell: RuntimeCell, names: readonly string[], args: readonly unknown[]): { key: string | null; runKey: string | null; inProgress: boolean } {
     const digests: string[] = [];
     const runDigests: string[] = [];
     let snapshots = false;
+    let inProgress = false;
     for (let i = 0; i < names.length; i++) {
       const name = names[i]!;
       const owner = this.ownerOf(name);
@@ -288,14 +296,15 @@ export class NotebookRuntime {
         // A generator's values change while its cell's key does not, so they have no path key.
         if (!d && owner?.key && !isGenerator((owner.value as Record<string, unknown> | undefined)?.[name])) d = `${owner.key}:${name}`;
       }
-      if (!d) return { key: null, runKey: null };
+      if (!d) return { key: null, runKey: null, inProgress: false };
       digests.push(d);
+      if (isInProgress(args[i]) || owner?.inProgress) inProgress = true;
       const token = runTokenOf(args[i]);
       const upstream = token ? `run:${this.tokenId(token)}` : owner?.runIdentity ? `from:${owner.runIdentity}:${name}` : null;
       if (upstream) snapshots = true;
       runDigests.push(upstream ?? d);
     }
-    return { key: cellKey(cell.kind, cell.source, names, digests), runKey: snapshots ? cellKey(cell.kind, cell.source, names, runDigests) : null };
+    return { key: cellKey(cell.kind, cell.source, names, digests), runKey: snapshots ? cellKey(cell.kind, cell.source, names, runDigests) : null, inProgress };
   }
 
   private tokenId(token: object): number {

@@ -29,6 +29,8 @@ export interface Entry {
   runIdentity: string | null;
   /** The run identity of the last computation that counted as a run. */
   countedRun: string | null;
+  /** Whether the current value was computed from a snapshot still in progress (see IN_PROGRESS): not written to the cell cache. */
+  inProgress: boolean;
 }
 
 /** A settled value and what it came from. */
@@ -37,6 +39,8 @@ export interface Settled {
   readonly value: unknown;
   readonly status: "fulfilled" | "cached";
   readonly ms: number | null;
+  /** Computed from a snapshot still in progress, so not written to the cell cache (yet). */
+  readonly unstored?: boolean;
 }
 
 /** The output a cell displays in place of its return value (see Definition.display), if any. */

@@ -143,6 +143,11 @@ export class VaryResult implements CallSource {
     return sha256Hex(parts.join("\n"));
   }
 
+  /** Whether the run is still under way (planned, awaiting approval, running): the runtime's IN_PROGRESS protocol, so cells computed from this snapshot are not written to the cell cache. */
+  [Symbol.for("weft.inProgress")](): boolean {
+    return this.phase === "planned" || this.phase === "awaiting-approval" || this.phase === "running";
+  }
+
   /** The run this snapshot belongs to (the runtime's RUN_TOKEN protocol): a dependent recomputed for a later snapshot continues its run. */
   [Symbol.for("weft.runToken")](): object | null {
     return this.run;

@@ -67,3 +67,41 @@ describe("the per-cell cache", () => {
     expect(h.reports).toEqual(["not cached: quota exceeded"]);
   });
 });
+
+describe("snapshots of a computation still in progress", () => {
+  // A stand-in for a streaming vary: each value says its content (CONTENT_DIGEST), its run
+  // (RUN_TOKEN) and whether the run is still going (IN_PROGRESS).
+  const source = (finalSame: boolean) => `const s = (function* () {
+    const run = {};
+    const snap = (n, going) => ({ n, [Symbol.for("weft.contentDigest")]: () => "content-" + n, [Symbol.for("weft.runToken")]: () => run, [Symbol.for("weft.inProgress")]: () => going });
+    for (let n = 1; n <= 4; n++) yield snap(n, true);
+    yield snap(${finalSame ? 4 : 5}, false);
+  })()`;
+
+  test("cells computed from them are not written to the cell cache; the finished snapshot's are, and restore", async () => {
+    const cache = new MapCache();
+    const h = harness({ cache });
+    h.runtime.sync([js("s", source(false)), js("d", "const d = s.n * 10"), js("e", "const e = d + 1")]);
+    await expect.poll(() => h.state("e").value, { timeout: 2000 }).toEqual({ e: 51 });
+    await h.runtime.idle();
+    // Only the finished snapshot's dependents: d and e once each, not once per snapshot.
+    expect([...cache.map.values()]).toEqual(expect.arrayContaining([{ d: 50 }, { e: 51 }]));
+    expect(cache.map.size).toBe(2);
+    h.runtime.dispose();
+    const again = harness({ cache });
+    again.runtime.sync([js("s", source(false)), js("d", "const d = s.n * 10"), js("e", "const e = d + 1")]);
+    await expect.poll(() => again.state("e").value, { timeout: 2000 }).toEqual({ e: 51 });
+    await again.runtime.idle();
+    expect(cache.map.size).toBe(2);
+  });
+
+  test("a finished snapshot with the content of the last one in progress writes the value computed from it", async () => {
+    const cache = new MapCache();
+    const h = harness({ cache });
+    h.runtime.sync([js("s", source(true)), js("d", "const d = s.n * 10")]);
+    // Written only once the finished snapshot (same content, nothing recomputed) has arrived.
+    await expect.poll(() => [...cache.map.values()], { timeout: 2000 }).toEqual([{ d: 40 }]);
+    expect(h.state("d").value).toEqual({ d: 40 });
+    expect(h.runs("d")).toEqual({ d: 1 });
+  });
+});
