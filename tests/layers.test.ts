@@ -51,9 +51,11 @@ const NODE_PACKAGES = new Set(["lmdb", "@duckdb/node-api", "@clickhouse/client"]
  * - src/notebook/kit.ts (Notebook Kit interop) is loaded on its own, lazily, because it loads
  *   the Kit's compiler and markdown-it, which nothing else needs;
  * - src/prod/ingest.ts is production ingest (OTLP and Weave decoding, with the protobuf
- *   definitions), for the servers only, so browser bundles that use `calls()` never carry it.
+ *   definitions), for the servers only, so browser bundles that use `calls()` never carry it;
+ * - src/store/lmdb.ts is the LMDB store alone, for `weft run`'s worker, which must not load the
+ *   DuckDB and ClickHouse clients (native modules) node.ts also re-exports.
  */
-const ENTRY_POINTS = new Set(["src/store/node.ts", "src/notebook/kit.ts", "src/prod/ingest.ts"]);
+const ENTRY_POINTS = new Set(["src/store/node.ts", "src/store/lmdb.ts", "src/notebook/kit.ts", "src/prod/ingest.ts"]);
 
 /**
  * Folders a layer may reach into file by file: the CLI is the top host, and each subcommand

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -141,10 +142,13 @@ function startWorker(data: Record<string, unknown>): Worker {
 }
 
 async function workerMain(file: string, options: CliRunOptions): Promise<void> {
+  // Every call in flight listens on its run's abort signal: up to the vary's concurrency, which
+  // is bounded, so Node's warning at 11 listeners ("possible memory leak") is noise here.
+  setMaxListeners(1_000);
   const port = parentPort!;
   const post = (message: WorkerMessage) => port.postMessage(message);
   try {
-    const [{ runNotebook }, { loadProviders }, { openLmdbStore }, { lazyStoreBackend }] = await Promise.all([import("./run.ts"), import("../server/provider-config.ts"), import("../store/node.ts"), import("./run-calls.ts")]);
+    const [{ runNotebook }, { loadProviders }, { openLmdbStore }, { lazyStoreBackend }] = await Promise.all([import("./run.ts"), import("../server/provider-config.ts"), import("../store/lmdb.ts"), import("./run-calls.ts")]);
     const store = options.cache ? await openLmdbStore(path.resolve(options.cacheDir)) : null;
     const calls = lazyStoreBackend(options.store);
     try {
