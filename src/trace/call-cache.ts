@@ -17,6 +17,8 @@ interface Manifest {
 /** The call cache: cache key → recorded call, grouped by op version. */
 export class CallCache {
   private readonly loaded = new Map<string, Map<string, Call>>();
+  /** Per op version, its calls by parent id (see childOf), built when first asked. */
+  private readonly children = new Map<string, Map<string, Call>>();
   private readonly manifests = new Map<string, Manifest>();
   private readonly queued = new Map<string, Call[]>();
   private chunkCounter = 0;
@@ -63,11 +65,29 @@ export class CallCache {
     return index.get(key);
   }
 
+  /**
+   * The recorded call of an op version whose parent is the call `parentId` (a scorer's call on
+   * the leaf call it scored), or undefined; built per version on first use. A scorer's key is a
+   * function of the scored call, so its recorded child names the key without re-encoding the input.
+   */
+  childOf(version: string, parentId: string): Call | undefined {
+    let index = this.children.get(version);
+    if (!index) {
+      const calls = this.loaded.get(version);
+      if (!calls) throw new Error(`call cache: op version ${version.slice(0, 8)} was not loaded before lookup`);
+      index = new Map();
+      for (const call of calls.values()) if (call.parentId !== null) index.set(call.parentId, call);
+      this.children.set(version, index);
+    }
+    return index.get(parentId);
+  }
+
   /** Records a finished call under its key (it must have one); it is written by the next flush. */
   add(version: string, call: Call): void {
     if (!call.key) throw new Error(`call cache: call ${call.id} has no cache key`);
     if (!this.loaded.has(version)) this.loaded.set(version, new Map());
     this.loaded.get(version)!.set(call.key, call);
+    if (call.parentId !== null) this.children.get(version)?.set(call.parentId, call);
     const q = this.queued.get(version) ?? [];
     q.push(call);
     this.queued.set(version, q);

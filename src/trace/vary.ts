@@ -191,7 +191,10 @@ export class Vary {
     const cache = this.env.cache;
     let scores: Record<string, ScoreResult> | null = null;
     for (const s of this.built.scorers) {
-      const key = this.scoreKey(leaf, s);
+      // The scorer's call recorded on this very leaf call names its key; otherwise (a scorer
+      // call shared with an equal input elsewhere, or none) the key is computed.
+      const child = cache && leaf.call ? cache.childOf(s.op.version, leaf.call.id) : undefined;
+      const key = child?.key ?? this.scoreKey(leaf, s);
       const call = cache && key ? cache.get(s.op.version, key) : undefined;
       if (call) {
         (scores ??= { ...leaf.scores })[s.label] = { status: "cached", call, value: fromCanonical(call.output ?? null) };

@@ -1,4 +1,7 @@
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
+import { openMemoryStore } from "../../src/store/index.ts";
+import { CallCache as CallCacheImpl } from "../../src/trace/index.ts";
+import { ScoreKeys } from "../../src/trace/score-keys.ts";
 import { Vary, type CallCache, type Op, type VaryResult } from "../../src/trace/index.ts";
 import { callCache, tracing } from "./harness.ts";
 
@@ -123,6 +126,32 @@ describe("vary", () => {
     const third = await run({ data: rows, ops: classify, scorers: [lenient], trials: 2 }, cache);
     expect([count("classify"), count("exact"), third.progress.opCalls, third.progress.scorerCalls]).toEqual([0, 0, 0, 0]);
     expect((third.rollup(["trial"]).objects() as Rows).map((o) => o.n)).toEqual([3, 3]);
+  });
+
+  test("restoring scores takes each key from the scorer call recorded on the scored call, and computes keys only where there is none", async () => {
+    const { counted, count, reset } = setup();
+    const store = await openMemoryStore();
+    const classify = counted("classify", ({ text }: { text: string }) => (text.includes("refund") ? "billing" : "bug"));
+    const exact = counted("exact", ({ output, label }: { output: string; label: string }) => output === label);
+    const first = await run({ data: rows, ops: classify, scorers: [exact], trials: 2 }, new CallCacheImpl(store));
+    expect(count("exact")).toBe(6);
+    reset();
+    const computed = vi.spyOn(ScoreKeys.prototype, "key");
+    try {
+      const again = await run({ data: rows, ops: classify, scorers: [exact], trials: 2 }, new CallCacheImpl(store));
+      expect([count("classify"), count("exact"), again.progress.scorerCached]).toEqual([0, 0, 6]);
+      expect(computed).toHaveBeenCalledTimes(0);
+      const scores = (r: VaryResult) => (r.table().objects() as Rows).map((o) => [o.row, o.trial, o.output, o["score.exact"]]);
+      expect(scores(again)).toEqual(scores(first));
+      // A scorer with nothing recorded on these calls: its keys are computed (and miss), and it runs.
+      const lenient = counted("lenient", ({ output, label }: { output: string; label: string }) => output === label || label === "question");
+      const more = await run({ data: rows, ops: classify, scorers: [exact, lenient], trials: 2 }, new CallCacheImpl(store));
+      expect([count("exact"), count("lenient"), more.progress.scorerCached]).toEqual([0, 6, 6]);
+      expect(computed.mock.calls.filter(([, s]) => s === lenient).length).toBeGreaterThanOrEqual(6);
+      expect(computed.mock.calls.filter(([, s]) => s === exact)).toHaveLength(0);
+    } finally {
+      computed.mockRestore();
+    }
   });
 
   test("retryable failures are retried with backoff; a leaf that keeps failing records its error and the rest go on", async () => {
