@@ -31,10 +31,12 @@ export function isDataset(value: unknown): value is Dataset {
 /** Makes a dataset from an array of objects or an arquero table; rows must be plain data. */
 export function dataset(name: string, source: readonly Record<string, unknown>[] | TableLike, lines: readonly number[] | null = null): Dataset {
   const rows = isTable(source) ? (source.objects() as Record<string, unknown>[]) : [...source];
-  const digests = rows.map((row, i) => {
+  // Each row is encoded once: its digest is of this text, and a vary's leaf keys reuse it (RowSource.rowJson).
+  const rowJson = rows.map((row, i) => {
     if (!row || typeof row !== "object" || Array.isArray(row)) throw new Error(`dataset ${name}: ${where(i, lines)} is not an object`);
-    return rowDigest(row, `${name}[${i}]`);
+    return canonicalJson(toCanonical(row, `${name}[${i}]`));
   });
+  const digests = rowJson.map((json) => sha256Hex(json));
   const version = versionDigest(digests);
   const ds: Dataset = {
     [DATASET]: true,
@@ -43,6 +45,7 @@ export function dataset(name: string, source: readonly Record<string, unknown>[]
     version,
     rows,
     digests,
+    rowJson,
     lines,
     columns: () => [...new Set(rows.flatMap((r) => Object.keys(r)))],
     table: () => aq.from(rows),

@@ -105,25 +105,29 @@ export function buildLeaves(spec: VarySpec): { spec: VarySpec; leaves: LeafSpec[
   const trials = spec.trials ?? 1;
   if (!Number.isInteger(trials) || trials < 1) throw new Error(`vary: trials must be a positive integer, not ${trials}`);
   const leaves: LeafSpec[] = [];
-  const rowDigests = rows.map((row, i) => {
+  // Each row and each parameter combination is encoded once, not once per leaf; a source that
+  // kept its rows' encoding (a dataset, which digests each row by it) is not encoded again.
+  const kept = isRowSource(spec.data) && spec.data.rowJson?.length === rows.length ? spec.data.rowJson : null;
+  const rowErrors: (string | null)[] = [];
+  const rowJson = kept ?? rows.map((row, i) => {
     try {
-      return { json: toCanonical(row, `data[${i}]`), error: null };
+      return canonicalJson(toCanonical(row, `data[${i}]`));
     } catch (e) {
-      if (e instanceof NotDataError) return { json: null, error: e.message };
-      throw e;
+      if (!(e instanceof NotDataError)) throw e;
+      rowErrors[i] = e.message;
+      return null;
     }
   });
-  // Each row and each parameter combination is encoded once, not once per leaf.
-  const rowJson = rowDigests.map((rd) => (rd.error ? null : canonicalJson(rd.json)));
   for (const variant of variants) {
     const versionJson = JSON.stringify(variant.op.version);
     for (const params of combos) {
       const paramsJson = canonicalJson(params);
       rows.forEach((row, rowIndex) => {
-        const rd = rowDigests[rowIndex]!;
+        const json = rowJson[rowIndex] ?? null;
+        const error = rowErrors[rowIndex] ?? null;
         for (let trial = 0; trial < trials; trial++) {
-          const key = rd.error ? null : leafKey(versionJson, rowJson[rowIndex]!, paramsJson, trial);
-          leaves.push({ index: leaves.length, variant, params, rowIndex, row, trial, key, keyError: rd.error });
+          const key = json === null ? null : leafKey(versionJson, json, paramsJson, trial);
+          leaves.push({ index: leaves.length, variant, params, rowIndex, row, trial, key, keyError: error });
         }
       });
     }

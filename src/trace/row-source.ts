@@ -13,6 +13,8 @@ export interface RowSource {
   readonly rows: readonly Record<string, unknown>[];
   /** Per-row content digests, when the source keeps them. */
   readonly digests?: readonly string[];
+  /** Each row's canonical JSON (`canonicalJson(toCanonical(row))`), when the source keeps it: a vary's leaf keys reuse it instead of encoding the rows again. */
+  readonly rowJson?: readonly string[];
 }
 
 /** Whether a value is a row source. */

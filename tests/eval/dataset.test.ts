@@ -1,8 +1,21 @@
 import { describe, expect, test } from "vitest";
 import * as aq from "arquero";
 import { dataset, parseDataset, parseJsonl, requireColumns } from "../../src/eval/index.ts";
+import { createTracing } from "../../src/trace/index.ts";
+import { buildLeaves } from "../../src/trace/leaves.ts";
 
 describe("datasets", () => {
+  test("a vary over a dataset reuses its rows' encoding and has the same leaf keys as over the plain rows", () => {
+    const { op } = createTracing();
+    const subject = op("subject", (row: unknown) => row);
+    const rows = [{ q: "a", when: new Date(0), tags: new Set(["x"]) }, { $: "dollar", n: -0, big: 10n }, { "2": "two", "10": "ten" }];
+    const ds = dataset("t", rows);
+    expect(ds.rowJson).toHaveLength(3);
+    const keys = (data: typeof rows | typeof ds) => buildLeaves({ data, ops: { subject }, params: { t: [0, 1] }, trials: 2 }).leaves.map((l) => l.key);
+    expect(keys(ds)).toEqual(keys(rows));
+    expect(keys(ds).every((k) => typeof k === "string")).toBe(true);
+  });
+
   test("adding rows makes a new version and keeps the digests of unchanged rows", () => {
     const v1 = dataset("t", [{ q: "a" }, { q: "b" }]);
     const v2 = v1.add([{ q: "c" }]);
