@@ -57,7 +57,7 @@ export function notebookBuiltins(options: NotebookTraceOptions) {
       if (!spec.scorers || (Array.isArray(spec.scorers) ? spec.scorers.length === 0 : Object.keys(spec.scorers).length === 0)) throw new Error("evaluate: needs at least one scorer");
       if (isDataset(data)) {
         for (const s of named("scorers", spec.scorers)) requireColumns(data, s.op.options.columns ?? [], `scorer ${s.label}`);
-        options.objects?.put("dataset", data.version, { name: data.name, rows: toCanonical(data.rows) });
+        options.objects?.put("dataset", data.version, () => ({ name: data.name, rows: toCanonical(data.rows) }));
       }
       return streamVary({ ...rest, data }, run.signal, options, running, recent);
     },

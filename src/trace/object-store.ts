@@ -15,11 +15,11 @@ export class ObjectStore {
 
   constructor(private readonly store: KvStore, private readonly report: (message: string) => void = () => {}) {}
 
-  /** Queues `value` under `kind/digest` (written soon, once). */
-  put(kind: ObjectKind, digest: string, value: Json): void {
+  /** Queues `value` under `kind/digest` (written soon, once); a function is called only when the object is not yet queued or written. */
+  put(kind: ObjectKind, digest: string, value: Json | (() => Json)): void {
     const key = `${kind}/${digest}`;
     if (this.written.has(key) || this.queued.has(key)) return;
-    this.queued.set(key, value);
+    this.queued.set(key, typeof value === "function" ? value() : value);
     this.timer ??= setTimeout(() => void this.flush().catch((e: Error) => this.report(`objects not saved: ${e.message}`)), 50);
   }
 
