@@ -11,13 +11,15 @@
 // assertions from its provider cache, before and after an assertion change (promptfoo.ts).
 //
 // Run: npm run bench:edit-loop   (not a timed test). Env: REPEAT=3 PROFILE=1 (a CPU profile of
-// one edit of each kind, top functions by self time) ONLY=weft|promptfoo.
+// one edit of each kind, top functions by self time) ONLY=weft|promptfoo DEV=1 (Vite's dev server
+// instead of the production build `weft serve` uses).
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer as createNetServer } from "node:net";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import path from "node:path";
 import { chromium, type CDPSession, type Page } from "playwright-core";
-import { createServer } from "vite";
+import { createServer, preview } from "vite";
+import { editorBuild } from "../../src/cli/editor-build.ts";
 import { chromiumArgs, chromiumPath } from "../../tests/chromium.ts";
 import { evaluateSource, expectedMeans, notebookText, opSources, ratioSource, ROWS, rowSource, s2Cell, TRIALS } from "./notebook.ts";
 import { runPromptfoo, type PromptfooFigures } from "./promptfoo.ts";
@@ -25,6 +27,7 @@ import { runPromptfoo, type PromptfooFigures } from "./promptfoo.ts";
 const root = path.resolve(import.meta.dirname, "../..");
 const repeat = Number(process.env.REPEAT ?? 3);
 const profile = process.env.PROFILE === "1";
+const dev = process.env.DEV === "1";
 const only = process.env.ONLY;
 const LEAVES = ROWS * 2 * TRIALS;
 
@@ -243,8 +246,19 @@ async function weft(): Promise<WeftFigures> {
   await writeFile(path.join(dir, "edit-loop.md"), notebookText());
   process.env.WEFT_NOTEBOOKS = dir;
   const port = await freePort();
-  const server = await createServer({ configFile: path.join(root, "vite.config.ts"), root, logLevel: "warn", server: { port, strictPort: true } });
-  await server.listen();
+  // The editor as `weft serve` sends it: its production build, served by Vite's preview server
+  // with the same routes; DEV=1 measures Vite's dev server on the sources instead.
+  const configFile = path.join(root, "vite.config.ts");
+  let server: { close(): Promise<void> };
+  if (dev) {
+    const devServer = await createServer({ configFile, root, logLevel: "warn", server: { port, strictPort: true } });
+    await devServer.listen();
+    server = devServer;
+  } else {
+    const outDir = await editorBuild(root, (text) => void process.stderr.write(text));
+    const previewServer = await preview({ configFile, root, logLevel: "warn", build: { outDir }, preview: { host: "127.0.0.1", port, strictPort: true } });
+    server = { close: () => new Promise<void>((resolve) => previewServer.httpServer.close(() => resolve())) };
+  }
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

@@ -13,10 +13,10 @@ export interface VaryStreamOptions {
 }
 
 /**
- * The snapshots of one vary run, as a cell shows them: the plan ("planned", "blocked" when its
- * calls cannot be made, or "awaiting-approval" with the function that starts it when the plan is
- * over budget), then partial results while it runs, then the final result ("done" or
- * "cancelled"). A fully cached run yields one snapshot, the final one, so its dependents compute
+ * The snapshots of one vary run, as a cell shows them: the plan ("planned" once the run has
+ * gone on for an interval, "blocked" when its calls cannot be made, or "awaiting-approval" with
+ * the function that starts it when the plan is over budget), then partial results while it runs,
+ * then the final result ("done" or "cancelled"). A fully cached run yields one snapshot, the final one, so its dependents compute
  * once, not twice. Every snapshot carries the same run token, so a dependent recomputed for a
  * later snapshot continues its run rather than counting another.
  */
@@ -38,9 +38,13 @@ export async function* varySnapshots(vary: Vary, options: VaryStreamOptions): As
     yield (await vary.execute({ signal })).withPhase("done", undefined, run);
     return;
   } else {
-    yield vary.result().withPhase("planned", undefined, run);
+    // The plan is shown only if the run is still going after the first interval: a run that
+    // finishes sooner (a scorer edit re-scoring cached outputs) yields its result alone, and its
+    // dependents do not compute on the plan's stale snapshot first.
+    yield* throttledRun(vary, signal, options.everyMs ?? 100, run, vary.result().withPhase("planned", undefined, run));
+    return;
   }
-  yield* throttledRun(vary, signal, options.everyMs ?? 100, run);
+  yield* throttledRun(vary, signal, options.everyMs ?? 100, run, null);
 }
 
 /**
@@ -63,8 +67,8 @@ export function waitForApproval(signal: AbortSignal): { readonly approve: () => 
   return { approve, approved };
 }
 
-/** Executes the run, yielding its latest snapshot at most once per `every` ms, then the final one. */
-async function* throttledRun(vary: Vary, signal: AbortSignal, every: number, run: object): AsyncGenerator<VaryResult> {
+/** Executes the run, yielding its latest snapshot (else `planned`, once) at most once per `every` ms, then the final one. */
+async function* throttledRun(vary: Vary, signal: AbortSignal, every: number, run: object, planned: VaryResult | null): AsyncGenerator<VaryResult> {
   let latest: VaryResult | null = null;
   let wake: (() => void) | null = null;
   const done = vary.execute({ signal, onUpdate: (r) => (latest = r) }).finally(() => wake?.());
@@ -79,7 +83,12 @@ async function* throttledRun(vary: Vary, signal: AbortSignal, every: number, run
     if (latest && !finished) {
       const snapshot: VaryResult = latest;
       latest = null;
+      planned = null;
       yield snapshot.withPhase("running", undefined, run);
+    } else if (planned && !finished) {
+      const first = planned;
+      planned = null;
+      yield first;
     }
   }
   const result = await done;
