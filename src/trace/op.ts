@@ -69,6 +69,8 @@ export interface InvokeOptions {
   readonly key?: string;
   readonly attributes?: { readonly [key: string]: Json };
   readonly signal?: AbortSignal;
+  /** The arguments' canonical form (`toCanonical(args)`), when the caller already has it: the vary engine encodes each row once, not once per call. */
+  readonly inputs?: Json;
 }
 
 /** A traced function. Calling it records a Call; `invoke` also returns the Call. */
@@ -113,7 +115,7 @@ export function createOp(platform: TracePlatform) {
       if (opts.attributes) active.attributes = { ...opts.attributes };
       active.signal = opts.signal ?? parent?.signal;
       const startedAt = platform.now();
-      const inputs = recordable(args);
+      const inputs = opts.inputs ?? recordable(args);
       const base = { id, traceId: active.traceId, parentId: active.parentId, op: ref, inputs, startedAt, ...(opts.key ? { key: opts.key } : {}) };
       platform.sink.started?.({ ...base, output: null, error: null, endedAt: null, attributes: active.attributes, usage: {}, cost: null });
       let output: Awaited<R> | undefined;

@@ -1,5 +1,5 @@
 import pLimit from "p-limit";
-import { fromCanonical, type Call } from "../base/index.ts";
+import { fromCanonical, toCanonical, type Call, type Json } from "../base/index.ts";
 import type { CallCache } from "./call-cache.ts";
 import { buildLeaves, type LeafSpec, type Named, type VarySpec } from "./leaves.ts";
 import { LeafLog } from "./leaf-log.ts";
@@ -41,6 +41,7 @@ export class Vary {
   busy = false;
   private planned: Plan | null = null;
   private readonly scoreKeys = new ScoreKeys();
+  private readonly canonicalRows = new Map<object, Json>();
 
   constructor(private readonly spec: VarySpec, private readonly env: VaryEnv) {
     this.built = buildLeaves(spec);
@@ -219,7 +220,7 @@ export class Vary {
         this.leaves.set({ ...leaf, status: "error", call: null, error: `inputs are not data: ${spec.keyError}` });
         return;
       }
-      const call = await this.attempt(spec.variant.op, [spec.row, spec.params], spec, spec.key!, null, policy, signal);
+      const call = await this.attempt(spec.variant.op, [spec.row, spec.params], spec, spec.key!, null, policy, signal, [this.canonicalRow(spec), spec.params]);
       if (!call) return;
       p.opCalls++;
       p.done++;
@@ -256,12 +257,19 @@ export class Vary {
     }
   }
 
+  /** The leaf's row in canonical form, encoded once per row (its leaves' calls record it as their input). */
+  private canonicalRow(spec: LeafSpec): Json {
+    let json = this.canonicalRows.get(spec.row);
+    if (json === undefined) this.canonicalRows.set(spec.row, (json = toCanonical(spec.row)));
+    return json;
+  }
+
   /** Invokes an op, retrying retryable failures with backoff; null when cancelled before it could finish. */
-  private async attempt(op: Op, args: unknown[], spec: LeafSpec, key: string, parent: ActiveCall | null, policy: RetryPolicy, signal?: AbortSignal): Promise<Call | null> {
+  private async attempt(op: Op, args: unknown[], spec: LeafSpec, key: string, parent: ActiveCall | null, policy: RetryPolicy, signal?: AbortSignal, inputs?: Json): Promise<Call | null> {
     const sleep = this.env.sleep ?? defaultSleep;
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) return null;
-      const { call } = await op.invoke(args, { key, parent, signal, attributes: { trial: spec.trial, attempt } });
+      const { call } = await op.invoke(args, { key, parent, signal, attributes: { trial: spec.trial, attempt }, ...(inputs !== undefined ? { inputs } : {}) });
       if (call.cost) this.progress.cost += call.cost;
       for (const [model, u] of Object.entries(call.usage)) if (u.cost) this.progress.costByModel[model] = (this.progress.costByModel[model] ?? 0) + u.cost;
       if (!call.error) return call;

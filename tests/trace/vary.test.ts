@@ -1,5 +1,6 @@
 import { describe, expect, test, vi } from "vitest";
 import { openMemoryStore } from "../../src/store/index.ts";
+import { toCanonical } from "../../src/base/index.ts";
 import { CallCache as CallCacheImpl } from "../../src/trace/index.ts";
 import { ScoreKeys } from "../../src/trace/score-keys.ts";
 import { Vary, type CallCache, type Op, type VaryResult } from "../../src/trace/index.ts";
@@ -152,6 +153,14 @@ describe("vary", () => {
     } finally {
       computed.mockRestore();
     }
+  });
+
+  test("a leaf's call records its row and params in canonical form, the row encoded once for all its trials", async () => {
+    const { op } = tracing();
+    const echo = op("echo", (row: Record<string, unknown>) => String(row.text));
+    const data = [{ text: "a", when: new Date(0), tags: new Set(["x"]) }, { text: "b", $: "dollar" }];
+    const result = await run({ data, ops: echo, params: { t: [0.5] }, trials: 2 }, await callCache());
+    for (const leaf of result.leaves) expect(leaf.call!.inputs).toEqual(toCanonical([leaf.spec.row, leaf.spec.params]));
   });
 
   test("retryable failures are retried with backoff; a leaf that keeps failing records its error and the rest go on", async () => {
