@@ -23,6 +23,8 @@ import type { PackageImporter } from "./require.ts";
 export interface HostOptions {
   readonly document: Document;
   readonly store: KvStore | null;
+  /** The open notebook's name, for the cell cache to read its cells ahead in one batch (see `cellCache`). */
+  readonly cellCacheSession?: () => string | null | undefined;
   readonly context?: ContextCarrier<ActiveCall>;
   readonly defaultBudget?: number | (() => number | undefined);
   readonly autoApprove?: boolean;
@@ -129,7 +131,7 @@ export function notebookPlatform(options: HostOptions) {
     },
     now: () => performance.now(),
     input: inputValues,
-    ...(options.store ? { cache: cellCache(options.store) } : {}),
+    ...(options.store ? { cache: cellCache(options.store, options.cellCacheSession ? { session: options.cellCacheSession } : {}) } : {}),
     ...(options.report ? { report: options.report } : {}),
   };
   // Analyses first: a clustering's labels run as a vary inside it.

@@ -5,7 +5,7 @@ export type { Json, StoreName, Entry, KvStore, Migration, MigrationTx, Schema } 
 export { openIdbStore, type IdbStoreOptions } from "./idb.ts";
 export { openMemoryStore, memoryDisk, type MemoryDisk, type MemoryStoreOptions } from "./memory.ts";
 export { snapshotStore } from "./snapshot-store.ts";
-export { cellCache, type CellCache } from "./cell-cache.ts";
+export { cellCache, type CellCache, type CellCacheOptions } from "./cell-cache.ts";
 export { FilterError } from "./trace-store.ts";
 export type { TraceStore, CallPatch, CallFilter, CallQuery, CallStatus, Expr, Operand, OrderKey, StatsSpec, StatsRow, Aggregate, Measure, GroupKey, WriteResult } from "./trace-store.ts";
 export { validateFilter, validateQuery, validateStats, chooseBucket, DEFAULT_LIMIT, MAX_LIMIT, DEFAULT_METRICS, type NormalizedFilter, type NormalizedQuery, type NormalizedStats, type NormalizedOrder } from "./trace-filter.ts";

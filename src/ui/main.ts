@@ -39,6 +39,8 @@ const host = notebookPlatform({
   },
   document,
   store,
+  // A warm load reads the open notebook's cells from IndexedDB in one batch.
+  cellCacheSession: () => app.session?.name,
   // The open notebook's ```weft budget setting, read when a vary starts; $1 without one.
   defaultBudget: () => {
     try {
