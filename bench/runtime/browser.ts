@@ -1,6 +1,10 @@
 // Runs the runtime benchmark in the browser page bench/runtime/index.html, with IndexedDB as the cell cache.
 import { cellCache, openIdbStore } from "../../src/store/index.ts";
+import { useWasmSha256 } from "../../src/ui/wasm-sha256.ts";
 import { measure, type Shape } from "./core.ts";
+
+// Digests as the editor computes them: its WebAssembly SHA-256 (the portable one if it cannot load).
+await useWasmSha256();
 
 const params = new URL(location.href).searchParams;
 const n = Number(params.get("n") ?? 1000);
