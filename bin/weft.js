@@ -3,7 +3,8 @@
 // compiled at run time) when it matches the sources; otherwise builds it first (esbuild, well
 // under a second), and only when that fails runs the TypeScript sources through tsx, saying so.
 import { pathToFileURL } from "node:url";
-import { buildCli, freshCliMain } from "../scripts/build.mjs";
+import path from "node:path";
+import { buildCli, freshCliMain, holdBuild } from "../scripts/build.mjs";
 
 // Stack traces (--verbose) point into src/ through the build's source maps.
 if (process.argv.includes("--verbose") || process.env.WEFT_VERBOSE) process.setSourceMapsEnabled(true);
@@ -18,7 +19,11 @@ if (!main) {
     console.error(`weft: could not build the CLI (${reason}); running the TypeScript sources through tsx instead (slower start)`);
   }
 }
-if (main) await import(pathToFileURL(main).href);
+if (main) {
+  // Subcommands load their chunks when first used: no prune may remove this build while it runs.
+  holdBuild(path.dirname(main));
+  await import(pathToFileURL(main).href);
+}
 else {
   const { register } = await import("tsx/esm/api");
   register();

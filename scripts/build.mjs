@@ -215,12 +215,48 @@ export async function buildCli() {
   return path.join(outdir, "main.js");
 }
 
+/** The marker a process leaves in a build folder it runs from (see holdBuild). */
+const IN_USE = ".in-use-";
+
 /**
- * Removes builds (CLI builds, or those named `prefix`) but the current one and the newest few others, and only those older than
+ * Marks a build folder as in use by this process until it exits, so that no prune removes it
+ * meanwhile: a long-running `weft serve` or `weft collect` loads chunks from it on demand.
+ */
+export function holdBuild(dir) {
+  const marker = path.join(dir, `${IN_USE}${process.pid}`);
+  try {
+    writeFileSync(marker, "");
+    process.once("exit", () => rmSync(marker, { force: true }));
+  } catch {
+    // A read-only install: nothing prunes it either.
+  }
+}
+
+/** Whether a live process holds the build folder; markers of processes that have ended are removed. */
+function inUse(dir) {
+  let held = false;
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(IN_USE)) continue;
+    const pid = Number(name.slice(IN_USE.length));
+    let alive = false;
+    try {
+      process.kill(pid, 0);
+      alive = true;
+    } catch (error) {
+      alive = error?.code === "EPERM";
+    }
+    if (alive) held = true;
+    else rmSync(path.join(dir, name), { force: true });
+  }
+  return held;
+}
+
+/**
+ * Removes builds (CLI builds, or those named `prefix`) but the current one, those a live process holds, and the newest few others, and only those older than
  * ten minutes (a build another `weft` has just made is never removed before it names it), and
  * stray temporary folders older than an hour.
  */
-function pruneOldBuilds(current, prefix = "cli-", dir = buildDir) {
+export function pruneOldBuilds(current, prefix = "cli-", dir = buildDir) {
   const now = Date.now();
   const entries = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory());
   const age = (name) => now - statSync(path.join(dir, name)).mtimeMs;
@@ -228,7 +264,7 @@ function pruneOldBuilds(current, prefix = "cli-", dir = buildDir) {
     .filter((e) => e.name.startsWith(prefix) && e.name !== current)
     .map((e) => ({ name: e.name, age: age(e.name) }))
     .sort((a, b) => a.age - b.age);
-  for (const old of builds.slice(KEEP_OLD_BUILDS)) if (old.age > 600_000) rmSync(path.join(dir, old.name), { recursive: true, force: true });
+  for (const old of builds.slice(KEEP_OLD_BUILDS)) if (old.age > 600_000 && !inUse(path.join(dir, old.name))) rmSync(path.join(dir, old.name), { recursive: true, force: true });
   for (const e of entries) if (e.name.startsWith(".") && e.name.endsWith(".tmp") && age(e.name) > 3_600_000) rmSync(path.join(dir, e.name), { recursive: true, force: true });
 }
 

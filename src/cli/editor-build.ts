@@ -6,6 +6,7 @@ interface EditorBuilder {
   freshEditorDir(root: string): string | null;
   hasEditorBuild(root: string): boolean;
   buildEditor(options: { root: string; logLevel?: "error" | "warn" | "info" | "silent" }): Promise<string>;
+  holdBuild(dir: string): void;
 }
 
 /**
@@ -17,12 +18,17 @@ export async function editorBuild(root: string, write: (text: string) => void = 
   // A computed specifier: esbuild leaves it alone, so the module resolves its paths from scripts/, as bin/weft.js loads it.
   const builder = (await import(pathToFileURL(path.join(root, "scripts", "build.mjs")).href)) as EditorBuilder;
   const fresh = builder.freshEditorDir(root);
-  if (fresh) return fresh;
+  // The page loads chunks from the folder on demand: no prune may remove it while this process serves it.
+  if (fresh) {
+    builder.holdBuild(fresh);
+    return fresh;
+  }
   const started = performance.now();
   write(`weft: building the editor (${builder.hasEditorBuild(root) ? "sources changed" : "no build yet"})…`);
   try {
     const dir = await builder.buildEditor({ root, logLevel: "error" });
     write(` ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    builder.holdBuild(dir);
     return dir;
   } catch (error) {
     write(" failed\n");
