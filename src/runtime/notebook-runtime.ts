@@ -1,7 +1,8 @@
 import { Runtime, type Module, type Variable } from "@observablehq/runtime";
 import type { CellId, Definition } from "../notebook/index.ts";
 import { fromCanonical, type Json } from "../base/index.ts";
-import { cellKey, contentDigest, isCacheable, isInProgress, runTokenOf, VOLATILE_INPUTS, VOLATILE_SOURCE } from "./cell-key.ts";
+import { isCacheable, VOLATILE_INPUTS, VOLATILE_SOURCE } from "./cell-key.ts";
+import { RunKeyer } from "./run-keys.ts";
 import { initialState, toCellError, type CellError, type CellState } from "./cell-state.ts";
 import { DISPLAY, isGenerator, perCellMarker, SIGNAL, signalOf, VIEW } from "./placeholders.ts";
 import type { RuntimeCell, RuntimePlatform } from "./platform.ts";
@@ -23,15 +24,14 @@ export class NotebookRuntime {
   /** Which cell last defined each name; checked against the entry on use, so stale owners are ignored. */
   private readonly owners = new Map<string, Entry>();
   private readonly listeners = new Set<Listener>();
-  private readonly builtinNames: ReadonlySet<string>;
+  /** Keys each cell run by its inputs (see run-keys.ts). */
+  private readonly keyer: RunKeyer;
   private readonly idleness = new IdleTracker();
   /** Restore durations of cells whose current value came from the cache, until their observer sees it. */
   private readonly pendingRestore = new WeakMap<Entry, number>();
   /** Cells whose inputs came back with the same content: they keep the value (and status) they hold. */
   private readonly pendingKeep = new WeakMap<Entry, Settled>();
-  /** Numbers for run tokens, so a run identity can be part of a key. */
-  private readonly tokenIds = new WeakMap<object, number>();
-  private nextTokenId = 0;
+  /** Each cell's last run time, kept for the state shown after it. */
   private readonly lastMs = new WeakMap<Entry, number>();
 
   constructor(private readonly platform: RuntimePlatform) {
@@ -42,7 +42,7 @@ export class NotebookRuntime {
     builtins.display = () => DISPLAY;
     builtins.view = () => VIEW;
     builtins.signal = () => SIGNAL;
-    this.builtinNames = new Set([...Object.keys(builtins), "invalidation", "visibility"]);
+    this.keyer = new RunKeyer((name) => this.ownerOf(name), new Set([...Object.keys(builtins), "invalidation", "visibility"]));
     this.runtime = new Runtime(builtins);
     this.module = this.runtime.module();
   }
@@ -213,7 +213,7 @@ export class NotebookRuntime {
     const run = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
       const previous = this;
       const version = ++entry.version;
-      const { key, runKey, inProgress } = runtime.keysOf(cell, definition.inputs, args);
+      const { key, runKey, inProgress } = runtime.keyer.keysOf(cell, definition.inputs, args);
       entry.key = key;
       entry.runIdentity = runKey;
       entry.inProgress = inProgress;
@@ -274,43 +274,6 @@ export class NotebookRuntime {
       }
     };
     return { inputs, run };
-  }
-
-  /**
-   * The execution-path key of a cell run (null when an input has no known digest), and its
-   * run key: the same with each input that is a snapshot (see RUN_TOKEN), or that comes from a
-   * cell whose value belongs to such a run, standing for that whole run (null when none does).
-   */
-  private keysOf(cell: RuntimeCell, names: readonly string[], args: readonly unknown[]): { key: string | null; runKey: string | null; inProgress: boolean } {
-    const digests: string[] = [];
-    const runDigests: string[] = [];
-    let snapshots = false;
-    let inProgress = false;
-    for (let i = 0; i < names.length; i++) {
-      const name = names[i]!;
-      const owner = this.ownerOf(name);
-      let d: string | null;
-      if (!owner && this.builtinNames.has(name)) d = `builtin:${name}`;
-      else {
-        d = contentDigest(args[i]);
-        // A generator's values change while its cell's key does not, so they have no path key.
-        if (!d && owner?.key && !isGenerator((owner.value as Record<string, unknown> | undefined)?.[name])) d = `${owner.key}:${name}`;
-      }
-      if (!d) return { key: null, runKey: null, inProgress: false };
-      digests.push(d);
-      if (isInProgress(args[i]) || owner?.inProgress) inProgress = true;
-      const token = runTokenOf(args[i]);
-      const upstream = token ? `run:${this.tokenId(token)}` : owner?.runIdentity ? `from:${owner.runIdentity}:${name}` : null;
-      if (upstream) snapshots = true;
-      runDigests.push(upstream ?? d);
-    }
-    return { key: cellKey(cell.kind, cell.source, names, digests), runKey: snapshots ? cellKey(cell.kind, cell.source, names, runDigests) : null, inProgress };
-  }
-
-  private tokenId(token: object): number {
-    let id = this.tokenIds.get(token);
-    if (id === undefined) this.tokenIds.set(token, (id = this.nextTokenId++));
-    return id;
   }
 
   private ownerOf(name: string): Entry | undefined {
