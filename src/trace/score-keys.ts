@@ -4,11 +4,10 @@
 // `{...row, output, ...facts}` (`scorerInput`). Encoded naively, that is the row and the output
 // canonicalized twice per scorer per leaf: for 10,000 leaves and 3 scorers, 30,000 encodings of
 // the row, most of the time a cached evaluation spends restoring. Here the row's doubly
-// canonical form is built once per row, the input's JSON once per leaf (and facts signature),
-// and each key once per scored call and scorer version (memoized on the call object: a call
-// from the cache fixes the row, the parameters, the trial and the output, so the key cannot
-// change). The text hashed is identical to the naive encoding; `scoreKeyNaive` is kept for the
-// tests that prove it.
+// canonical form is built once per row and the input's JSON once per leaf (and facts signature),
+// shared by its scorers. (A restore mostly needs no key at all: the scorer call recorded on the
+// scored call names it, see `CallCache.childOf`.) The text hashed is identical to the naive
+// encoding; `scoreKeyNaive` is kept for the tests that prove it.
 import { canonicalJson, NotDataError, toCanonical, totalTokens, type Call, type Json } from "../base/index.ts";
 import { leafKey, type LeafSpec } from "./leaves.ts";
 import type { Op } from "./op.ts";
@@ -62,27 +61,16 @@ function setKey(out: Record<string, Json>, key: string, value: Json): void {
 const NOT_DATA = Symbol("not data");
 type RowForm = Record<string, Json | typeof NOT_DATA> | null;
 
-/** Score keys for the leaves of one vary: per-row forms are computed once, keys once per call and scorer. */
+/** Score keys for the leaves of one vary: each row's form is computed once, each leaf's input once for its scorers. */
 export class ScoreKeys {
   /** Per row: its columns each encoded twice; null when the fast path does not apply. */
   private readonly rows = new Map<object, RowForm>();
-  /** Per scored call: the key per scorer version and facts signature (64 hex characters each, so this stays small). */
-  private static readonly memo = new WeakMap<Call, Map<string, string | null>>();
   /** The input JSON per facts signature for the last leaf keyed: its scorers share it, and nothing larger is kept. */
   private last: { leaf: ScoredLeaf; inputs: Map<string, string | null> } | null = null;
 
   /** The scorer call's cache key for this leaf, or null when the input is not data. */
   key(leaf: ScoredLeaf, scorer: Op): string | null {
-    const signature = (scorer.options.callFacts ?? []).join(",");
-    const call = leaf.call;
-    if (!call) return this.compute(leaf, scorer, signature);
-    let keys = ScoreKeys.memo.get(call);
-    if (!keys) ScoreKeys.memo.set(call, (keys = new Map()));
-    const id = `${scorer.version}|${signature}`;
-    if (keys.has(id)) return keys.get(id)!;
-    const key = this.compute(leaf, scorer, signature);
-    keys.set(id, key);
-    return key;
+    return this.compute(leaf, scorer, (scorer.options.callFacts ?? []).join(","));
   }
 
   private compute(leaf: ScoredLeaf, scorer: Op, signature: string): string | null {

@@ -1,4 +1,4 @@
-// Scorer keys are built from a row form encoded once per row and memoized per scored call; they
+// Scorer keys are built from a row form encoded once per row and an input encoded once per leaf; they
 // must equal the keys of the naive encoding (the whole scorer input, canonical twice) for every
 // kind of row, output and call fact, or every cached score made before would miss.
 import { describe, expect, it } from "vitest";
@@ -42,7 +42,7 @@ describe("scorer keys", () => {
       for (const scorer of [plain, withFacts]) {
         const naive = scoreKeyNaive(leaf, scorer);
         expect(keys.key(leaf, scorer), `leaf ${i} (row ${spec.rowIndex}), scorer ${scorer.opName}`).toBe(naive);
-        // Asked again (memoized on the call), the same.
+        // Asked again (the leaf's input reused), the same.
         expect(keys.key(leaf, scorer)).toBe(naive);
         compared++;
         if (naive === null) nulls++;
