@@ -129,25 +129,34 @@ const cliStampFile = path.join(buildDir, "cli.json");
 
 /** The built CLI's entry file when the build is fresh, else null. Cheap: what bin/weft.js calls at every start. */
 export function freshCliMain() {
+  const dir = freshBuildDir(cliStampFile, root, "main.js");
+  return dir && path.join(dir, "main.js");
+}
+
+/**
+ * The build folder a stamp names when it holds `entry` and every file the build recorded is
+ * unchanged, else null (unreadable counts as stale, so the caller rebuilds or says why it cannot).
+ * Files that were only touched get their new stats recorded, so the next check is a plain stat again.
+ */
+function freshBuildDir(stampFile, base, entry) {
   const checkedAt = Date.now();
   try {
-    const stamp = readJson(cliStampFile);
+    const stamp = readJson(stampFile);
     if (!stamp?.dir) return null;
-    const main = path.join(buildDir, stamp.dir, "main.js");
-    if (!existsSync(main)) return null;
-    const checked = checkFiles(stamp);
+    const dir = path.join(base, "build", stamp.dir);
+    if (!existsSync(path.join(dir, entry))) return null;
+    const checked = checkFiles(stamp, base);
     if (!checked) return null;
     if (checked.rehashed) {
-      // Fresh, but some files were touched: record their new stats so the next check is a plain stat again.
       try {
-        writeAtomic(cliStampFile, JSON.stringify({ ...stamp, snapshotAt: checkedAt, files: checked.files }));
+        writeAtomic(stampFile, JSON.stringify({ ...stamp, snapshotAt: checkedAt, files: checked.files }));
       } catch {
         // A read-only install: the next check hashes them again.
       }
     }
-    return main;
+    return dir;
   } catch {
-    return null; // unreadable: treated as stale, so the caller rebuilds (or says why it cannot)
+    return null;
   }
 }
 
@@ -328,26 +337,7 @@ const editorStampFile = (base) => path.join(base, "build", "editor.json");
  * matches the sources of the package at `base`, else null. A stat per input while nothing changed.
  */
 export function freshEditorDir(base = root) {
-  const checkedAt = Date.now();
-  try {
-    const stampFile = editorStampFile(base);
-    const stamp = readJson(stampFile);
-    if (!stamp?.dir) return null;
-    const dir = path.join(base, "build", stamp.dir);
-    if (!existsSync(path.join(dir, "index.html"))) return null;
-    const checked = checkFiles(stamp, base);
-    if (!checked) return null;
-    if (checked.rehashed) {
-      try {
-        writeAtomic(stampFile, JSON.stringify({ ...stamp, snapshotAt: checkedAt, files: checked.files }));
-      } catch {
-        // A read-only install: the next check hashes them again.
-      }
-    }
-    return dir;
-  } catch {
-    return null;
-  }
+  return freshBuildDir(editorStampFile(base), base, "index.html");
 }
 
 /** Whether the package at `base` has an editor build at all (fresh or not): "sources changed" versus "first build". */
