@@ -7,7 +7,7 @@
 // here (backslash and quote escaped, NUL as `\0`). Numbers, which the validation made finite,
 // are written as numeric literals on every version: no text of a user's ever becomes SQL.
 
-import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings } from "@clickhouse/client";
+import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseClientConfigOptions, type ClickHouseSettings } from "@clickhouse/client";
 import type { ClickHouseTarget } from "./clickhouse-trace-url.ts";
 import type { BuiltSql } from "./trace-sql.ts";
 import type { SqlParam } from "./trace-dialect.ts";
@@ -26,7 +26,12 @@ export interface ClickHouseConnectOptions {
   readonly requestTimeoutMs?: number;
   /** Sockets per server (default 8). */
   readonly maxConnections?: number;
+  /** A connection to use instead of HTTP to the URL's server: the client's `connection` hook (the tests run the store on chDB's in-process engine through it). */
+  readonly connection?: ClickHouseConnection;
 }
+
+/** A connection the official client can use instead of its HTTP one (`createClient({ connection })`). */
+export type ClickHouseConnection = NonNullable<ClickHouseClientConfigOptions["connection"]>;
 
 /** Settings of every read: WHERE is never moved before FINAL's merge, 64-bit integers come as JSON numbers, long lists of ids fit. */
 const READ_SETTINGS: ClickHouseSettings = { optimize_move_to_prewhere: 0, output_format_json_quote_64bit_integers: 0, max_query_size: String(16 * 1024 * 1024) };
@@ -82,6 +87,7 @@ export class TraceClickHouse {
         use_multipart_params_auto: true,
         // Failures reach the caller as errors (a collector answers 503); the client's own log would repeat each one.
         log: { level: ClickHouseLogLevel.OFF },
+        ...(options.connection ? { connection: options.connection } : {}),
       });
     const admin = make();
     try {
@@ -89,7 +95,8 @@ export class TraceClickHouse {
       const exists = await run(target, async () => (await (await admin.query({ query: `SELECT count() FROM system.databases WHERE name = '${target.database}'`, format: "JSONCompact" })).json<unknown[]>()).data);
       if (Number(exists[0]?.[0]) === 0) await run(target, () => admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${target.database}` }));
     } finally {
-      await admin.close();
+      // An injected connection is shared by both clients: closing the first would close it.
+      if (!options.connection) await admin.close();
     }
     const client = make(target.database);
     try {

@@ -10,7 +10,7 @@
 import type { Call, PriceTable } from "../base/index.ts";
 import { clickHouseControl } from "./clickhouse-control.ts";
 import { clickHouseFeedback } from "./clickhouse-feedback.ts";
-import { TraceClickHouse, type ClickHouseServerInfo } from "./clickhouse-trace-client.ts";
+import { TraceClickHouse, type ClickHouseConnection, type ClickHouseServerInfo } from "./clickhouse-trace-client.ts";
 import { migrateClickHouseTraceStore } from "./clickhouse-trace-schema.ts";
 import { parseClickHouseUrl } from "./clickhouse-trace-url.ts";
 import { ClickHouseCallWriter } from "./clickhouse-trace-writer.ts";
@@ -40,6 +40,8 @@ export interface ClickHouseTraceStoreOptions {
   readonly cacheRows?: number;
   /** How long one request to the server may take (default 60 s). */
   readonly requestTimeoutMs?: number;
+  /** A connection to use instead of HTTP to the URL's server (see `ClickHouseConnectOptions.connection`). */
+  readonly connection?: ClickHouseConnection;
 }
 
 /** At most this many patches per insert group (a larger single batch still goes alone). */
@@ -53,7 +55,7 @@ export interface ClickHouseTraceStore extends TraceStore, FeedbackStore, Control
 /** Opens the trace store in the database of `clickhouse://user:password@host:8123/db`, creating and migrating its tables; errors never show the password. */
 export async function openClickHouseTraceStore(url: string, options: ClickHouseTraceStoreOptions = {}): Promise<ClickHouseTraceStore> {
   const target = parseClickHouseUrl(url);
-  const ch = await TraceClickHouse.connect(target, options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs });
+  const ch = await TraceClickHouse.connect(target, { ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }), ...(options.connection ? { connection: options.connection } : {}) });
   try {
     await migrateClickHouseTraceStore({ command: (sql) => ch.command(sql), column: (sql) => ch.column({ sql, params: [] }) }, `trace store ${target.location}`);
     const calls = new ClickHouseStore(target.location, ch, options);

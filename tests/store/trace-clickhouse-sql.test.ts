@@ -1,6 +1,6 @@
 // The pure parts of the ClickHouse trace store, without a server: store URLs and what they
 // show, how values are bound (escaped literals on 18.16, query parameters on later servers,
-// which no server here can check), and the JSON leaves stored for path lookups.
+// which the 26.7 suite checks through chDB), and the JSON leaves stored for path lookups.
 
 import { describe, expect, it } from "vitest";
 import { bindSql, numberLiteral, stringLiteral } from "../../src/store/clickhouse-trace-client.ts";
