@@ -17,7 +17,7 @@ interface Manifest {
 /** The call cache: cache key → recorded call, grouped by op version. */
 export class CallCache {
   private readonly loaded = new Map<string, Map<string, Call>>();
-  /** Per op version, its calls by parent id (see childOf), built when first asked. */
+  /** Per op version, its calls by parent id (see childOf), kept as chunks load and calls are added. */
   private readonly children = new Map<string, Map<string, Call>>();
   private readonly manifests = new Map<string, Manifest>();
   private readonly queued = new Map<string, Call[]>();
@@ -54,7 +54,18 @@ export class CallCache {
     this.reads++;
     const chunks = await this.store.getMany("callcache", chunkKeys);
     chunks.forEach((chunk, i) => {
-      if (chunk) decodeChunk(chunk, this.loaded.get(owners[i]!)!);
+      if (!chunk) return;
+      const version = owners[i]!;
+      const byKey = this.loaded.get(version)!;
+      // Every call counts for childOf, also one whose key an equal input elsewhere shares (two
+      // ops with the same output for a row give their scorer equal inputs, hence one key).
+      let byParent = this.children.get(version);
+      if (!byParent) this.children.set(version, (byParent = new Map()));
+      const children = byParent;
+      decodeChunk(chunk, (call) => {
+        byKey.set(call.key, call);
+        if (call.parentId !== null) children.set(call.parentId, call);
+      });
     });
   }
 
@@ -67,19 +78,12 @@ export class CallCache {
 
   /**
    * The recorded call of an op version whose parent is the call `parentId` (a scorer's call on
-   * the leaf call it scored), or undefined; built per version on first use. A scorer's key is a
+   * the leaf call it scored), or undefined; `load` it first. A scorer's key is a
    * function of the scored call, so its recorded child names the key without re-encoding the input.
    */
   childOf(version: string, parentId: string): Call | undefined {
-    let index = this.children.get(version);
-    if (!index) {
-      const calls = this.loaded.get(version);
-      if (!calls) throw new Error(`call cache: op version ${version.slice(0, 8)} was not loaded before lookup`);
-      index = new Map();
-      for (const call of calls.values()) if (call.parentId !== null) index.set(call.parentId, call);
-      this.children.set(version, index);
-    }
-    return index.get(parentId);
+    if (!this.loaded.has(version)) throw new Error(`call cache: op version ${version.slice(0, 8)} was not loaded before lookup`);
+    return this.children.get(version)?.get(parentId);
   }
 
   /** Records a finished call under its key (it must have one); it is written by the next flush. */
@@ -87,7 +91,11 @@ export class CallCache {
     if (!call.key) throw new Error(`call cache: call ${call.id} has no cache key`);
     if (!this.loaded.has(version)) this.loaded.set(version, new Map());
     this.loaded.get(version)!.set(call.key, call);
-    if (call.parentId !== null) this.children.get(version)?.set(call.parentId, call);
+    if (call.parentId !== null) {
+      let byParent = this.children.get(version);
+      if (!byParent) this.children.set(version, (byParent = new Map()));
+      byParent.set(call.parentId, call);
+    }
     const q = this.queued.get(version) ?? [];
     q.push(call);
     this.queued.set(version, q);

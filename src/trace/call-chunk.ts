@@ -95,11 +95,11 @@ export function encodeChunk(calls: readonly Call[]): ChunkV2 {
   return chunk;
 }
 
-/** Rebuilds the calls of a stored chunk (columnar or the older `{calls}` form) into `index` by key. */
-export function decodeChunk(chunk: Json, index: Map<string, Call>): void {
+/** Rebuilds the calls of a stored chunk (columnar or the older `{calls}` form), giving each one with a cache key to `each` in stored order. */
+export function decodeChunk(chunk: Json, each: (call: Call & { key: string }) => void): void {
   const c = chunk as unknown as ChunkV2 | ChunkV1;
   if (!("v" in c)) {
-    for (const call of c.calls) if (call.key) index.set(call.key, call);
+    for (const call of c.calls) if (call.key) each(call as Call & { key: string });
     return;
   }
   if (c.v !== 2) throw new Error(`call cache: chunk version ${String(c.v)} is newer than this weft reads`);
@@ -124,7 +124,7 @@ export function decodeChunk(chunk: Json, index: Map<string, Call>): void {
     };
     const f = feedback?.[i];
     if (f !== undefined) call.feedback = f;
-    index.set(call.key!, call);
+    each(call as Call & { key: string });
   }
 }
 

@@ -196,7 +196,7 @@ export class Vary {
       // call shared with an equal input elsewhere, or none) the key is computed.
       const child = cache && leaf.call ? cache.childOf(s.op.version, leaf.call.id) : undefined;
       const key = child?.key ?? this.scoreKey(leaf, s);
-      const call = cache && key ? cache.get(s.op.version, key) : undefined;
+      const call = child ?? (cache && key ? cache.get(s.op.version, key) : undefined);
       if (call) {
         (scores ??= { ...leaf.scores })[s.label] = { status: "cached", call, value: fromCanonical(call.output ?? null) };
         this.progress.scorerCached++;

@@ -281,15 +281,21 @@ describe("results that tell the truth", () => {
 
   test("a result's content digest is the same whether its calls ran now or came from the cache, also when leaves share one cached scorer call", async () => {
     const { op } = tracing();
-    const cache = await callCache();
+    const store = await openMemoryStore();
     // Both variants answer the same, so their scorer inputs (row + output) are equal: one cached scorer call serves both.
     const v1 = op("v1", ({ label }: { label: string }) => label);
     const v2 = op("v2", ({ label }: { label: string }) => label);
     const correct = op("correct", ({ output, label }: { output: string; label: string }) => output === label);
     const spec = { data: rows, ops: { v1, v2 }, scorers: { correct } };
-    const cold = await run(spec, cache);
-    const warm = await run(spec, cache);
+    const cold = await run(spec, new CallCacheImpl(store));
+    // A restore takes each score from the scorer call recorded on that very leaf call, also
+    // where two leaves share a key: no score key is computed, and each score names its own leaf.
+    const keyed = vi.spyOn(ScoreKeys.prototype, "key");
+    const warm = await run(spec, new CallCacheImpl(store));
+    expect(keyed).not.toHaveBeenCalled();
+    keyed.mockRestore();
     expect([warm.progress.cached, warm.progress.scorerCalls]).toEqual([6, 0]);
+    for (const leaf of warm.leaves) expect(leaf.scores.correct!.call!.parentId).toBe(leaf.call!.id);
     expect(digestOf(warm)).toBe(digestOf(cold));
   });
 
