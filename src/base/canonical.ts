@@ -142,7 +142,7 @@ export interface TableLike {
   columnNames(): string[];
   array(name: string): ArrayLike<unknown> | undefined;
   numRows(): number;
-  objects(options?: { limit?: number }): object[];
+  objects(options?: { limit?: number; columns?: string[] }): object[];
 }
 
 /** Duck-typed arquero table check, so tables from any arquero copy are recognized. */

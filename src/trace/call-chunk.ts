@@ -1,18 +1,20 @@
 import type { Call, CallError, Json, ModelUsage } from "../base/index.ts";
 
 // The chunk codec of the call cache: how the calls of one op version are written as one record.
-// A chunk is written in columns (version 2, see `ChunkV2`): fields shared by its calls are
-// written once, each distinct `inputs` value once (trials of one row share it), and fields that
-// almost always hold their default (traceId = id, parentId, error, usage, cost, feedback) only
-// where a call differs. That makes the chunk about half the JSON to parse on load, which
-// dominates lookups. Chunks written before, `{calls: Call[]}` (version 1), are still read.
+// A chunk is written in columns (version 3, see `ChunkV3`): fields shared by its calls are
+// written once, each distinct `inputs` and `attributes` value once (trials of one row share
+// their inputs; most calls of an eval have equal attributes), and fields that almost always hold
+// their default (traceId, parentId, error, usage, cost, feedback) only where a call differs.
+// That makes the chunk well under half the JSON to parse on load, which dominates lookups.
+// Chunks written before are still read: version 2 (one `attributes` value per call, traceId
+// defaulting to the call's id) and `{calls: Call[]}` (version 1).
 
 /** Values by position in the chunk, for the positions that differ from a column's default. */
 type Sparse<T> = { [position: string]: T };
 
 /** A chunk in columns: position i of every column belongs to the i-th call. */
-export interface ChunkV2 {
-  v: 2;
+export interface ChunkV3 {
+  v: 3;
   /** The op of the calls (`ops` holds the positions whose op differs). */
   op: string;
   key: string[];
@@ -25,10 +27,13 @@ export interface ChunkV2 {
   start: number[];
   /** endedAt − startedAt, null when endedAt is null (`end` holds endedAt where start + dur is off by rounding). */
   dur: (number | null)[];
+  /** Index into `attributes` of each call's attributes. */
+  attr: number[];
+  /** Each distinct attributes value once. */
   attributes: Json[];
   ops?: Sparse<string>;
   end?: Sparse<number>;
-  /** Default: the call's id. */
+  /** Default: the call's parent id, else its own id (a scorer's call is in the trace of the root call it scored). */
   traceId?: Sparse<string>;
   /** Default: null. */
   parentId?: Sparse<string>;
@@ -42,31 +47,48 @@ export interface ChunkV2 {
   feedback?: Sparse<Json[]>;
 }
 
+/** The columnar chunk as written before version 3: one attributes value per call, traceId defaulting to the call's id. */
+interface ChunkV2 extends Omit<ChunkV3, "v" | "attr"> {
+  v: 2;
+}
+
 /** A chunk as written before the columnar form. */
 interface ChunkV1 {
   calls: Call[];
 }
 
+/** Each distinct value once, by canonical text, and each position's index into them. */
+class Interned {
+  readonly values: Json[] = [];
+  private readonly index = new Map<string, number>();
+
+  /** The index of `value`, added when new. */
+  at(value: Json): number {
+    const text = canonicalText(value);
+    let at = this.index.get(text);
+    if (at === undefined) {
+      at = this.values.length;
+      this.values.push(value);
+      this.index.set(text, at);
+    }
+    return at;
+  }
+}
+
 /** Encodes calls (of one op version) as a columnar chunk. */
-export function encodeChunk(calls: readonly Call[]): ChunkV2 {
+export function encodeChunk(calls: readonly Call[]): ChunkV3 {
   const n = calls.length;
   const op = n ? calls[0]!.op : "";
-  const chunk: ChunkV2 = { v: 2, op, key: new Array(n), id: new Array(n), input: new Array(n), inputs: [], output: new Array(n), start: new Array(n), dur: new Array(n), attributes: new Array(n) };
-  const inputIndex = new Map<string, number>();
+  const inputs = new Interned();
+  const attributes = new Interned();
+  const chunk: ChunkV3 = { v: 3, op, key: new Array(n), id: new Array(n), input: new Array(n), inputs: inputs.values, output: new Array(n), start: new Array(n), dur: new Array(n), attr: new Array(n), attributes: attributes.values };
   let ops: Sparse<string> | undefined, end: Sparse<number> | undefined, traceId: Sparse<string> | undefined, parentId: Sparse<string> | undefined;
   let error: Sparse<Json> | undefined, usage: Sparse<Json> | undefined, cost: Sparse<number> | undefined, feedback: Sparse<Json[]> | undefined;
   for (let i = 0; i < n; i++) {
     const c = calls[i]!;
     chunk.key[i] = c.key!;
     chunk.id[i] = c.id;
-    const text = canonicalText(c.inputs);
-    let at = inputIndex.get(text);
-    if (at === undefined) {
-      at = chunk.inputs.length;
-      chunk.inputs.push(c.inputs);
-      inputIndex.set(text, at);
-    }
-    chunk.input[i] = at;
+    chunk.input[i] = inputs.at(c.inputs);
     chunk.output[i] = c.output;
     chunk.start[i] = c.startedAt;
     if (c.endedAt === null) chunk.dur[i] = null;
@@ -75,9 +97,9 @@ export function encodeChunk(calls: readonly Call[]): ChunkV2 {
       chunk.dur[i] = dur;
       if (c.startedAt + dur !== c.endedAt) (end ??= {})[i] = c.endedAt;
     }
-    chunk.attributes[i] = c.attributes as Json;
+    chunk.attr[i] = attributes.at(c.attributes as Json);
     if (c.op !== op) (ops ??= {})[i] = c.op;
-    if (c.traceId !== c.id) (traceId ??= {})[i] = c.traceId;
+    if (c.traceId !== (c.parentId ?? c.id)) (traceId ??= {})[i] = c.traceId;
     if (c.parentId !== null) (parentId ??= {})[i] = c.parentId;
     if (c.error !== null) (error ??= {})[i] = c.error as unknown as Json;
     if (!isEmpty(c.usage)) (usage ??= {})[i] = c.usage as unknown as Json;
@@ -97,20 +119,22 @@ export function encodeChunk(calls: readonly Call[]): ChunkV2 {
 
 /** Rebuilds the calls of a stored chunk (columnar or the older `{calls}` form), giving each one with a cache key to `each` in stored order. */
 export function decodeChunk(chunk: Json, each: (call: Call & { key: string }) => void): void {
-  const c = chunk as unknown as ChunkV2 | ChunkV1;
+  const c = chunk as unknown as ChunkV3 | ChunkV2 | ChunkV1;
   if (!("v" in c)) {
     for (const call of c.calls) if (call.key) each(call as Call & { key: string });
     return;
   }
-  if (c.v !== 2) throw new Error(`call cache: chunk version ${String(c.v)} is newer than this weft reads`);
+  if (c.v !== 2 && c.v !== 3) throw new Error(`call cache: chunk version ${String((c as { v: unknown }).v)} is newer than this weft reads`);
   const { op, key, id, input, inputs, output, start, dur, attributes, ops, end, traceId, parentId, error, usage, cost, feedback } = c;
+  const attr = c.v === 3 ? c.attr : null;
   for (let i = 0; i < key.length; i++) {
     const callId = id[i]!;
     const d = dur[i]!;
+    const parent = parentId?.[i] ?? null;
     const call: { -readonly [K in keyof Call]: Call[K] } = {
       id: callId,
-      traceId: traceId?.[i] ?? callId,
-      parentId: parentId?.[i] ?? null,
+      traceId: traceId?.[i] ?? (attr && parent !== null ? parent : callId),
+      parentId: parent,
       op: ops?.[i] ?? op,
       inputs: inputs[input[i]!]!,
       startedAt: start[i]!,
@@ -118,7 +142,7 @@ export function decodeChunk(chunk: Json, each: (call: Call & { key: string }) =>
       output: output[i]!,
       error: (error?.[i] as unknown as CallError | undefined) ?? null,
       endedAt: d === null ? null : end?.[i] ?? start[i]! + d,
-      attributes: attributes[i] as Call["attributes"],
+      attributes: (attr ? attributes[attr[i]!] : attributes[i]) as Call["attributes"],
       usage: (usage?.[i] as unknown as { [model: string]: ModelUsage } | undefined) ?? {},
       cost: cost?.[i] ?? null,
     };

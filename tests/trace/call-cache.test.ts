@@ -96,6 +96,8 @@ describe.each(backends)("call cache on a %s store", (_name, open) => {
       call({ feedback: [] }),
       call({ op: "other:12345678" }),
     ];
+    // A grandchild: its trace is not its parent's id, so it is written.
+    calls.push(call({ parentId: calls[1]!.id, traceId: root.traceId }));
     const cache = new CallCache(store, ids());
     await cache.load([V]);
     for (const c of calls) cache.add(V, c);
@@ -109,14 +111,17 @@ describe.each(backends)("call cache on a %s store", (_name, open) => {
     expect(fresh.get(V, "no-such-key")).toBeUndefined();
 
     const [chunk] = (await chunksOf(store)) as Record<string, unknown>[];
-    expect(chunk).toMatchObject({ v: 2, op: OP });
+    expect(chunk).toMatchObject({ v: 3, op: OP });
     expect(chunk!.calls).toBeUndefined();
     // Three calls share one inputs value; the others have their own.
     expect((chunk!.inputs as Json[]).length).toBe(calls.length - 2);
     expect(new Set(chunk!.input as number[]).size).toBe(calls.length - 2);
-    // Defaults are not written.
-    expect(Object.keys(chunk!.traceId as object)).toEqual(["1", "2"]);
-    expect(Object.keys(chunk!.parentId as object)).toEqual(["1", "2"]);
+    // Each distinct attributes value once.
+    expect(chunk!.attributes).toEqual([{ trial: 0, attempt: 1 }, { trial: 1, attempt: 2 }, { trial: 2, attempt: 1 }, {}, { tags: ["a", "b"], nested: { deep: null } }]);
+    expect((chunk!.attr as number[]).length).toBe(calls.length);
+    // Defaults are not written: a trace that is the parent's id (or the call's own, for a root) is not.
+    expect(Object.keys(chunk!.traceId as object)).toEqual(["16"]);
+    expect(Object.keys(chunk!.parentId as object)).toEqual(["1", "2", "16"]);
     expect(Object.keys(chunk!.error as object)).toEqual(["3", "4"]);
     expect(Object.keys(chunk!.usage as object)).toEqual(["0", "2"]);
     expect(Object.keys(chunk!.cost as object)).toEqual(["0", "4"]);
@@ -132,7 +137,7 @@ describe.each(backends)("call cache on a %s store", (_name, open) => {
     for (const c of calls) cache.add(V, c);
     await cache.flush();
     const [chunk] = (await chunksOf(store)) as Record<string, unknown>[];
-    expect(Object.keys(chunk!).sort()).toEqual(["attributes", "dur", "id", "input", "inputs", "key", "op", "output", "start", "v"]);
+    expect(Object.keys(chunk!).sort()).toEqual(["attr", "attributes", "dur", "id", "input", "inputs", "key", "op", "output", "start", "v"]);
     expect(chunk!.dur).toEqual([10, 10, 10]);
     await reload(store, calls);
     await store.close();
@@ -164,6 +169,43 @@ describe.each(backends)("call cache on a %s store", (_name, open) => {
     await store.close();
   });
 
+  test("reads version 2 chunks: one attributes value per call, a missing traceId meaning the call's own id", async () => {
+    const store = await open();
+    const child = { ...call({ parentId: "p-1", traceId: "id-self" }), key: "k-2" };
+    child.traceId = child.id;
+    const calls = [{ ...call(), key: "k-1" }, child];
+    const [a, b] = calls as [Call, Call];
+    const v2 = {
+      v: 2,
+      op: OP,
+      key: ["k-1", "k-2"],
+      id: [a.id, b.id],
+      input: [0, 1],
+      inputs: [a.inputs, b.inputs],
+      output: [a.output, b.output],
+      start: [a.startedAt, b.startedAt],
+      dur: [10, 10],
+      attributes: [a.attributes, b.attributes],
+      parentId: { "1": "p-1" },
+    };
+    await store.putMany("callcache", [
+      [`m/${V}`, { chunks: ["v2-1"] }],
+      [`k/${V}/v2-1`, v2 as unknown as Json],
+    ]);
+    await reload(store, calls);
+    await store.close();
+  });
+
+  test("refuses a chunk of a newer version, saying so", async () => {
+    const store = await open();
+    await store.putMany("callcache", [
+      [`m/${V}`, { chunks: ["v9-1"] }],
+      [`k/${V}/v9-1`, { v: 9, key: [] }],
+    ]);
+    await expect(new CallCache(store).load([V])).rejects.toThrow("call cache: chunk version 9 is newer than this weft reads");
+    await store.close();
+  });
+
   test("reads chunks written before the columnar form ({calls}), and adds to them", async () => {
     const store = await open();
     const old = [call(), call({ error: { message: "old" }, output: null }), call({ parentId: "p", traceId: "t", usage: { m: { requests: 1, inputTokens: 2, outputTokens: 3 } }, cost: 0.5 })];
@@ -179,7 +221,7 @@ describe.each(backends)("call cache on a %s store", (_name, open) => {
     const chunks = (await chunksOf(store)) as Record<string, unknown>[];
     expect(chunks.length).toBe(2);
     expect(chunks[0]!.calls).toBeDefined();
-    expect(chunks[1]!.v).toBe(2);
+    expect(chunks[1]!.v).toBe(3);
     await reload(store, [...old, ...added]);
     await store.close();
   });
@@ -211,7 +253,7 @@ describe.each(backends)("call cache on a %s store", (_name, open) => {
     expect(manifest.chunks.length).toBe(1);
     expect(await store.keys("callcache")).toEqual([`k/${V}/${manifest.chunks[0]}`, `m/${V}`]);
     const [chunk] = (await chunksOf(store)) as { v: number; key: string[] }[];
-    expect(chunk!.v).toBe(2);
+    expect(chunk!.v).toBe(3);
     expect(chunk!.key.length).toBe(all.length);
     await reload(store, all);
     // More flushes after compaction append again.

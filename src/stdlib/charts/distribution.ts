@@ -1,7 +1,7 @@
 import * as Plot from "@observablehq/plot";
 import { groupRows } from "../../trace/index.ts";
 import { clickable } from "./clickable.ts";
-import { chartRows, needColumn, refsOf, type ChartOptions, type Figure, type Row } from "./data.ts";
+import { chartRows, refsOf, type ChartOptions, type Figure, type Row } from "./data.ts";
 import type { DrillDetail } from "./drill.ts";
 
 /** Options of `charts.distribution`: the metric `x`, the class column `by` (default "op"), a histogram (`bins`, default 10) or a box plot. */
@@ -14,10 +14,8 @@ export interface DistributionOptions extends ChartOptions {
 
 /** The distribution of a score per class: a histogram (binned counts) or a box plot; clicking a bin or box opens its calls. */
 export function distribution(figure: Figure, data: unknown, options: DistributionOptions) {
-  const { rows, source } = chartRows(data);
   const by = options.by ?? "op";
-  needColumn(rows, options.x, "x");
-  needColumn(rows, by, "by");
+  const { rows, source } = chartRows(data, { x: options.x, by });
   return options.type === "box" ? box(figure, rows, by, options, source) : histogram(figure, rows, by, options, source);
 }
 

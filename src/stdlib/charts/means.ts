@@ -1,7 +1,7 @@
 import * as Plot from "@observablehq/plot";
 import { groupRows, summarize } from "../../trace/index.ts";
 import { clickable } from "./clickable.ts";
-import { chartRows, needColumn, refsOf, type ChartOptions, type Figure } from "./data.ts";
+import { chartRows, refsOf, type ChartOptions, type Figure } from "./data.ts";
 import type { DrillDetail } from "./drill.ts";
 
 /** Options of `charts.means`: the group column `x` (default "op"), the metric `y`, an optional `color` column, bars or dots. */
@@ -28,11 +28,8 @@ interface MeanBar {
  * from a vary result or table; clicking a bar opens the calls of that group.
  */
 export function means(figure: Figure, data: unknown, options: MeansOptions) {
-  const { rows, source } = chartRows(data);
   const x = options.x ?? "op";
-  needColumn(rows, x, "x");
-  needColumn(rows, options.y, "y");
-  if (options.color) needColumn(rows, options.color, "color");
+  const { rows, source } = chartRows(data, { x, y: options.y, color: options.color });
   const keys = options.color && options.color !== x ? [x, options.color] : [x];
   const groups: MeanBar[] = groupRows(rows, keys).map((g) => {
     const s = summarize(g.rows.map((r) => r[options.y]));
