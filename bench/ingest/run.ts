@@ -3,6 +3,9 @@
 //   npx tsx bench/ingest/run.ts --quick    # under 2 minutes: 4 connections, 10 s windows, no floor + map, 1M stored calls
 //   npx tsx bench/ingest/run.ts            # full: 4 and 8 connections, 40 s windows, 10M stored calls
 //   options: --seconds N  --connections 4,8  --calls N (stored data set)  --no-ingest  --no-queries
+//            --clickhouse (also `weft collect --store clickhouse://…` on the same OTLP load, against
+//            Debian's server started from tests/fixtures/clickhouse/ or WEFT_TEST_CLICKHOUSE_URL;
+//            the 10M-call queries on ClickHouse are bench/clickhouse's)
 //
 // 1. OTLP/HTTP protobuf over HTTP, spans/s. The bodies are real: the OpenTelemetry SDK's own
 //    spans serialized by @opentelemetry/otlp-transformer's ProtobufTraceSerializer (what
@@ -37,6 +40,7 @@ import { bodyWithPrefix, otlpTemplate } from "./otlp-bodies.ts";
 import { benchArgs } from "./args.ts";
 import { freePort, stopChild } from "./processes.ts";
 import { procCpu, type ProcCpu } from "./proc-cpu.ts";
+import { startClickHouse, type TestClickHouse } from "../../tests/fixtures/clickhouse.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const WORK = join(ROOT, "bench", ".work", "ingest");
@@ -80,9 +84,9 @@ async function startFloor(map: boolean): Promise<Server> {
   return { url: `http://127.0.0.1:${port}`, child, stop: stopper(child) };
 }
 
-/** `weft collect` on a fresh store file. */
+/** `weft collect` on a fresh store file, or on a store URL (a fresh ClickHouse database). */
 async function startCollector(store: string): Promise<Server> {
-  for (const f of [store, `${store}.wal`]) rmSync(f, { force: true });
+  if (!store.startsWith("clickhouse://")) for (const f of [store, `${store}.wal`]) rmSync(f, { force: true });
   const port = await freePort();
   const child = spawn(process.execPath, [join(ROOT, "bin", "weft.js"), "collect", "--port", String(port), "--store", store], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
   const url = `http://127.0.0.1:${port}`;
@@ -170,12 +174,27 @@ async function otlpIngest(): Promise<void> {
     const w = results.weft!;
     console.log(describe("weft collect (durable before each answer)", w, "spans"));
     const fraction = w.perSecond / results.floor!.perSecond;
-    const once = stored === w.acknowledged ? "exactly once: stored = acknowledged" : `MISMATCH: stored ${stored}, acknowledged ${w.acknowledged}`;
+    const exactly = (stored: number, acknowledged: number) => (stored === acknowledged ? "exactly once: stored = acknowledged" : `MISMATCH: stored ${stored}, acknowledged ${acknowledged}`);
+    const once = exactly(stored, w.acknowledged);
     const map = results.map ? { share: `, ${((w.perSecond / results.map.perSecond) * 100).toFixed(0)}% of floor + map`, rate: `; floor + map ${int(results.map.perSecond)}` } : { share: "", rate: "" };
     console.log(`weft = ${(fraction * 100).toFixed(0)}% of the raw floor${map.share}; ${int(w.acknowledged)} spans acknowledged, ${int(stored)} stored (${once})`);
     summary.push(`OTLP protobuf, ${connections} connections: Weft ${int(w.perSecond)} spans/s (load ${w.loadBefore} → ${w.loadAfter}) = ${(fraction * 100).toFixed(0)}% of the raw floor ${int(results.floor!.perSecond)} spans/s (load ${results.floor!.loadBefore} → ${results.floor!.loadAfter})${map.rate}; goal ≥ ${int(GOAL_SPANS)}: ${met(w.perSecond >= GOAL_SPANS)}; ${once}`);
     rmSync(store, { force: true });
     rmSync(`${store}.wal`, { force: true });
+    if (clickhouse) {
+      const ch = await startCollector(clickhouse.url(`weft_bench_otlp_${connections}_${Date.now()}`));
+      let chStored = -1;
+      let c: Phase;
+      try {
+        c = await phase(ch, "/v1/traces", "application/x-protobuf", connections, next());
+        chStored = await count(ch.url);
+      } finally {
+        await ch.stop();
+      }
+      console.log(describe("weft collect --store clickhouse://", c, "spans"));
+      console.log(`clickhouse = ${((c.perSecond / results.floor!.perSecond) * 100).toFixed(0)}% of the raw floor, ${((c.perSecond / w.perSecond) * 100).toFixed(0)}% of the embedded store; ${int(c.acknowledged)} spans acknowledged, ${int(chStored)} stored (${exactly(chStored, c.acknowledged)})`);
+      summary.push(`OTLP protobuf, ${connections} connections, ClickHouse store: Weft ${int(c.perSecond)} spans/s (load ${c.loadBefore} → ${c.loadAfter}), beside ${int(w.perSecond)} on the embedded store; ${exactly(chStored, c.acknowledged)}`);
+    }
   }
 }
 
@@ -294,9 +313,15 @@ mkdirSync(WORK, { recursive: true });
 const started = performance.now();
 console.log(`# Ingest (production traces): ${QUICK ? "quick" : "full"} mode, ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`);
 console.log(`machine: ${cpus()[0]?.model ?? "?"} × ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; 1-min load average at start ${load()}`);
-if (!flag("no-ingest")) {
-  await otlpIngest();
-  await jsonIngest();
+const clickhouse: TestClickHouse | null = flag("clickhouse") ? await startClickHouse() : null;
+if (clickhouse) console.log(`ClickHouse: ${(await clickhouse.sql("default", "SELECT version()")).trim()} (${clickhouse.local ? "started from tests/fixtures/clickhouse/" : "WEFT_TEST_CLICKHOUSE_URL"})`);
+try {
+  if (!flag("no-ingest")) {
+    await otlpIngest();
+    await jsonIngest();
+  }
+} finally {
+  await clickhouse?.dispose();
 }
 if (!flag("no-queries")) await queries();
 console.log(PEERS);
