@@ -1,5 +1,5 @@
 import * as aq from "arquero";
-import { canonicalJson, isTable, sha256Hex, toCanonical, type TableLike } from "../base/index.ts";
+import { canonicalJson, doubleCanonicalJson, isTable, sha256Hex, toCanonical, type TableLike } from "../base/index.ts";
 import { ROW_SOURCE_BRAND, type RowSource } from "../trace/index.ts";
 
 const DATASET = Symbol.for("weft.dataset");
@@ -34,7 +34,7 @@ export function dataset(name: string, source: readonly Record<string, unknown>[]
   // Each row is encoded once: its digest is of this text, and a vary's leaf keys reuse it (RowSource.rowJson).
   const rowJson = rows.map((row, i) => {
     if (!row || typeof row !== "object" || Array.isArray(row)) throw new Error(`dataset ${name}: ${where(i, lines)} is not an object`);
-    return canonicalJson(toCanonical(row, `${name}[${i}]`));
+    return doubleCanonicalJson(row, `${name}[${i}]`);
   });
   const digests = rowJson.map((json) => sha256Hex(json));
   const version = versionDigest(digests);
