@@ -215,18 +215,33 @@ export class VaryResult implements CallSource {
     const reserved = new Set(["op", ...dims, "row", "trial", "output", "error", "status", "latency_ms", "tokens", "cost", "call"]);
     const fieldNames = new Set<string>();
     for (const r of this.built.rows) for (const k of Object.keys(r)) fieldNames.add(k);
-    const scoreCols = this.scoreColumns();
+    const leaves = this.leaves.filter((leaf) => leaf.status !== "pending");
+    // Score columns in the order they first appear (as scoreColumns has them), filled by position in one pass.
+    const scores = new Map<string, unknown[]>();
+    leaves.forEach((leaf, at) => {
+      for (const name in leaf.scores) {
+        for (const [col, v] of scoreEntries(name, leaf.scores[name]!.value)) {
+          let column = scores.get(col);
+          if (!column) scores.set(col, (column = new Array<unknown>(leaves.length).fill(null)));
+          column[at] = v;
+        }
+      }
+    });
+    for (const s of this.built.scorers) {
+      if (![...scores.keys()].some((c) => c === `score.${s.label}` || c.startsWith(`score.${s.label}.`))) scores.set(`score.${s.label}`, new Array<unknown>(leaves.length).fill(null));
+    }
     const cols: Record<string, unknown[]> = { op: [] };
     for (const d of dims) cols[d] = [];
     const fieldCol = (k: string) => (reserved.has(k) ? `row.${k}` : k);
-    for (const k of fieldNames) cols[fieldCol(k)] = [];
-    for (const c of ["row", "trial", "status", "output", "error", "latency_ms", "tokens", "cost", ...scoreCols, "call"]) cols[c] = [];
-    for (const leaf of this.leaves) {
-      if (leaf.status === "pending") continue;
+    const fields = [...fieldNames].map((k): [string, unknown[]] => [k, (cols[fieldCol(k)] = [])]);
+    for (const c of ["row", "trial", "status", "output", "error", "latency_ms", "tokens", "cost"]) cols[c] = [];
+    for (const [c, column] of scores) cols[c] = column;
+    cols.call = [];
+    for (const leaf of leaves) {
       const { spec, call } = leaf;
       cols.op!.push(spec.variant.label);
       for (const d of dims) cols[d]!.push(spec.params[d]);
-      for (const k of fieldNames) cols[fieldCol(k)]!.push(spec.row[k]);
+      for (const [k, column] of fields) column.push(spec.row[k]);
       cols.row!.push(spec.rowIndex);
       cols.trial!.push(spec.trial);
       cols.status!.push(leaf.status);
@@ -235,9 +250,6 @@ export class VaryResult implements CallSource {
       cols.latency_ms!.push(call && call.endedAt !== null ? call.endedAt - call.startedAt : null);
       cols.tokens!.push(call ? totalTokens(call) : null);
       cols.cost!.push(call?.cost ?? null);
-      const values = new Map<string, unknown>();
-      for (const [name, s] of Object.entries(leaf.scores)) for (const [col, v] of scoreEntries(name, s.value)) values.set(col, v);
-      for (const c of scoreCols) cols[c]!.push(values.has(c) ? values.get(c) : null);
       cols.call!.push(call ? callRef(call) : null);
     }
     return aq.table(cols);
