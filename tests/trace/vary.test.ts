@@ -72,6 +72,20 @@ describe("vary", () => {
     expect(count("answer")).toBe(9);
   });
 
+  test("the table's columns: dimensions, row fields (a reserved name as row.*), run facts, scores in first-seen order with object scores spread (a failed score is undefined), call", async () => {
+    const { op } = tracing();
+    const answer = op("answer", ({ text }: { text: string }, { model }: { model: string }) => `${model}:${text}`);
+    const graded = op("graded", ({ output }: { output: string }) => (output.includes("refund") ? { relevance: 1, note: "text is dropped", ok: true } : { relevance: 0, ok: false }));
+    const never = op("never", () => {
+      throw new Error("no score");
+    });
+    const data = [{ text: "refund my order", status: "open" }, { text: "app crashes", status: "closed" }];
+    const r = await run({ data, ops: answer, params: { model: ["m1"] }, scorers: { graded, never } }, await callCache());
+    const table = r.table();
+    expect(table.columnNames()).toEqual(["op", "model", "text", "row.status", "row", "trial", "status", "output", "error", "latency_ms", "tokens", "cost", "score.graded.ok", "score.graded.relevance", "score.never", "call"]);
+    expect(table.objects().map((o) => [o["row.status"], o["score.graded.relevance"], o["score.graded.ok"], o["score.never"]])).toEqual([["open", 1, true, undefined], ["closed", 0, false, undefined]]);
+  });
+
   test("raising trials from 3 to 5 runs exactly 2 new trials per row", async () => {
     const { counted, count, reset } = setup();
     const cache = await callCache();
