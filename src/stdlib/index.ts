@@ -12,7 +12,7 @@ export { observableLibrary, Mutable, SAMPLE_DATASETS, DEFAULT_WIDTH, type Observ
 export { createFileAttachment, notebookRelativeName, mimeTypeOf, NotebookFile, ZipArchive, type NotebookFileSource } from "./file-attachment.ts";
 export { createRequire, packageSpecifier, type PackageImporter } from "./require.ts";
 export { createExportData, downloadBytes, type SaveFile, type ExportDataResult, type ExportDataOptions } from "./export-data.ts";
-export { REPORT_FORMAT, REPORT_FORMAT_VERSION, REPORT_DATA_GLOBAL, REPORT_ASSETS_GLOBAL, reportExtensionGlobal, readReportSnapshot, ReportSnapshotError, type ReportSnapshot, type ReportCell, type ReportCellMode } from "./report-snapshot.ts";
+export { REPORT_FORMAT, REPORT_FORMAT_VERSION, REPORT_DATA_GLOBAL, REPORT_ASSETS_GLOBAL, reportExtensionGlobal, readReportSnapshot, shareColumns, ReportSnapshotError, type ReportSnapshot, type ReportCell, type ReportCellMode } from "./report-snapshot.ts";
 export { planReportCells, OUTSIDE_BUILTINS, PINNED_BUILTIN, type SettledCell } from "./report-cells.ts";
 export { runCluster, MAX_CLUSTER_ROWS, type ClusterOptions, type ClusterDeps } from "./analysis/cluster.ts";
 export { ClusterResult, isClusterResult, displayName, type ClusterInfo, type ClusterPoint, type ClusterRunInfo } from "./analysis/cluster-result.ts";

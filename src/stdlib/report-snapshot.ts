@@ -4,8 +4,11 @@ import type { Compiled } from "../notebook/index.ts";
 /** The snapshot format's name, in every snapshot. */
 export const REPORT_FORMAT = "weft-report";
 
-/** The snapshot format version this build writes and reads; a newer one is refused. */
-export const REPORT_FORMAT_VERSION = 1;
+/**
+ * The snapshot format version this build writes and reads; a newer one is refused. Version 2
+ * adds `sharedColumns` (version 1 snapshots have none and are read as before).
+ */
+export const REPORT_FORMAT_VERSION = 2;
 
 /**
  * How a cell comes back in a report:
@@ -57,6 +60,13 @@ export interface ReportSnapshot {
   readonly providers: readonly { readonly name: string; readonly models: readonly string[]; readonly defaultModel: string | null }[];
   /** What the report does not include, in sentences the report shows. */
   readonly omitted: readonly string[];
+  /**
+   * Columns written once for several records (version 2): `[store, key, column, fromKey]` says
+   * record `key` of `store` has, as `column`, the value of the same column of record `fromKey`,
+   * and holds null there. Two ops over the same rows give their call-cache chunks the same
+   * `inputs`, ~1 MB each for 10,000 rows. `readReportSnapshot` puts them back.
+   */
+  readonly sharedColumns?: readonly (readonly [string, string, string, string])[];
 }
 
 /** The error a snapshot that cannot be read raises: a newer version, another format, a broken file. */
@@ -93,7 +103,56 @@ export function readReportSnapshot(value: unknown): ReportSnapshot {
   }
   if (!Array.isArray(s.providers)) throw new ReportSnapshotError(`report snapshot: "providers" must be an array`);
   if (!Array.isArray(s.omitted)) throw new ReportSnapshotError(`report snapshot: "omitted" must be an array`);
+  if (s.sharedColumns !== undefined) restoreSharedColumns(s.stores as ReportSnapshot["stores"], s.sharedColumns);
   return value as ReportSnapshot;
+}
+
+/**
+ * Writes each column that several records of `stores` hold with the same JSON once: later
+ * records hold null there, and the returned entries (`ReportSnapshot.sharedColumns`) name where
+ * it comes from. Only object records' array columns of at least `minBytes` of JSON are shared.
+ */
+export function shareColumns(stores: Record<string, [string, Json][]>, minBytes = 4096): [string, string, string, string][] {
+  const shared: [string, string, string, string][] = [];
+  for (const [store, records] of Object.entries(stores)) {
+    const first = new Map<string, string>();
+    records.forEach((record, i) => {
+      const [key, value] = record;
+      if (!value || typeof value !== "object" || Array.isArray(value)) return;
+      let copy: Record<string, Json> | null = null;
+      for (const [column, v] of Object.entries(value)) {
+        if (!Array.isArray(v)) continue;
+        const text = JSON.stringify(v);
+        if (text.length < minBytes) continue;
+        const from = first.get(`${column}\u0000${text}`);
+        if (from === undefined) first.set(`${column}\u0000${text}`, key);
+        else {
+          (copy ??= { ...value })[column] = null;
+          shared.push([store, key, column, from]);
+        }
+      }
+      if (copy) records[i] = [key, copy];
+    });
+  }
+  return shared;
+}
+
+/** Puts shared columns back (see `ReportSnapshot.sharedColumns`), refusing entries that name no record. */
+function restoreSharedColumns(stores: ReportSnapshot["stores"], shared: unknown): void {
+  if (!Array.isArray(shared)) throw new ReportSnapshotError(`report snapshot: "sharedColumns" must be an array`);
+  const index = new Map<string, Map<string, Record<string, Json>>>();
+  const record = (store: string, key: string): Record<string, Json> => {
+    let records = index.get(store);
+    if (!records) index.set(store, (records = new Map((stores[store] ?? []).map(([k, v]) => [k, v as Record<string, Json>]))));
+    const found = records.get(key);
+    if (!found || typeof found !== "object") throw new ReportSnapshotError(`report snapshot: a shared column names record ${JSON.stringify(key)} of store ${JSON.stringify(store)}, which it does not have`);
+    return found;
+  };
+  for (const entry of shared) {
+    if (!Array.isArray(entry) || entry.length !== 4 || !entry.every((x) => typeof x === "string")) throw new ReportSnapshotError(`report snapshot: a shared column must be [store, key, column, fromKey], not ${JSON.stringify(entry)}`);
+    const [store, key, column, from] = entry as [string, string, string, string];
+    record(store, key)[column] = record(store, from)[column]!;
+  }
 }
 
 /** The global a report's data script assigns the snapshot to (a classic script: it loads from file://, where fetch cannot). */

@@ -1,7 +1,9 @@
 import path from "node:path";
 import { expect, test } from "vitest";
 import { snapshotNotebook } from "../../src/cli/build-snapshot.ts";
-import { readReportSnapshot, REPORT_FORMAT_VERSION, ReportSnapshotError } from "../../src/stdlib/index.ts";
+import { readFileSync } from "node:fs";
+import { readReportSnapshot, REPORT_FORMAT_VERSION, ReportSnapshotError, shareColumns } from "../../src/stdlib/index.ts";
+import type { Json } from "../../src/store/index.ts";
 import { golden } from "../notebook/golden.ts";
 
 /** The snapshot of the golden notebook as `weft build` writes it, its build time fixed. */
@@ -12,11 +14,11 @@ async function goldenSnapshot(): Promise<string> {
   return `${JSON.stringify({ ...snapshot, builtAt: "2026-01-01T00:00:00.000Z" }, null, 2)}\n`;
 }
 
-test("the snapshot format (version 1) is stable: pinned values as canonical JSON, compiled cells, modes, an input's driving, a build error, the providers without keys", async () => {
+test("the snapshot format (version 2) is stable: pinned values as canonical JSON, compiled cells, modes, an input's driving, a build error, the providers without keys", async () => {
   const actual = await goldenSnapshot();
-  expect(actual).toBe(golden("report-snapshot-v1.json", actual));
+  expect(actual).toBe(golden("report-snapshot-v2.json", actual));
   const snapshot = readReportSnapshot(JSON.parse(actual));
-  expect(snapshot.version).toBe(1);
+  expect(snapshot.version).toBe(2);
   expect(snapshot.cells.map((c) => c.mode)).toEqual(["run", "pinned", "run", "run", "run", "pinned", "failed"]);
   expect(snapshot.cells.find((c) => c.source.includes("secretSauce"))!.hidden).toBe(true);
   expect(snapshot.cells.find((c) => c.source.includes("const broken"))!.reason).toMatch(/Cannot read properties of undefined/);
@@ -34,4 +36,33 @@ test("the reader refuses a newer version, another format and malformed cells, ea
   expect(() => readReportSnapshot({ ...good, cells: [{ ...cells[0], mode: "magic" }] })).toThrow(/cell c1 has an unknown mode "magic"/);
   expect(() => readReportSnapshot({ ...good, cells: [{ ...cells[1], value: undefined }].map(({ value: _v, ...c }) => c) })).toThrow(/pinned cell c2 has no value/);
   expect(() => readReportSnapshot({ ...good, stores: [] })).toThrow(/"stores" must be an object/);
+});
+
+test("a version 1 snapshot (before shared columns) is still read", () => {
+  const v1 = readReportSnapshot(JSON.parse(readFileSync("tests/golden/report-snapshot-v1.json", "utf8")));
+  expect(v1.version).toBe(1);
+  expect(v1.cells.map((c) => c.mode)).toEqual(["run", "pinned", "run", "run", "run", "pinned", "failed"]);
+});
+
+test("columns several records hold alike are written once and put back by the reader; a shared column naming no record is refused", async () => {
+  const inputs = Array.from({ length: 200 }, (_, i) => [{ id: `R${i}`, text: `row ${i}` }, {}]);
+  const chunk = (op: string, output: Json[]) => ({ v: 3, op, inputs: structuredClone(inputs), output, key: ["k"] });
+  const stores: Record<string, [string, Json][]> = {
+    callcache: [
+      ["m/a", { chunks: ["1"] }],
+      ["k/a/1", chunk("a", ["x"])],
+      ["k/b/1", chunk("b", ["y"])],
+      ["k/c/1", chunk("c", ["z"])],
+    ],
+  };
+  const before = structuredClone(stores);
+  const shared = shareColumns(stores);
+  expect(shared).toEqual([["callcache", "k/b/1", "inputs", "k/a/1"], ["callcache", "k/c/1", "inputs", "k/a/1"]]);
+  expect((stores.callcache![2]![1] as Record<string, Json>).inputs).toBeNull();
+  const good = JSON.parse(await goldenSnapshot()) as Record<string, unknown>;
+  const text = JSON.stringify({ ...good, stores, sharedColumns: shared });
+  expect(text.length).toBeLessThan(JSON.stringify({ ...good, stores: before }).length - 2 * JSON.stringify(inputs).length + 300);
+  expect(readReportSnapshot(JSON.parse(text)).stores).toEqual(before);
+  expect(() => readReportSnapshot({ ...JSON.parse(text), sharedColumns: [["callcache", "k/x/1", "inputs", "k/a/1"]] })).toThrow(/names record "k\/x\/1" of store "callcache", which it does not have/);
+  expect(() => readReportSnapshot({ ...JSON.parse(text), sharedColumns: [["callcache", "k/b/1"]] })).toThrow(/a shared column must be \[store, key, column, fromKey\]/);
 });

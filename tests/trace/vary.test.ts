@@ -83,7 +83,7 @@ describe("vary", () => {
     const r = await run({ data, ops: answer, params: { model: ["m1"] }, scorers: { graded, never } }, await callCache());
     const table = r.table();
     expect(table.columnNames()).toEqual(["op", "model", "text", "row.status", "row", "trial", "status", "output", "error", "latency_ms", "tokens", "cost", "score.graded.ok", "score.graded.relevance", "score.never", "call"]);
-    expect(table.objects().map((o) => [o["row.status"], o["score.graded.relevance"], o["score.graded.ok"], o["score.never"]])).toEqual([["open", 1, true, undefined], ["closed", 0, false, undefined]]);
+    expect((table.objects() as Rows).map((o) => [o["row.status"], o["score.graded.relevance"], o["score.graded.ok"], o["score.never"]])).toEqual([["open", 1, true, undefined], ["closed", 0, false, undefined]]);
   });
 
   test("raising trials from 3 to 5 runs exactly 2 new trials per row", async () => {
