@@ -45,7 +45,7 @@ test("a version 1 snapshot (before shared columns) is still read", () => {
 });
 
 test("columns several records hold alike are written once and put back by the reader; a shared column naming no record is refused", async () => {
-  const inputs = Array.from({ length: 200 }, (_, i) => [{ id: `R${i}`, text: `row ${i}` }, {}]);
+  const inputs: Json[] = Array.from({ length: 200 }, (_, i): Json => [{ id: `R${i}`, text: `row ${i}` }, {}]);
   const chunk = (op: string, output: Json[]) => ({ v: 3, op, inputs: structuredClone(inputs), output, key: ["k"] });
   const stores: Record<string, [string, Json][]> = {
     callcache: [
