@@ -53,9 +53,15 @@ const NODE_PACKAGES = new Set(["lmdb", "@duckdb/node-api", "@clickhouse/client"]
  * - src/prod/ingest.ts is production ingest (OTLP and Weave decoding, with the protobuf
  *   definitions), for the servers only, so browser bundles that use `calls()` never carry it;
  * - src/store/lmdb.ts is the LMDB store alone, for `weft run`'s worker, which must not load the
- *   DuckDB and ClickHouse clients (native modules) node.ts also re-exports.
+ *   DuckDB and ClickHouse clients (native modules) node.ts also re-exports;
+ * - src/prod/drift-model.ts is the drift monitor's model (threshold and nearest-neighbour scorer
+ *   over src/analysis), for the collector only, so the editor's first load does not carry the
+ *   analysis layer;
+ * - src/tune/training-set.ts builds a training set (near-duplicates with MinHash, the split, on
+ *   arquero); hosts load it with the first `trainingSet(...)`, so the editor's first load carries
+ *   only what shows a training set or a fine-tuning run.
  */
-const ENTRY_POINTS = new Set(["src/store/node.ts", "src/store/lmdb.ts", "src/notebook/kit.ts", "src/prod/ingest.ts"]);
+const ENTRY_POINTS = new Set(["src/store/node.ts", "src/store/lmdb.ts", "src/notebook/kit.ts", "src/prod/ingest.ts", "src/prod/drift-model.ts", "src/tune/training-set.ts"]);
 
 /**
  * Folders a layer may reach into file by file: the CLI is the top host, and each subcommand

@@ -328,7 +328,7 @@ async function clusterChild(n: number): Promise<void> {
   const { startLoopbackServer } = await import("../../src/server/stub-llm.ts");
   const { asyncCarrier } = await import("../../src/server/async-carrier.ts");
   const { runCluster, MAX_CLUSTER_ROWS } = await import("../../src/stdlib/analysis/cluster.ts");
-  const { inlineRunner } = await import("../../src/stdlib/analysis/analysis-runner.ts");
+  const { inlineRunner } = await import("../../src/stdlib/analysis/inline-runner.ts");
   const { openMemoryStore } = await import("../../src/store/index.ts");
   const { CallCache, createTracing } = await import("../../src/trace/index.ts");
   type Runner = typeof inlineRunner;

@@ -1,12 +1,12 @@
 // The page bench/analysis/responsive.ts opens (served by Vite from the repository root): it
 // makes n ticket-like texts, embeds them offline on the page (as `cluster(...)` does), and runs
 // the same k-means + UMAP + keywords fit through the editor's Web Worker runner
-// (src/ui/worker-runner.ts) or the inline runner (src/stdlib/analysis/analysis-runner.ts, slices
+// (src/ui/worker-runner.ts) or the inline runner (src/stdlib/analysis/inline-runner.ts, slices
 // of ~20 ms), and the whole `cluster(...)` (no labels, no cache) with the worker, recording the main thread's long tasks (PerformanceObserver "longtask": tasks of
 // 50 ms or more) and the longest gap between 2 ms timer ticks (an estimate of the longest
 // task below 50 ms) during each.
 import type { AnalysisRunner } from "../../src/stdlib/analysis/analysis-runner.ts";
-import { inlineRunner } from "../../src/stdlib/analysis/analysis-runner.ts";
+import { inlineRunner } from "../../src/stdlib/analysis/inline-runner.ts";
 import { workerRunner } from "../../src/ui/worker-runner.ts";
 import { createEmbed } from "../../src/eval/embed.ts";
 import type { ClusterFit } from "../../src/analysis/index.ts";

@@ -3,13 +3,16 @@
 // (`weft serve --dev`) side by side:
 //   (a) bytes transferred before the first chart: raw (decoded) and on the wire (encoded: gzip
 //       when the server compresses), JS separately, from Chromium's network events;
-//   (b) time from navigation start to the first chart's svg in the page (a non-empty box), the
+//   (b) time from navigation start to the first chart's svg in the page (Plot's, with a non-empty box), the
 //       median of N loads, each in a fresh browser context (no HTTP cache, no IndexedDB: the
 //       cell cache is empty, so every cell computes), after one untimed load that warms the server.
 // Each mode runs its own `node bin/weft.js serve` on a free 127.0.0.1 port, on a temp copy of
 // notebooks/ and a temp trace store, with no provider configured and no key in its environment
 // (the eval demo runs offline). Requests to any other origin are blocked and counted.
-// Run: node --import tsx bench/editor-load/run.ts [--runs 5] [--modes dev,prod] [--notebook eval-demo.md] [--top 12] [--before DIR]
+// Run: node --import tsx bench/editor-load/run.ts [--runs 5] [--modes dev,prod] [--notebook eval-demo.md] [--top 12] [--before DIR] [--selector CSS]
+//   --selector    what counts as the first chart (default: Plot's svg in a cell's output; any svg
+//                 there, 'weft-cell [data-testid="output"] svg', also takes the Inspector's caret
+//                 of an expandable value, which the eval demo shows before its first chart)
 //   --before DIR  adds mode "before": `weft serve` (no flags) of another checkout in DIR, e.g. the
 //                 commit before the production build, whose `weft serve` was the dev server:
 //                 git archive HEAD | tar -x -C DIR && ln -s $PWD/node_modules DIR/
@@ -29,7 +32,9 @@ const BEFORE = arg("before");
 const MODES = (arg("modes") ?? (BEFORE ? "before,dev,prod" : "dev,prod")).split(",") as Mode[];
 const NOTEBOOK = arg("notebook") ?? "eval-demo.md";
 const TOP = Number(arg("top") ?? 12);
-const SELECTOR = 'weft-cell [data-testid="output"] svg';
+// Plot's svg (class "plot-…", also inside a figure): any svg in an output would also match the
+// caret @observablehq/inspector draws before an expandable value (`providers = Array(0)`).
+const SELECTOR = arg("selector") ?? 'weft-cell [data-testid="output"] svg[class^="plot-"]';
 const START_TIMEOUT_MS = 180_000;
 const PAGE_TIMEOUT_MS = 60_000;
 const BYTES_GOAL = 500_000; // gzip bytes before the first chart (kB = 1000 bytes)
@@ -183,6 +188,7 @@ async function main(): Promise<void> {
   const load0 = loadavg()[0]!;
   out(`# bench/editor-load: ${NOTEBOOK}, ${RUNS} fresh-context loads per mode (after one untimed warm-up load)`);
   out(`machine: ${cpus().length} cores, Node ${process.version}, ${new Date().toISOString()}; 1-min load average ${load0.toFixed(2)} at start`);
+  out(`first chart: the first ${SELECTOR} with a non-empty box`);
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   const summary: string[] = [];
   try {

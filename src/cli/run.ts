@@ -4,7 +4,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { NotebookFiles } from "../server/index.ts";
 import { defaultRegistry } from "../../cells/index.ts";
-import { compileCell, hasFlag, notebookSettings, parse, sourceLines, type CellKindRegistry } from "../notebook/index.ts";
+import { compileCell, hasFlag, kindsLoading, notebookSettings, parse, sourceLines, type CellKindRegistry } from "../notebook/index.ts";
 import { NotebookRuntime, type CellError, type CellState, type RuntimeCell } from "../runtime/index.ts";
 import { notebookPlatform, type NotebookFileSource } from "../stdlib/index.ts";
 import type { KvStore } from "../store/index.ts";
@@ -167,6 +167,7 @@ export async function runNotebook(file: string, options: RunOptions = {}): Promi
     });
   }
   options.onCells?.(cells.map((c) => ({ id: c.id, kind: c.kind })));
+  await kindsLoading(cells.map((c) => c.kind), registry);
   const runtimeCells: RuntimeCell[] = cells.map((c) => ({ id: c.id, kind: c.kind, source: c.source, nocache: hasFlag(c, "nocache"), compiled: compileCell(c, registry) }));
   runtime.sync(runtimeCells);
   const timeoutMs = options.timeoutMs ?? 60_000;

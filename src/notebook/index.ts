@@ -6,6 +6,6 @@ export { NotebookSyntaxError, NotebookInteropError } from "./errors.ts";
 // compiler, which the format itself does not need.
 export { parseInfo, formatInfo, getOption, hasFlag, setOption } from "./options.ts";
 export { cellId, type Cell, type CellId, type CellOption, type Notebook } from "./types.ts";
-export { compileCell, type CellKind, type CellKindRegistry, type Compiled, type CompileError, type Definition } from "./kinds.ts";
+export { compileCell, kindsLoading, type CellKind, type CellKindRegistry, type Compiled, type CompileError, type Definition } from "./kinds.ts";
 export { applyAction, type NotebookAction } from "./actions.ts";
 export { notebookSettings, type NotebookSettings } from "./settings.ts";

@@ -37,6 +37,13 @@ export interface CellKind {
   readonly language: "javascript" | "typescript" | "markdown" | "text";
   /** Turns a cell's source into a runtime definition or a located error. */
   compile(cell: Cell): Compiled;
+  /**
+   * For a kind whose compiler loads on use (ts cells' sucrase): null once `compile` can run
+   * (the compiler loaded, or failed to, and `compile` then says why), else a promise that
+   * resolves when it can, starting the load. Hosts compile a cell of such a kind only after
+   * that (see `kindsLoading`). Absent: `compile` can always run.
+   */
+  loading?(): Promise<void> | null;
 }
 
 /** A lookup of cell kinds by name; unknown kinds compile to `static`. */
@@ -49,4 +56,17 @@ export interface CellKindRegistry {
 export function compileCell(cell: Cell, registry: CellKindRegistry): Compiled {
   const kind = registry.get(cell.kind);
   return kind ? kind.compile(cell) : { type: "static" };
+}
+
+/**
+ * Null when every kind named here can compile now, else a promise that resolves once they can
+ * (see `CellKind.loading`): a host awaits it before compiling cells of those kinds.
+ */
+export function kindsLoading(kinds: Iterable<string>, registry: CellKindRegistry): Promise<void> | null {
+  const pending: Promise<void>[] = [];
+  for (const name of new Set(kinds)) {
+    const loading = registry.get(name)?.loading?.();
+    if (loading) pending.push(loading);
+  }
+  return pending.length ? Promise.all(pending).then(() => undefined) : null;
 }

@@ -35,5 +35,4 @@ export { httpMonitors, type MonitorsClient, type MonitorInfo, type BackfillInfo 
 export { toMonitorSpec, monitorOpOf, monitorOpRef, monitorPlan, monitorInput, monitorFeedback, monitorFeedbackId, sampledBy, utcDay, MonitorError, type MonitorSpec, type MonitorOp, type MonitorPlan } from "./monitor.ts";
 /** The drift detector a monitor runs: its options, the text it embeds, its result, the notebook's op, and its math on embedded references. */
 export { driftDetector, checkDriftOptions, driftOpOptions, driftText, driftTextAt, driftResult, referenceFilter, isDriftSource, DriftOptionsError, DRIFT_SOURCE, DRIFT_OP, MAX_REFERENCE, DEFAULT_Q, DEFAULT_THRESHOLD_SAMPLE, type DriftOptions, type DriftReference, type DriftResult, type MakeOp } from "./drift-monitor.ts";
-export { fitDrift, driftScorer, type DriftFit, type Nearest } from "./drift-model.ts";
 export { readableText } from "./readable-text.ts";

@@ -6,7 +6,8 @@
 
 import { createEmbed, type Embeddings } from "../eval/index.ts";
 import type { EmbedRequest } from "../llm/index.ts";
-import { checkDriftOptions, driftOpOptions, driftResult, driftScorer, driftTextAt, fitDrift, DEFAULT_THRESHOLD_SAMPLE, DRIFT_OP, type DriftOptions, type DriftResult, type MakeOp, type MonitorOp } from "../prod/index.ts";
+import { checkDriftOptions, driftOpOptions, driftResult, driftTextAt, DEFAULT_THRESHOLD_SAMPLE, DRIFT_OP, type DriftOptions, type DriftResult, type MakeOp, type MonitorOp } from "../prod/index.ts";
+import { driftScorer, fitDrift } from "../prod/drift-model.ts";
 import { loadReferenceTexts, type DriftEnv } from "./drift-reference.ts";
 import type { MonitorRunner } from "./monitor-op.ts";
 

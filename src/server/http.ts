@@ -1,4 +1,6 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
 
 /** An error with the HTTP status it should be answered with. */
 export class HttpError extends Error {
@@ -35,6 +37,29 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   const text = JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
   res.end(text);
+}
+
+/** Text bodies smaller than this go as they are, as Vite's preview server does: gzip would not pay for itself. */
+const GZIP_MIN_BYTES = 1024;
+
+const gzipped = promisify(gzip);
+
+/**
+ * Sends a response with `body`: gzipped (zlib's default level, as Vite's preview server sends
+ * the editor's files) when its content type is text (JSON, CSV, JSONL, Markdown, …), it is
+ * 1 kB or more and the client accepts gzip; as it is otherwise.
+ */
+export async function sendBody(req: IncomingMessage, res: ServerResponse, status: number, headers: OutgoingHttpHeaders, body: string | Uint8Array): Promise<void> {
+  const bytes = typeof body === "string" ? Buffer.from(body, "utf8") : body;
+  const type = String(headers["content-type"] ?? "");
+  const accepts = /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
+  if (!accepts || bytes.length < GZIP_MIN_BYTES || !/^text\/|json/.test(type)) {
+    res.writeHead(status, headers);
+    return void res.end(bytes);
+  }
+  const compressed = await gzipped(bytes);
+  res.writeHead(status, { ...headers, "content-encoding": "gzip", vary: "accept-encoding" });
+  res.end(compressed);
 }
 
 /** Answers an error: an HttpError with its own status and message, anything else as 500. */

@@ -1,8 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { readJson, refuseCrossSite, requireJson, sendError, sendJson } from "./http.ts";
+import { readJson, refuseCrossSite, requireJson, sendBody, sendError, sendJson } from "./http.ts";
 import { HttpError } from "./http.ts";
 import path from "node:path";
 import { FILE_TYPES, type NotebookStore } from "./notebook-files.ts";
+
+/** The headers of a JSON answer (as sendJson's); the list and a notebook's text go gzipped to a client that takes it. */
+const JSON_HEADERS = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" };
 
 /** Largest notebook a client may PUT. */
 export const MAX_NOTEBOOK_BYTES = 8 * 1024 * 1024;
@@ -31,9 +34,8 @@ export function notebooksApi(files: NotebookStore) {
         }
         const bytes = await files.readFile(name);
         const type = FILE_TYPES[path.extname(name).toLowerCase()] ?? "application/octet-stream";
-        // nosniff: a file is served as what its ending says, never run as a page.
-        res.writeHead(200, { "content-type": type, "cache-control": "no-store", "x-content-type-options": "nosniff" });
-        return void res.end(bytes);
+        // nosniff: a file is served as what its ending says, never run as a page. Text files go gzipped to a client that takes it.
+        return await sendBody(req, res, 200, { "content-type": type, "cache-control": "no-store", "x-content-type-options": "nosniff" }, bytes);
       } catch (error) {
         return sendError(res, error);
       }
@@ -51,9 +53,9 @@ export function notebooksApi(files: NotebookStore) {
       }
       if (name === "") {
         if (req.method !== "GET") throw new HttpError(405, `${req.method} not allowed on the notebook list`);
-        return sendJson(res, 200, { notebooks: await files.list() });
+        return await sendBody(req, res, 200, JSON_HEADERS, JSON.stringify({ notebooks: await files.list() }));
       }
-      if (req.method === "GET") return sendJson(res, 200, await files.read(name));
+      if (req.method === "GET") return await sendBody(req, res, 200, JSON_HEADERS, JSON.stringify(await files.read(name)));
       if (req.method === "PUT") {
         requireJson(req);
         const body = (await readJson(req, MAX_NOTEBOOK_BYTES)) as { text?: unknown; baseVersion?: unknown };

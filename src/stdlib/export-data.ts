@@ -1,5 +1,5 @@
 import { dataFormat, encodeData, exportableData } from "../base/index.ts";
-import { folderPath } from "./file-attachment.ts";
+import { folderPath } from "./notebook-folder.ts";
 
 /**
  * How a host saves an exported file: `weft run` writes it under the notebook's folder, the

@@ -1,6 +1,6 @@
-import { Library, observe } from "@observablehq/stdlib";
+import { observe, type Library } from "@observablehq/stdlib";
 import { autoType, csvParse } from "d3";
-import { createFileAttachment, type NotebookFileSource } from "./file-attachment.ts";
+import type { NotebookFileSource } from "./notebook-folder.ts";
 import { createRequire, type PackageImporter } from "./require.ts";
 import { createTex } from "./tex.ts";
 
@@ -49,14 +49,25 @@ export function Mutable<T>(value?: T): Generator<Promise<T>> & { value: T | unde
   }) as Generator<Promise<T>> & { value: T | undefined };
 }
 
+/** Loads a module of the library when a cell first needs it; the error names what could not load. */
+function onFirstUse<T>(what: string, load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | null = null;
+  return () =>
+    (loaded ??= load().catch((error: Error) => {
+      loaded = null;
+      throw new Error(`${what} could not load: ${error.message}`, { cause: error });
+    }));
+}
+
 /**
  * The Observable standard library, as Notebook Kit defines it, on the packages that ship with
  * weft (nothing is loaded from a CDN): `builtins` are values, `definitions` are computed when a
- * cell first uses them (`now` and `width` are generators; `tex`, `d3` and the sample datasets
- * load on demand).
+ * cell first uses them (`now` and `width` are generators; `FileAttachment`, `DOM`, `Files`,
+ * `Generators`, `Promises`, `tex`, `d3` and the sample datasets load on demand).
  */
 export function observableLibrary(host: ObservableHost): { builtins: Record<string, unknown>; definitions: Record<string, () => unknown> } {
-  const library = new Library();
+  const library: () => Promise<Library> = onFirstUse("the Observable standard library", async () => (await import("./classic-library.ts")).classicLibrary());
+  const fileAttachment = onFirstUse("FileAttachment", async () => (await import("./file-attachment.ts")).createFileAttachment(host.files));
   const require = createRequire(host.importPackage);
   const sample = (file: string) => async () => {
     if (!host.sampleDataset) throw new Error(`the sample dataset ${file} is not available in this host`);
@@ -64,16 +75,22 @@ export function observableLibrary(host: ObservableHost): { builtins: Record<stri
     return file.endsWith(".json") ? JSON.parse(text) : csvParse(text, autoType);
   };
   const builtins: Record<string, unknown> = {
-    FileAttachment: createFileAttachment(host.files),
     Mutable,
-    Generators: { ...library.Generators, now: library.now },
-    DOM: library.DOM,
-    Files: library.Files,
-    Promises: library.Promises,
     require,
   };
   const definitions: Record<string, () => unknown> = {
-    now: () => library.now(),
+    FileAttachment: fileAttachment,
+    Generators: async () => {
+      const { Generators, now } = await library();
+      return { ...Generators, now };
+    },
+    DOM: async () => (await library()).DOM,
+    Files: async () => (await library()).Files,
+    Promises: async () => (await library()).Promises,
+    // A generator at once (the runtime iterates what the definition returns), of the library's `now`.
+    now: async function* () {
+      yield* (await library()).now();
+    },
     width: host.width ?? (() => DEFAULT_WIDTH),
     d3: () => import("d3"),
     tex: () => createTex(host.document),

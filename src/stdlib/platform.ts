@@ -4,17 +4,17 @@ import { cellCache, type KvStore } from "../store/index.ts";
 import { ObjectStore } from "../trace/index.ts";
 import { CallCache, createTracing, type ActiveCall, type ContextCarrier } from "../trace/index.ts";
 import { createEmbed, createScorers, Playground } from "../eval/index.ts";
-import { runCluster, type ClusterOptions } from "./analysis/cluster.ts";
-import { runDrift, type DriftOptions } from "./analysis/drift-report.ts";
+import type { ClusterOptions } from "./analysis/cluster.ts";
+import type { DriftOptions } from "./analysis/drift-report.ts";
 import { createTrainingSetBuiltin } from "./tune/training-set-builtin.ts";
-import { runFineTune, type FineTuneOptions } from "./tune/fine-tune.ts";
-import { analysisTracker, inlineRunner, type AnalysisRunner } from "./analysis/analysis-runner.ts";
+import type { FineTuneOptions } from "./tune/fine-tune.ts";
+import { analysisTracker, inlineRunnerOnUse, type AnalysisRunner } from "./analysis/analysis-runner.ts";
 import { notebookBuiltins } from "../eval/index.ts";
 import { Calls, driftDetector, hostPromptBuiltin, storedDataset, type CallsBackend } from "../prod/index.ts";
 import type { CallFilter } from "../store/index.ts";
 import { inputValues } from "./input.ts";
-import { standardLibrary } from "./library.ts";
-import type { NotebookFileSource } from "./file-attachment.ts";
+import { standardDefinitions, standardLibrary } from "./library.ts";
+import type { NotebookFileSource } from "./notebook-folder.ts";
 import { createExportData, type SaveFile } from "./export-data.ts";
 import { observableLibrary } from "./observable.ts";
 import type { PackageImporter } from "./require.ts";
@@ -83,6 +83,20 @@ function callsBuiltin(backend: CallsBackend | null | undefined) {
 }
 
 /**
+ * The values of an analysis whose code loads with its first run (`cluster`, `drift`, `fineTune`): `run`'s,
+ * once `load` has loaded its module; the run fails saying so when it cannot load.
+ */
+async function* onFirstRun<M, T>(name: string, load: () => Promise<M>, run: (module: M) => AsyncGenerator<T>): AsyncGenerator<T> {
+  let module: M;
+  try {
+    module = await load();
+  } catch (error) {
+    throw new Error(`${name}: could not load its code: ${(error as Error).message}`, { cause: error });
+  }
+  yield* run(module);
+}
+
+/**
  * Assembles the runtime platform every host uses (the editor, `weft run`, reports): the
  * standard library (Weft's and Observable's), the cell cache and call cache on the host's store, and the per-cell
  * `op` and `vary` builtins, and `llm` on the host's providers. Returns the call log and a
@@ -105,10 +119,11 @@ export function notebookPlatform(options: HostOptions) {
   // `embed(texts, {model})`: the cell's llm.embed (stopped with the cell), cached one text at a time.
   const cellEmbed = (run: { key: string | null; signal: AbortSignal }) => createEmbed({ cache: calls, embed: (request) => llm.forCell(run).embed(request), newId: tracing.platform.newId, now: tracing.platform.now });
   const analyses = analysisTracker();
+  const runner = options.analysisRunner ?? inlineRunnerOnUse;
   const observable = observableLibrary(options);
   const prompt = hostPromptBuiltin(options.calls?.prompts, options.store, tracing.platform.context);
   const platform: RuntimePlatform = {
-    builtinDefinitions: observable.definitions,
+    builtinDefinitions: { ...observable.definitions, ...standardDefinitions() },
     builtins: { ...observable.builtins, ...standardLibrary(options.document), dataset: trace.dataset, prompt, calls: callsBuiltin(options.calls), exportData: createExportData(options.saveFile), trainingSet: createTrainingSetBuiltin({ objects, prices: llm.prices(), ...(options.saveFile ? { saveFile: options.saveFile } : {}) }), scorers: createScorers({ op: tracing.op, llm }), driftDetector: (driftOptions: unknown) => driftDetector(tracing.op, driftOptions) },
     cellBuiltins: {
       ...trace.builtins,
@@ -118,16 +133,23 @@ export function notebookPlatform(options: HostOptions) {
       embed: (run: { key: string | null; signal: AbortSignal }) => cellEmbed(run),
       cluster: (run: { key: string | null; signal: AbortSignal }) => (data: unknown, clusterOptions?: ClusterOptions) =>
         analyses.track(
-          runCluster({ embed: cellEmbed(run), cache: calls, runner: options.analysisRunner ?? inlineRunner, vary: trace.builtins.vary(run), makeOp: tracing.op, llm, newId: tracing.platform.newId, now: tracing.platform.now }, data, clusterOptions, run.signal),
+          onFirstRun("cluster", () => import("./analysis/cluster.ts"), ({ runCluster }) =>
+            runCluster({ embed: cellEmbed(run), cache: calls, runner, vary: trace.builtins.vary(run), makeOp: tracing.op, llm, newId: tracing.platform.newId, now: tracing.platform.now }, data, clusterOptions, run.signal),
+          ),
           (result) => result.labelling?.phase === "awaiting-approval",
         ),
       fineTune: (run: { key: string | null; signal: AbortSignal }) => (set: unknown, tuneOptions?: FineTuneOptions) =>
         analyses.track(
-          runFineTune({ fineTuning: llm.fineTuning, prices: llm.prices(), objects, budget: () => (typeof options.defaultBudget === "function" ? options.defaultBudget() : options.defaultBudget), autoApprove: !!options.autoApprove, askBeforeCalls: !!options.askBeforeCalls }, set, tuneOptions, run.signal),
+          onFirstRun("fineTune", () => import("./tune/run-fine-tune.ts"), ({ runFineTune }) =>
+            runFineTune({ fineTuning: llm.fineTuning, prices: llm.prices(), objects, budget: () => (typeof options.defaultBudget === "function" ? options.defaultBudget() : options.defaultBudget), autoApprove: !!options.autoApprove, askBeforeCalls: !!options.askBeforeCalls }, set, tuneOptions, run.signal),
+          ),
           (value) => value.status === "awaiting-approval",
         ),
       drift: (run: { key: string | null; signal: AbortSignal }) => (reference: unknown, current: unknown, driftOptions?: DriftOptions) =>
-        analyses.track(runDrift({ embed: cellEmbed(run), runner: options.analysisRunner ?? inlineRunner }, reference, current, driftOptions, run.signal), () => false),
+        analyses.track(
+          onFirstRun("drift", () => import("./analysis/run-drift.ts"), ({ runDrift }) => runDrift({ embed: cellEmbed(run), runner }, reference, current, driftOptions, run.signal)),
+          () => false,
+        ),
     },
     now: () => performance.now(),
     input: inputValues,

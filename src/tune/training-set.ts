@@ -5,6 +5,7 @@ import { nearDuplicateGroups } from "./near-duplicates.ts";
 import { splitGroups } from "./split.ts";
 import { defaultEpochs, tokensPerEpoch, trainingCost } from "./training-stats.ts";
 import { validateExample, type ExampleProblem } from "./validate-example.ts";
+import { TRAINING_SET } from "./training-set-brand.ts";
 
 /** Options of `trainingSet(source, options)`. */
 export interface TrainingSetOptions {
@@ -51,20 +52,13 @@ export interface TrainingStats {
   readonly maxTokens: number;
 }
 
-const BRAND = Symbol.for("weft.training-set");
-
-/** Whether a value is a training set. */
-export function isTrainingSet(value: unknown): value is TrainingSet {
-  return !!value && typeof value === "object" && (value as Record<symbol, unknown>)[BRAND] === true;
-}
-
 /**
  * A training set: validated chat examples split into train and validation, with the problems
  * of the examples left out, its statistics, a version (the digest of both files' bytes and
  * the model) and its lineage (the dataset version or query, and the source calls).
  */
 export class TrainingSet {
-  readonly [BRAND] = true;
+  readonly [TRAINING_SET] = true;
 
   constructor(
     readonly name: string,

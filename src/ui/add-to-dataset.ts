@@ -2,6 +2,7 @@ import { LitElement, html, nothing } from "lit";
 import type { Call } from "../base/index.ts";
 import { DEFAULT_DEDUPE_KEY, feedbackByName, httpRulesClient, pathSteps, valueAt, type CallsBackend, type DatasetInfo, type RulesClient } from "../prod/index.ts";
 import type { CallFilter } from "../store/index.ts";
+import "./add-to-dataset.css";
 
 /** Rows the preview shows. */
 const PREVIEW = 5;

@@ -2,6 +2,7 @@ import { html, nothing } from "lit";
 import { PolledElement } from "./polled-element.ts";
 import { describeRule, firingFor } from "../prod/index.ts";
 import { alertsRequest, listAlerts, type AlertsList } from "./alerts-client.ts";
+import "./alerts-view.css";
 
 /** How often the list refreshes while open. */
 const POLL_MS = 5_000;

@@ -4,14 +4,19 @@ import type { RuntimePlatform } from "../runtime/index.ts";
 import type { HttpNotebookApi, NotebookEntry, TemplateInfo } from "./api.ts";
 import { NO_CALLS, NotebookSession, type CallChildren } from "./session.ts";
 import "./notebook-view.ts";
-import "./drill-panel.ts";
 import { DRILL_EVENT, type DrillDetail } from "../stdlib/index.ts";
 import type { WeftDrillPanel } from "./drill-panel.ts";
 import type { CallsBackend } from "../prod/index.ts";
-import { OPEN_IN_NOTEBOOK } from "./traces-view.ts";
-import "./traces-view.ts";
-import "./alerts-view.ts";
+import { OPEN_IN_NOTEBOOK } from "./notebook-events.ts";
 import { SHOW_ALERTS } from "./alerts-banner.ts";
+import { loadView } from "./load-view.ts";
+
+// The Traces and alerts views and the drill-down panel load when first shown (see load-view.ts).
+const VIEWS = {
+  traces: { tag: "weft-traces", what: "the Traces view", load: () => import("./traces-view.ts") },
+  alerts: { tag: "weft-alerts", what: "the alerts view", load: () => import("./alerts-view.ts") },
+  drill: { tag: "weft-drill-panel", what: "the drill-down panel", load: () => import("./drill-panel.ts") },
+} as const;
 
 /** What the app's main area shows. */
 export type AppView = "notebook" | "traces" | "alerts";
@@ -72,8 +77,16 @@ export class WeftApp extends LitElement {
 
   private readonly onDrill = (e: Event) => {
     const panel = this.querySelector<WeftDrillPanel>("weft-drill-panel");
-    if (panel) panel.detail = (e as CustomEvent<DrillDetail>).detail;
+    if (!panel) return;
+    this.need("drill");
+    panel.detail = (e as CustomEvent<DrillDetail>).detail;
   };
+
+  /** Loads a view's module unless its element is defined; a failure shows in the error banner. */
+  private need(view: keyof typeof VIEWS): void {
+    const { tag, what, load } = VIEWS[view];
+    if (!customElements.get(tag)) loadView(what, load).catch((error: Error) => (this.error = error.message));
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -111,6 +124,10 @@ export class WeftApp extends LitElement {
 
   protected override createRenderRoot(): HTMLElement {
     return this;
+  }
+
+  protected override willUpdate(): void {
+    if (this.view !== "notebook") this.need(this.view);
   }
 
   /** Loads the list and opens the notebook named in the URL (or the first one). */

@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from "lit";
 import type { Call } from "../base/index.ts";
 import { traceRows, type ChatLine } from "./trace-tree.ts";
+import "./call-parts.css";
 
 /** A call's trace as a waterfall: one line per call, indented by depth, with a bar for when it ran; clicking a line selects its call. */
 export function waterfall(calls: readonly Call[], selected: string | null, select: (call: Call) => void): TemplateResult {

@@ -20,6 +20,21 @@ let loaded: (module: CodeMirrorModule) => void = () => {};
 const ready = new Promise<CodeMirrorModule>((resolve) => (loaded = resolve));
 /** Longest wait for an idle moment before the editors load anyway. */
 const IDLE_TIMEOUT_MS = 2000;
+/** Longest wait for the open notebook's cells to settle before the editors load anyway. */
+const SETTLE_TIMEOUT_MS = 5000;
+
+let settled: () => void = () => {};
+/** Resolves when the open notebook's cells have first settled (see `notebookSettled`). */
+const firstSettled = new Promise<void>((resolve) => (settled = resolve));
+
+/**
+ * The notebook view calls this once its cells have first settled (their first outputs are
+ * shown): the editors load at the next idle moment after it, so CodeMirror never competes with
+ * a notebook's first outputs (a click or a focus still loads it at once).
+ */
+export function notebookSettled(): void {
+  settled();
+}
 
 /** Loads CodeMirror (once, for every cell). */
 function loadCodeMirror(): Promise<CodeMirrorModule> {
@@ -31,20 +46,24 @@ function loadCodeMirror(): Promise<CodeMirrorModule> {
 }
 
 let scheduled = false;
-/** Loads CodeMirror once the page has loaded and is first idle (its first cells have run), or after IDLE_TIMEOUT_MS. */
+/**
+ * Loads CodeMirror once the page has loaded and the open notebook's cells have first settled
+ * (or SETTLE_TIMEOUT_MS has passed), at the next idle moment (or after IDLE_TIMEOUT_MS).
+ */
 function loadCodeMirrorWhenIdle(): void {
   if (scheduled) return;
   scheduled = true;
   const idle = () => (typeof requestIdleCallback === "function" ? requestIdleCallback(() => void loadCodeMirror(), { timeout: IDLE_TIMEOUT_MS }) : setTimeout(() => void loadCodeMirror(), 0));
-  if (document.readyState === "complete") idle();
-  else addEventListener("load", idle, { once: true });
+  const afterSettled = () => void Promise.race([firstSettled, new Promise((resolve) => setTimeout(resolve, SETTLE_TIMEOUT_MS))]).then(idle);
+  if (document.readyState === "complete") afterSettled();
+  else addEventListener("load", afterSettled, { once: true });
 }
 
 /**
  * A cell's CodeMirror 6 editor bound to a lit host's lifecycle; destroyed when the host
  * disconnects. CodeMirror is not on the way to a notebook's first output: until it has loaded
- * (when the page is first idle, or at once when the cell is clicked or focused), the cell shows
- * its text read-only in the same place.
+ * (when the page is idle after the notebook's cells first settled, or at once when the cell is
+ * clicked or focused), the cell shows its text read-only in the same place.
  */
 export class CellEditorController implements ReactiveController {
   private editor: CodeMirrorEditor | null = null;

@@ -9,18 +9,17 @@ import { WeftVaryView } from "./vary-view.ts";
 import { render } from "lit";
 import { isClusterResult, isCompareValue, isDriftReport, isFineTuneRun, isLeaderboardValue } from "../stdlib/index.ts";
 import type { WeftFineTuneView } from "./fine-tune-view.ts";
-import "./fine-tune-view.ts";
-import { progressView, type WeftClusterView } from "./cluster-view.ts";
+import type { WeftClusterView } from "./cluster-view.ts";
+import { progressView } from "./analysis-progress.ts";
 import type { WeftCompareView } from "./compare-view.ts";
 import type { WeftLeaderboardView } from "./leaderboard-view.ts";
 import "./leaderboard-view.ts";
 import { isMonitorDraft } from "../prod/index.ts";
 import type { WeftMonitorView } from "./monitor-view.ts";
-import "./monitor-view.ts";
 import type { CallChildren } from "./session.ts";
 import { isPlayground, type Playground } from "../eval/index.ts";
 import type { WeftPlayground } from "./playground-view.ts";
-import "./playground-view.ts";
+import { viewElement } from "./load-view.ts";
 
 // A playground keeps its element (the draft being edited, its answers) for as long as its value lives.
 const playgroundViews = new WeakMap<Playground, WeftPlayground>();
@@ -88,12 +87,12 @@ function showValue(container: HTMLElement, value: unknown, calls: CallChildren, 
   }
   if (isPlayground(value)) {
     let view = playgroundViews.get(value);
-    if (!view) playgroundViews.set(value, (view = document.createElement("weft-playground") as WeftPlayground));
+    if (!view) playgroundViews.set(value, (view = viewElement<WeftPlayground>("weft-playground", "the playground view", () => import("./playground-view.ts"))));
     view.playground = value;
     return view;
   }
   if (isClusterResult(value)) {
-    const view = document.createElement("weft-cluster-view") as WeftClusterView;
+    const view = viewElement<WeftClusterView>("weft-cluster-view", "the cluster view", () => import("./cluster-view.ts"));
     view.value = value;
     if (!name) return view;
     const wrap = document.createElement("div");
@@ -101,7 +100,7 @@ function showValue(container: HTMLElement, value: unknown, calls: CallChildren, 
     return wrap;
   }
   if (isFineTuneRun(value)) {
-    const view = document.createElement("weft-fine-tune-view") as WeftFineTuneView;
+    const view = viewElement<WeftFineTuneView>("weft-fine-tune-view", "the fine-tune view", () => import("./fine-tune-view.ts"));
     view.run = value;
     return view;
   }
@@ -130,7 +129,7 @@ function showValue(container: HTMLElement, value: unknown, calls: CallChildren, 
     return node;
   }
   if (isMonitorDraft(value)) {
-    const view = document.createElement("weft-monitor-view") as WeftMonitorView;
+    const view = viewElement<WeftMonitorView>("weft-monitor-view", "the monitor view", () => import("./monitor-view.ts"));
     view.draft = value;
     return view;
   }

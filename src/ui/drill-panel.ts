@@ -7,6 +7,7 @@ import { chat, fields, readable, waterfall } from "./call-parts.ts";
 import { chatLines } from "./trace-tree.ts";
 import { playgroundButton } from "./open-playground.ts";
 import { exportMenu } from "./export-menu.ts";
+import "./drill-panel.css";
 
 /** Height of one line of the table, in px: the virtual list places lines by it. */
 const LINE = 30;

@@ -1,6 +1,7 @@
 import { LitElement, html, nothing } from "lit";
 import { createCharts, type FineTuneRun } from "../stdlib/index.ts";
 import { money } from "./money.ts";
+import "./fine-tune-view.css";
 
 /**
  * `fineTune(...)` in a cell's output: the plan (examples, epochs, tokens, cost against the

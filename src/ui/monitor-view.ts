@@ -1,6 +1,7 @@
 import { LitElement, html, nothing } from "lit";
 import { money } from "./money.ts";
 import type { MonitorDraft, MonitorInfo, MonitorPlan } from "../prod/index.ts";
+import "./monitor-view.css";
 
 /** How often the view refreshes a running monitor's status. */
 const POLL_MS = 2_000;

@@ -1,6 +1,7 @@
 import { html, nothing } from "lit";
 import { ActionList } from "./action-list.ts";
 import { httpCallsBackend, type MonitorInfo, type MonitorsClient } from "../prod/index.ts";
+import "./rules-list.css";
 
 /**
  * The collector's monitors, small: each one's op, filter, sample, state and live counters

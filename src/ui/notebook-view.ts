@@ -4,6 +4,7 @@ import type { CellId, CellKindRegistry } from "../notebook/index.ts";
 import type { NotebookSession } from "./session.ts";
 import type { CellIntent, WeftCell } from "./cell-view.ts";
 import "./cell-view.ts";
+import { notebookSettled } from "./cell-editor.ts";
 
 /** An open notebook: toolbar with save state, conflict banner, and its cells. Renders the session; holds no truth. */
 export class WeftNotebook extends LitElement {
@@ -62,6 +63,8 @@ export class WeftNotebook extends LitElement {
       this.bound?.removeEventListener("change", this.onChange);
       this.session.addEventListener("change", this.onChange);
       this.bound = this.session;
+      // The cell editors (CodeMirror) load once this notebook's cells have first settled.
+      void this.session.runtime.idle().then(notebookSettled);
     }
   }
 

@@ -2,6 +2,7 @@ import { LitElement, html, nothing } from "lit";
 import { consistency, parseDraft, wordDiff, type WordDiffPart, type DraftMessage, type Playground, type PlaygroundAnswer, type PlaygroundDraft, type PlaygroundEstimate } from "../eval/index.ts";
 import { OPEN_IN_NOTEBOOK } from "./notebook-events.ts";
 import { money } from "./money.ts";
+import "./playground-view.css";
 
 /** The event a playground raises (bubbling) to replace its own cell's source: the notebook edits and runs that cell. */
 export const SET_CELL_SOURCE = "weft-set-cell-source";

@@ -1,6 +1,7 @@
 import { html, nothing } from "lit";
 import { ActionList } from "./action-list.ts";
 import { httpRulesClient, type CurationRule, type RulesClient } from "../prod/index.ts";
+import "./rules-list.css";
 
 /**
  * The curation rules, small: each rule's dataset, filter, state, rows added and last mapping

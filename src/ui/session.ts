@@ -1,5 +1,5 @@
 import {
-  applyAction, compileCell, hasFlag, IdAllocator, parse, serialize, sourceLines,
+  applyAction, compileCell, hasFlag, IdAllocator, kindsLoading, parse, serialize, sourceLines,
   type Cell, type CellId, type CellKindRegistry, type Compiled, type Notebook, type NotebookAction,
 } from "../notebook/index.ts";
 import { NotebookRuntime, type CellState, type RuntimeCell, type RuntimePlatform } from "../runtime/index.ts";
@@ -84,6 +84,9 @@ export class NotebookSession extends EventTarget {
   /** Cells not run at load because they were running when the page last froze; the user runs them. */
   readonly held = new Set<CellId>();
   private lines: { notebook: Notebook; lines: Map<CellId, number> } | null = null;
+  /** Set while the compiler of a kind the notebook uses loads (the first ts cell's sucrase): the runtime syncs once it has. */
+  private kindsLoad: Promise<void> | null = null;
+  private disposed = false;
 
   constructor(private readonly options: SessionOptions) {
     super();
@@ -278,6 +281,7 @@ export class NotebookSession extends EventTarget {
 
   /** Stops the runtime and any pending save timer. */
   dispose(): void {
+    this.disposed = true;
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.unsubscribe();
     this.runtime.dispose();
@@ -288,6 +292,17 @@ export class NotebookSession extends EventTarget {
   }
 
   private sync(): void {
+    if (this.disposed) return;
+    // What runs changes once every kind the committed cells use can compile (see CellKind.loading).
+    const loading = kindsLoading([...this.committed.values()].map((c) => c.kind), this.options.registry);
+    if (loading) {
+      const loaded = () => {
+        this.kindsLoad = null;
+        this.sync();
+      };
+      this.kindsLoad ??= loading.then(loaded, loaded);
+      return;
+    }
     const cells: RuntimeCell[] = [];
     for (const cell of this.notebook.cells) {
       const c = this.committed.get(cell.id);

@@ -11,6 +11,7 @@ import { chat, waterfall } from "./call-parts.ts";
 import "./add-to-dataset.ts";
 import "./rules-list.ts";
 import "./monitors-list.ts";
+import "./traces-view.css";
 
 /** How often the list and charts refresh while the view is open and live. */
 const POLL_MS = 2_000;

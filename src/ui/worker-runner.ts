@@ -1,5 +1,5 @@
 import { packTask, type AnalysisOutput, type AnalysisTask } from "../analysis/index.ts";
-import { analysisCancelled, inlineRunner, type AnalysisRunner } from "../stdlib/index.ts";
+import { analysisCancelled, inlineRunnerOnUse, type AnalysisRunner } from "../stdlib/index.ts";
 
 type WorkerMessage = { type: "done"; output: unknown } | { type: "progress"; stage: string; done: number; total: number } | { type: "error"; message: string };
 
@@ -13,7 +13,7 @@ export const workerRunner: AnalysisRunner = <T extends AnalysisTask>(task: T, op
   try {
     worker = new Worker(new URL("./analysis-worker.ts", import.meta.url), { type: "module", name: `weft-${task.kind}` });
   } catch {
-    return inlineRunner(task, options);
+    return inlineRunnerOnUse(task, options);
   }
   return new Promise<AnalysisOutput<T>>((resolve, reject) => {
     const finish = () => {

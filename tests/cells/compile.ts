@@ -1,7 +1,9 @@
 import { defaultRegistry } from "../../cells/index.ts";
-import { cellId, compileCell, type Compiled } from "../../src/notebook/index.ts";
+import { cellId, compileCell, kindsLoading, type Compiled } from "../../src/notebook/index.ts";
 
 const registry = defaultRegistry();
+// The compilers that load on use (ts, ojs), loaded first, as a host does before it compiles.
+await kindsLoading(registry.kinds(), registry);
 
 /** Compiles one cell of `kind` with the built-in registry. */
 export function compile(kind: string, source: string): Compiled {

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileObservable } from "../../cells/ojs.ts";
+import { compileObservable } from "../../cells/ojs-compile.ts";
 import { runNotebook } from "../../src/cli/run.ts";
 import { parse, serialize } from "../../src/notebook/index.ts";
 import { exportKitHtml, importKitHtml } from "../../src/notebook/kit.ts";

@@ -5,7 +5,8 @@
 // query its nearest reference vector.
 import { describe, expect, it } from "vitest";
 import { driftThreshold, leaveOneOutDistances, nearestDistances } from "../../src/analysis/index.ts";
-import { checkDriftOptions, driftDetector, driftResult, driftScorer, driftText, driftTextAt, fitDrift, monitorOpOf, referenceFilter, DRIFT_SOURCE } from "../../src/prod/index.ts";
+import { checkDriftOptions, driftDetector, driftResult, driftText, driftTextAt, monitorOpOf, referenceFilter, DRIFT_SOURCE } from "../../src/prod/index.ts";
+import { driftScorer, fitDrift } from "../../src/prod/drift-model.ts";
 import { asyncCarrier } from "../../src/server/async-carrier.ts";
 import { createOp } from "../../src/trace/index.ts";
 

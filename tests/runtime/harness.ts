@@ -1,9 +1,11 @@
 import { defaultRegistry } from "../../cells/index.ts";
-import { cellId, compileCell, type CellId } from "../../src/notebook/index.ts";
+import { cellId, compileCell, kindsLoading, type CellId } from "../../src/notebook/index.ts";
 import { NotebookRuntime, type CellCache, type RuntimeCell } from "../../src/runtime/index.ts";
 import { type Json } from "../../src/base/index.ts";
 
 const registry = defaultRegistry();
+// The compilers that load on use (ts, ojs), loaded first, as a host does before it compiles.
+await kindsLoading(registry.kinds(), registry);
 
 /** A js cell as the runtime sees it. */
 export function js(id: string, source: string, options: { nocache?: boolean; kind?: string } = {}): RuntimeCell {

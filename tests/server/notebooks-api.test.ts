@@ -2,6 +2,7 @@ import { createServer, request as httpRequest, type Server } from "node:http";
 import { mkdtemp, readFile, readdir, rm, symlink, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { NotebookFiles, TemplateNotebooks, versionOf } from "../../src/server/index.ts";
 import { notebookFolders } from "../../src/cli/serve.ts";
@@ -66,6 +67,36 @@ describe("the notebook files API", () => {
     expect((await send("GET", "/api/files/sub/missing.parquet")).body.error).toBe("no such file: sub/missing.parquet");
   });
 
+  test("text files and notebooks of 1 kB or more go gzipped to a client that takes gzip; small, binary or unasked-for ones as they are", async () => {
+    const jsonl = Array.from({ length: 60 }, (_, i) => JSON.stringify({ id: i, text: `ticket number ${i}` })).join("\n") + "\n";
+    await writeFile(path.join(root, "sub", "t.jsonl"), jsonl);
+    await writeFile(path.join(root, "long.md"), `# Long\n\n${"Some prose. ".repeat(200)}\n`);
+    const raw = (rawPath: string, headers: Record<string, string> = {}) =>
+      new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+        const { hostname, port } = new URL(base);
+        httpRequest({ hostname, port, path: rawPath, headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+        })
+          .on("error", reject)
+          .end();
+      });
+    const gz = await raw("/api/files/sub/t.jsonl", { "accept-encoding": "gzip, deflate, br" });
+    expect([gz.headers["content-encoding"], gz.headers.vary, gz.headers["content-type"], gz.headers["x-content-type-options"]]).toEqual(["gzip", "accept-encoding", "text/plain; charset=utf-8", "nosniff"]);
+    expect(gunzipSync(gz.body).toString("utf8")).toBe(jsonl);
+    expect(gz.body.length).toBeLessThan(jsonl.length / 3);
+    const plain = await raw("/api/files/sub/t.jsonl");
+    expect([plain.headers["content-encoding"], plain.body.toString("utf8")]).toEqual([undefined, jsonl]);
+    const notebook = await raw("/api/notebooks/long.md", { "accept-encoding": "gzip" });
+    expect(notebook.headers["content-encoding"]).toBe("gzip");
+    expect(JSON.parse(gunzipSync(notebook.body).toString("utf8")).text).toMatch(/^# Long\n/);
+    const small = await raw("/api/notebooks/a.md", { "accept-encoding": "gzip" });
+    expect([small.headers["content-encoding"], JSON.parse(small.body.toString("utf8")).text]).toEqual([undefined, "# A\n"]);
+    await writeFile(path.join(root, "sub", "big.parquet"), Buffer.alloc(4096, 7));
+    expect((await raw("/api/files/sub/big.parquet", { "accept-encoding": "gzip" })).headers["content-encoding"]).toBeUndefined();
+    await Promise.all([rm(path.join(root, "sub", "t.jsonl")), rm(path.join(root, "long.md")), rm(path.join(root, "sub", "big.parquet"))]);
+  });
 
   test("lists notebooks, and reads one with its version", async () => {
     const list = await send("GET", "/api/notebooks");

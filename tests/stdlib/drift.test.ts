@@ -5,8 +5,9 @@
 import { describe, expect, it } from "vitest";
 import { voiceTranscript } from "../../src/cli/demo-traffic.ts";
 import { createEmbed, hashingEmbedding } from "../../src/eval/index.ts";
-import { inlineRunner } from "../../src/stdlib/analysis/analysis-runner.ts";
-import { isDriftReport, runDrift, type DriftOptions, type DriftReport } from "../../src/stdlib/analysis/drift-report.ts";
+import { inlineRunner } from "../../src/stdlib/analysis/inline-runner.ts";
+import { isDriftReport, type DriftOptions, type DriftReport } from "../../src/stdlib/analysis/drift-report.ts";
+import { runDrift } from "../../src/stdlib/analysis/run-drift.ts";
 
 const SUBJECTS = ["my order never arrived", "I was charged twice", "reset my password please", "the app crashes on login", "how do I change my address", "cancel my subscription", "the invoice has the wrong VAT", "my parcel is late again"];
 const HOUR = 3_600_000;

@@ -7,10 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_PRICES } from "../../src/base/index.ts";
 import { createLlm, countChatTokens, tokenizerReady, type ChatMessage } from "../../src/llm/index.ts";
 import { startLoopbackServer, type LoopbackServer } from "../../src/server/stub-llm.ts";
-import { runFineTune, type FineTuneRun } from "../../src/stdlib/tune/fine-tune.ts";
+import type { FineTuneRun } from "../../src/stdlib/tune/fine-tune.ts";
+import { runFineTune } from "../../src/stdlib/tune/run-fine-tune.ts";
 import { openMemoryStore } from "../../src/store/index.ts";
 import { createTracing, ObjectStore } from "../../src/trace/index.ts";
-import { buildTrainingSet, type TrainingSet } from "../../src/tune/index.ts";
+import type { TrainingSet } from "../../src/tune/index.ts";
+import { buildTrainingSet } from "../../src/tune/training-set.ts";
 import { asyncCarrier } from "../trace/harness.ts";
 
 let stub: LoopbackServer;

@@ -2,7 +2,9 @@
 // exact and near duplicates; a seeded split that never puts near-duplicates on both sides and
 // keeps strata; the cookbook's epochs; byte-stable JSONL; lineage back to the source calls.
 import { describe, expect, it } from "vitest";
-import { buildTrainingSet, defaultEpochs, nearDuplicateGroups, splitGroups, validateExample, type ExampleRule } from "../../src/tune/index.ts";
+import { defaultEpochs, splitGroups, validateExample, type ExampleRule } from "../../src/tune/index.ts";
+import { buildTrainingSet } from "../../src/tune/training-set.ts";
+import { nearDuplicateGroups } from "../../src/tune/near-duplicates.ts";
 
 /** A stand-in token count: words plus 4 per message (the tests pin behaviour, not the tokenizer). */
 const countTokens = (e: { messages: readonly { content: string }[] }) => e.messages.reduce((n, m) => n + 4 + String(m.content).split(/\s+/).length, 3);

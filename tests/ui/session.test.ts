@@ -1,5 +1,6 @@
-import { describe, expect, test } from "vitest";
-import { defaultRegistry } from "../../cells/index.ts";
+import { describe, expect, test, vi } from "vitest";
+import { defaultRegistry, js, Registry } from "../../cells/index.ts";
+import { compileOnUse } from "../../cells/compile-on-use.ts";
 import type { CellId } from "../../src/notebook/index.ts";
 import { NotebookSession, type NotebookApi, type WriteResult } from "../../src/ui/session.ts";
 import { createHash } from "node:crypto";
@@ -111,5 +112,35 @@ describe("a notebook session", () => {
     s.dispatch({ type: "edit", id: idOf(s, "const a"), source: "const a = 10" });
     await s.flush();
     expect(api.disk).toContain("const a = 10");
+  });
+
+  test("cells of a kind whose compiler loads on use run once it has loaded, and the cells that read them then", async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // "slow" cells compile as js once their compiler (held back by the gate) has loaded.
+    const slow = compileOnUse("slow", "text", async () => (await gate, js.compile.bind(js)));
+    const nb = "```slow\nconst a = 2\n```\n\n```js\nconst b = a * 10\n```\n";
+    const api = new FakeApi(nb);
+    const s = new NotebookSession({ name: "x.md", text: nb, version: version(nb), api, platform: { builtins: {}, now: () => performance.now() }, registry: new Registry([js, slow]), autosaveMs: 5 });
+    const b = idOf(s, "const b");
+    await s.runtime.idle();
+    expect(s.state(b)).toBeUndefined();
+    release();
+    await vi.waitFor(() => expect(s.state(b)?.status).toBe("fulfilled"));
+    expect(s.state(b)!.exports).toEqual({ b: 20 });
+    // Later cells of that kind compile at once.
+    s.dispatch({ type: "edit", id: idOf(s, "const a"), source: "const a = 3" });
+    s.run(idOf(s, "const a"));
+    await s.runtime.idle();
+    expect(s.state(b)!.exports).toEqual({ b: 30 });
+  });
+
+  test("a kind whose compiler cannot load compiles its cells to an error saying so", async () => {
+    const broken = compileOnUse("broken", "text", () => Promise.reject(new Error("network down")));
+    const nb = "```broken\nconst a = 2\n```\n";
+    const s = new NotebookSession({ name: "x.md", text: nb, version: version(nb), api: new FakeApi(nb), platform: { builtins: {}, now: () => performance.now() }, registry: new Registry([js, broken]), autosaveMs: 5 });
+    const a = idOf(s, "const a");
+    await vi.waitFor(() => expect(s.state(a)?.status).toBe("error"));
+    expect(s.state(a)!.error!.message).toBe("broken cells: their compiler could not load: network down");
   });
 });

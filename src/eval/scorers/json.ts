@@ -1,4 +1,4 @@
-import Ajv from "ajv";
+import type { ValidateFunction } from "ajv";
 import { toCanonical, type Json } from "../../base/index.ts";
 import { makeScorer, readOutput, type Scorer, type ScorerContext } from "./shared.ts";
 
@@ -14,10 +14,22 @@ export interface SchemaResult {
   readonly error: string | null;
 }
 
+// Ajv loads when a json_schema scorer first scores, so a notebook without one never loads it.
+let ajv: Promise<typeof import("ajv")> | null = null;
+
+function loadAjv(): Promise<typeof import("ajv")> {
+  return (ajv ??= import("ajv").catch((e: unknown) => {
+    ajv = null;
+    throw new Error(`json_schema: could not load Ajv, which checks outputs against the schema: ${e instanceof Error ? e.message : String(e)}`);
+  }));
+}
+
 /**
  * `json_schema`: whether the output (a JSON string, parsed, or a value) is valid under a JSON
  * Schema (draft-07 and 2019 keywords via Ajv; `format` is not checked). The schema is part of
- * the version. Returns {valid, error} so the first error message is kept with the score.
+ * the version. Returns {valid, error} so the first error message is kept with the score. The
+ * schema must be plain data when the scorer is made; Ajv compiles it when the scorer first
+ * scores (it loads then), and an invalid schema fails every score with Ajv's reason.
  */
 export function jsonSchema(ctx: ScorerContext, schema: Readonly<Record<string, unknown>> | boolean): Scorer<SchemaResult> {
   const name = "json_schema";
@@ -27,14 +39,20 @@ export function jsonSchema(ctx: ScorerContext, schema: Readonly<Record<string, u
   } catch (e) {
     throw new Error(`json_schema: the schema must be plain data: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const ajv = new Ajv({ allErrors: false, strict: false, validateFormats: false });
-  let validate: ReturnType<Ajv["compile"]>;
-  try {
-    validate = ajv.compile(schema as Record<string, unknown>);
-  } catch (e) {
-    throw new Error(`json_schema: invalid schema: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  return makeScorer(ctx, { name, options: { schema: captured }, helpers: [jsonSchema, parseOutput, isJsonValue] }, (input): SchemaResult => {
+  let compiled: Promise<ValidateFunction> | null = null;
+  const validator = () =>
+    (compiled ??= loadAjv().then(({ default: Ajv }) => {
+      try {
+        return new Ajv({ allErrors: false, strict: false, validateFormats: false }).compile(schema as Record<string, unknown>);
+      } catch (e) {
+        throw new Error(`json_schema: invalid schema: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }, (e: unknown) => {
+      compiled = null;
+      throw e;
+    }));
+  return makeScorer(ctx, { name, options: { schema: captured }, helpers: [jsonSchema, parseOutput, isJsonValue] }, async (input): Promise<SchemaResult> => {
+    const validate = await validator();
     const parsed = parseOutput(readOutput(name, input));
     if (!parsed.ok) return { valid: false, error: parsed.error };
     if (validate(parsed.value)) return { valid: true, error: null };

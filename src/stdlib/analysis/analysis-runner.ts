@@ -1,5 +1,5 @@
 import { RunningSet } from "../../base/index.ts";
-import { analysisSteps, fittingReady, type AnalysisOutput, type AnalysisTask } from "../../analysis/index.ts";
+import type { AnalysisOutput, AnalysisTask } from "../../analysis/index.ts";
 
 /** How a host runs a long analysis (a cluster fit, a drift computation): in a Web Worker in the browser (the page never freezes), in slices elsewhere. */
 export type AnalysisRunner = <T extends AnalysisTask>(task: T, options: AnalysisRunOptions) => Promise<AnalysisOutput<T>>;
@@ -15,28 +15,12 @@ export function analysisCancelled(kind: string): Error {
   return Object.assign(new Error(`${kind === "fit" ? "cluster" : kind}: cancelled`), { name: "AbortError" });
 }
 
-/** Longest stretch the inline runner computes before it lets other work run (ms). */
-const SLICE_MS = 20;
-
-/**
- * Runs the task in this thread (Node, or a page without workers), in slices of about 20 ms
- * between which other work runs (progress is shown, a cancel is heard). A cancel stops it at
- * the next step: within one UMAP epoch, 64 drift queries or one stage.
- */
-export const inlineRunner: AnalysisRunner = async (task, { signal, onProgress }) => {
-  await fittingReady();
-  const steps = analysisSteps(task);
-  let sliceStart = Date.now();
-  for (;;) {
-    if (signal.aborted) throw analysisCancelled(task.kind);
-    const step = steps.next();
-    if (step.done) return step.value as AnalysisOutput<typeof task>;
-    onProgress(step.value.stage, step.value.done, step.value.total);
-    if (Date.now() - sliceStart >= SLICE_MS) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      sliceStart = Date.now();
-    }
-  }
+/** The inline runner (inline-runner.ts: this thread, in slices), its code loaded with the first task it runs. */
+export const inlineRunnerOnUse: AnalysisRunner = async (task, options) => {
+  const loaded = await import("./inline-runner.ts").catch((error: Error) => {
+    throw new Error(`${task.kind === "fit" ? "cluster" : task.kind}: could not load the analysis code: ${error.message}`, { cause: error });
+  });
+  return loaded.inlineRunner(task, options);
 };
 
 /** Minimum interval between progress values shown while a task runs (ms). */

@@ -3,10 +3,10 @@ import { isDataset } from "../../eval/index.ts";
 import { countChatTokens, tokenizerReady, type ChatMessage } from "../../llm/index.ts";
 import { isCalls } from "../../prod/index.ts";
 import type { ObjectStore } from "../../trace/index.ts";
-import { buildTrainingSet, isTrainingSet, type TrainingSet, type TrainingSetOptions, type TrainingSource } from "../../tune/index.ts";
+import { isTrainingSet, type TrainingSet, type TrainingSetOptions, type TrainingSource } from "../../tune/index.ts";
 import { rowsOf } from "../analysis/analysis-rows.ts";
 import type { SaveFile } from "../export-data.ts";
-import { folderPath } from "../file-attachment.ts";
+import { folderPath } from "../notebook-folder.ts";
 
 /** What `trainingSet.export` wrote: each file's path, bytes and examples. */
 export interface TrainingFiles {
@@ -25,7 +25,13 @@ export function createTrainingSetBuiltin(deps: { readonly objects: ObjectStore |
     if (typeof name !== "string" || !name) throw new TypeError(`trainingSet: name it first: trainingSet("tickets-v1", source, {model, map})`);
     const { rows } = await rowsOf("trainingSet", source);
     const lineage: TrainingSource = isDataset(source) ? { kind: "dataset", name: source.name, version: source.version } : isCalls(source) ? { kind: "calls", filter: toCanonical(source.filter) } : { kind: "rows" };
-    await tokenizerReady();
+    // The builder (MinHash, the split) loads with the first training set, as the tokenizer does.
+    const [{ buildTrainingSet }] = await Promise.all([
+      import("../../tune/training-set.ts").catch((error: Error) => {
+        throw new Error(`trainingSet: could not load its code: ${error.message}`, { cause: error });
+      }),
+      tokenizerReady(),
+    ]);
     const price = priceOf(String(options?.model ?? ""), deps.prices);
     const set = buildTrainingSet(name, rows, lineage, options, {
       countTokens: (e) => countChatTokens(e.messages.map((m) => ({ role: m.role, content: m.content })) as ChatMessage[]),

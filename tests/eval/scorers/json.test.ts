@@ -36,10 +36,12 @@ describe("json scorers", () => {
     ]);
   });
 
-  test("jsonSchema ignores formats it cannot check, and rejects an invalid schema at creation", async () => {
+  test("jsonSchema ignores formats it cannot check; a schema that is not plain data is refused at creation, an invalid one when it scores (Ajv loads then)", async () => {
     const { jsonSchema } = scorers();
     expect(await jsonSchema({ type: "string", format: "email" })({ output: '"not an email"' })).toEqual({ valid: true, error: null });
-    expect(() => jsonSchema({ type: "nonsense" })).toThrow(/^json_schema: invalid schema: /);
+    const invalid = jsonSchema({ type: "nonsense" });
+    await expect(invalid({ output: '"x"' })).rejects.toThrow(/^json_schema: invalid schema: /);
+    await expect(invalid({ output: "not json" })).rejects.toThrow(/^json_schema: invalid schema: /);
     expect(() => jsonSchema({ type: "string", pattern: /x/ as never })).toThrow(/^json_schema: the schema must be plain data: /);
   });
 
