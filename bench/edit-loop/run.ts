@@ -81,7 +81,7 @@ async function arm(page: Page, check: Check): Promise<void> {
     // holds the vary view's result tree (hundreds of thousands of nodes), so a walk of the
     // whole document on every mutation would slow down what we measure.
     const cells = [...document.querySelectorAll("weft-cell")];
-    const cellWith = (text: string) => cells.find((c) => c.querySelector(".cm-content")?.textContent?.includes(text))!;
+    const cellWith = (text: string) => cells.find((c) => c.querySelector(".cm-content, .cm-loading")?.textContent?.includes(text))!;
     const target = cellWith(check.kind === "plot" ? "chart: bars" : check.cell);
     const ok = (): boolean => {
       if (check.kind === "plot") {
@@ -98,7 +98,7 @@ async function arm(page: Page, check: Check): Promise<void> {
     };
     w.__okNow = ok;
     // The timeline: every change of a cell's status and of the vary's phase after the keypress.
-    const label = (c: Element): string => c.querySelector(".cm-content")?.textContent?.match(/const (\w+) =/)?.[1] ?? (c.querySelector(".cm-content")?.textContent?.includes("chart:") ? "plot" : "md");
+    const label = (c: Element): string => c.querySelector(".cm-content, .cm-loading")?.textContent?.match(/const (\w+) =/)?.[1] ?? (c.querySelector(".cm-content, .cm-loading")?.textContent?.includes("chart:") ? "plot" : "md");
     const timeline: [number, string][] = [];
     const last = new Map<Element, string | null>();
     const vary = () => cellWith("= evaluate(").querySelector('[data-testid="vary"]')?.getAttribute("data-phase");
@@ -152,7 +152,10 @@ async function arm(page: Page, check: Check): Promise<void> {
 }
 
 async function editCell(page: Page, contains: string, text: string): Promise<void> {
-  const cell = page.locator("weft-cell").filter({ has: page.locator(".cm-content", { hasText: contains }) });
+  // Until CodeMirror has loaded (after the cells first settle), a cell shows its text read-only
+  // (.cm-loading); a click loads the editor at once.
+  const cell = page.locator("weft-cell").filter({ has: page.locator(".cm-content, .cm-loading", { hasText: contains }) });
+  await cell.locator(".cm-content, .cm-loading").first().click();
   await cell.locator(".cm-content").click();
   await page.keyboard.press("Control+A");
   await page.keyboard.insertText(text);
@@ -181,7 +184,7 @@ async function cellTimes(page: Page): Promise<Record<string, string>> {
   return page.evaluate(() => {
     const out: Record<string, string> = {};
     for (const c of document.querySelectorAll("weft-cell")) {
-      const src = c.querySelector(".cm-content")?.textContent ?? "";
+      const src = c.querySelector(".cm-content, .cm-loading")?.textContent ?? "";
       const label = src.match(/const (\w+) =/)?.[1] ?? (src.includes("chart:") ? "plot" : "?");
       out[label] = `${c.querySelector('[data-testid="ms"]')?.textContent ?? "—"} (runs ${(c.querySelector('[data-testid="runs"]')?.textContent ?? "").replace(/\D+/g, "")})`;
     }
@@ -380,7 +383,7 @@ async function weft(): Promise<WeftFigures> {
     await page.goto(url.replace("edit-loop.md", "edit-loop-cached.md"));
     await settled(page);
     const summaryColumns = () => page.evaluate(() => {
-      const c = [...(document.querySelector("main.cells")?.children ?? [])].find((c) => c.querySelector(".cm-content")?.textContent?.includes("const summary"))!;
+      const c = [...(document.querySelector("main.cells")?.children ?? [])].find((c) => c.querySelector(".cm-content, .cm-loading")?.textContent?.includes("const summary"))!;
       return `${[...c.querySelectorAll(".cell-output th")].map((th) => th.textContent).join(",")} (${c.getAttribute("data-status")})`;
     });
     const cacheCheck: string[] = [`before: ${await summaryColumns()}`];
