@@ -108,6 +108,7 @@ export class VaryResult implements CallSource {
   private memoTable: aq.ColumnTable | null = null;
   private memoContexts: Map<string, CallContext> | null = null;
   private memoDigest: string | null = null;
+  private memoScores: Map<string, unknown[]> | null = null;
   constructor(
     private readonly built: ReturnType<typeof buildLeaves>,
     /** The leaves of this snapshot, materialized on first use (see LeafLog). */
@@ -199,24 +200,16 @@ export class VaryResult implements CallSource {
 
   /** Score column names, `score.NAME` (or `score.NAME.FIELD` for object-valued scorers). */
   scoreColumns(): string[] {
-    const cols = new Set<string>();
-    for (const leaf of this.leaves) for (const [name, s] of Object.entries(leaf.scores)) for (const [col] of scoreEntries(name, s.value)) cols.add(col);
-    for (const s of this.built.scorers) if (![...cols].some((c) => c === `score.${s.label}` || c.startsWith(`score.${s.label}.`))) cols.add(`score.${s.label}`);
-    return [...cols];
+    return [...this.scoreValues().keys()];
   }
 
-  /** One row per finished leaf: dimensions, row fields, trial, output, error, latency_ms, tokens, cost, score.*, call. */
-  table(): aq.ColumnTable {
-    return (this.memoTable ??= this.buildTable());
-  }
-
-  private buildTable(): aq.ColumnTable {
-    const dims = this.dimensions().slice(1);
-    const reserved = new Set(["op", ...dims, "row", "trial", "output", "error", "status", "latency_ms", "tokens", "cost", "call"]);
-    const fieldNames = new Set<string>();
-    for (const r of this.built.rows) for (const k of Object.keys(r)) fieldNames.add(k);
+  /**
+   * Each score column, in the order it first appears (then scorers with no value yet), with a
+   * value per finished leaf (null where it has none): filled by position in one pass, once.
+   */
+  private scoreValues(): Map<string, unknown[]> {
+    if (this.memoScores) return this.memoScores;
     const leaves = this.leaves.filter((leaf) => leaf.status !== "pending");
-    // Score columns in the order they first appear (as scoreColumns has them), filled by position in one pass.
     const scores = new Map<string, unknown[]>();
     leaves.forEach((leaf, at) => {
       for (const name in leaf.scores) {
@@ -230,12 +223,26 @@ export class VaryResult implements CallSource {
     for (const s of this.built.scorers) {
       if (![...scores.keys()].some((c) => c === `score.${s.label}` || c.startsWith(`score.${s.label}.`))) scores.set(`score.${s.label}`, new Array<unknown>(leaves.length).fill(null));
     }
+    return (this.memoScores = scores);
+  }
+
+  /** One row per finished leaf: dimensions, row fields, trial, output, error, latency_ms, tokens, cost, score.*, call. */
+  table(): aq.ColumnTable {
+    return (this.memoTable ??= this.buildTable());
+  }
+
+  private buildTable(): aq.ColumnTable {
+    const dims = this.dimensions().slice(1);
+    const reserved = new Set(["op", ...dims, "row", "trial", "output", "error", "status", "latency_ms", "tokens", "cost", "call"]);
+    const fieldNames = new Set<string>();
+    for (const r of this.built.rows) for (const k of Object.keys(r)) fieldNames.add(k);
+    const leaves = this.leaves.filter((leaf) => leaf.status !== "pending");
     const cols: Record<string, unknown[]> = { op: [] };
     for (const d of dims) cols[d] = [];
     const fieldCol = (k: string) => (reserved.has(k) ? `row.${k}` : k);
     const fields = [...fieldNames].map((k): [string, unknown[]] => [k, (cols[fieldCol(k)] = [])]);
     for (const c of ["row", "trial", "status", "output", "error", "latency_ms", "tokens", "cost"]) cols[c] = [];
-    for (const [c, column] of scores) cols[c] = column;
+    for (const [c, column] of this.scoreValues()) cols[c] = column;
     cols.call = [];
     for (const leaf of leaves) {
       const { spec, call } = leaf;
