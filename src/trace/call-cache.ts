@@ -54,19 +54,23 @@ export class CallCache {
     this.reads++;
     const chunks = await this.store.getMany("callcache", chunkKeys);
     chunks.forEach((chunk, i) => {
-      if (!chunk) return;
-      const version = owners[i]!;
-      const byKey = this.loaded.get(version)!;
-      // Every call counts for childOf, also one whose key an equal input elsewhere shares (two
-      // ops with the same output for a row give their scorer equal inputs, hence one key).
-      let byParent = this.children.get(version);
-      if (!byParent) this.children.set(version, (byParent = new Map()));
-      const children = byParent;
-      decodeChunk(chunk, (call) => {
-        byKey.set(call.key, call);
-        if (call.parentId !== null) children.set(call.parentId, call);
-      });
+      if (chunk) decodeChunk(chunk, (call) => this.index(owners[i]!, call));
     });
+  }
+
+  /**
+   * Indexes a call by key and by parent. Every call counts for childOf, also one whose key an
+   * equal input elsewhere shares (two ops with the same output for a row give their scorer
+   * equal inputs, hence one key).
+   */
+  private index(version: string, call: Call & { key: string }): void {
+    let byKey = this.loaded.get(version);
+    if (!byKey) this.loaded.set(version, (byKey = new Map()));
+    byKey.set(call.key, call);
+    if (call.parentId === null) return;
+    let byParent = this.children.get(version);
+    if (!byParent) this.children.set(version, (byParent = new Map()));
+    byParent.set(call.parentId, call);
   }
 
   /** The recorded call for a key of an op version; `load` it first. */
@@ -89,13 +93,7 @@ export class CallCache {
   /** Records a finished call under its key (it must have one); it is written by the next flush. */
   add(version: string, call: Call): void {
     if (!call.key) throw new Error(`call cache: call ${call.id} has no cache key`);
-    if (!this.loaded.has(version)) this.loaded.set(version, new Map());
-    this.loaded.get(version)!.set(call.key, call);
-    if (call.parentId !== null) {
-      let byParent = this.children.get(version);
-      if (!byParent) this.children.set(version, (byParent = new Map()));
-      byParent.set(call.parentId, call);
-    }
+    this.index(version, call as Call & { key: string });
     const q = this.queued.get(version) ?? [];
     q.push(call);
     this.queued.set(version, q);
