@@ -22,6 +22,8 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { chromiumArgs, chromiumPath } from "../../tests/chromium.ts";
+import { untilOutput } from "../../tests/fixtures/child-output.ts";
+import { blockOutside } from "../report/page.ts";
 import { benchArgs } from "../ingest/args.ts";
 import { freePort, stopChild } from "../ingest/processes.ts";
 
@@ -66,7 +68,7 @@ interface Load {
 interface Server {
   readonly child: ChildProcess;
   readonly origin: string;
-  readonly output: string[];
+  readonly output: () => string;
 }
 
 /** Starts `node bin/weft.js serve` (with `--dev` for the dev server) on a free port; resolves when it prints its URL. */
@@ -79,23 +81,7 @@ async function startWeft(mode: Mode): Promise<Server> {
   const weftRoot = mode === "before" ? path.resolve(BEFORE!) : root;
   const args = [path.join(weftRoot, "bin/weft.js"), "serve", NOTEBOOK, "--port", String(port), "--notebooks", notebooks, "--store", path.join(work, `traces-${mode}.duckdb`), ...(mode === "dev" ? ["--dev"] : [])];
   const child = spawn(process.execPath, args, { cwd: weftRoot, env: { ...env, WEFT_PROVIDERS_FILE: path.join(work, "no-providers.json") }, stdio: ["ignore", "pipe", "pipe"] });
-  const output: string[] = [];
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`weft serve (${mode}) did not start within ${START_TIMEOUT_MS} ms:\n${output.join("")}`)), START_TIMEOUT_MS);
-    const onData = (d: Buffer) => {
-      output.push(String(d));
-      if (output.join("").includes("weft: editor at ")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`weft serve (${mode}) exited (${code}):\n${output.join("")}`));
-    });
-  });
+  const output = await untilOutput(child, "weft: editor at ", START_TIMEOUT_MS, `weft serve (${mode})`);
   return { child, origin: `http://127.0.0.1:${port}`, output };
 }
 
@@ -103,14 +89,8 @@ async function startWeft(mode: Mode): Promise<Server> {
 async function loadOnce(browser: Browser, origin: string): Promise<Load> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const errors: string[] = [];
-  const blocked: string[] = [];
   try {
-    await context.route(/^(https?|wss?):/, (route) => {
-      const u = route.request().url();
-      if (u.startsWith(origin)) return route.continue();
-      blocked.push(u);
-      return route.abort();
-    });
+    const blocked = await blockOutside(context, origin);
     await context.addInitScript({ content: "globalThis.__name ??= (fn) => fn;" });
     await context.addInitScript((selector: string) => {
       const w = window as unknown as { __firstChart?: number };
@@ -197,7 +177,7 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       const server = await startWeft(mode);
       const startMs = performance.now() - t0;
-      const built = server.output.join("").match(/weft: building the editor[^\n]*/)?.[0];
+      const built = server.output().match(/weft: building the editor[^\n]*/)?.[0];
       try {
         log(`${mode}: warm-up load`);
         const warm = await loadOnce(browser, server.origin);

@@ -2,7 +2,7 @@
 // that would leave the machine blocked (and counted).
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { Browser, CDPSession, Page } from "@playwright/test";
+import type { Browser, BrowserContext, CDPSession, Page } from "@playwright/test";
 
 /** In-page times in ms since navigation start (performance.now()), one page load. */
 export interface PageTimes {
@@ -73,15 +73,9 @@ const INSTRUMENT = (selector: string) => {
  */
 export async function timeFirstChart(browser: Browser, url: string, options: { selector: string; timeoutMs: number; allowOrigin?: string; profile?: boolean }): Promise<PageTimes & { profile?: ProfileSummary }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const blocked: string[] = [];
   const errors: string[] = [];
   try {
-    await context.route(/^(https?|wss?):/, (route) => {
-      const u = route.request().url();
-      if (options.allowOrigin && u.startsWith(options.allowOrigin)) return route.continue();
-      blocked.push(u);
-      return route.abort();
-    });
+    const blocked = await blockOutside(context, options.allowOrigin);
     // tsx compiles these functions with esbuild's keepNames, which wraps inner functions in
     // `__name(fn, "name")`: the page needs that helper before their source runs there.
     await context.addInitScript({ content: "globalThis.__name ??= (fn) => fn;" });
@@ -206,4 +200,16 @@ function summarize(profile: CpuProfile, untilMs: number, sourceOf: (url: string)
   }
   const top = (m: Map<string, number>, k: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, k);
   return { totalMs: sum, byFile: top(files, 8), self: top(self, 15), total: top(total, 40) };
+}
+
+/** Aborts every http(s) and ws(s) request of `context` except to `allowOrigin`; resolves with the list the blocked URLs are added to. */
+export async function blockOutside(context: BrowserContext, allowOrigin?: string): Promise<string[]> {
+  const blocked: string[] = [];
+  await context.route(/^(https?|wss?):/, (route) => {
+    const u = route.request().url();
+    if (allowOrigin && u.startsWith(allowOrigin)) return route.continue();
+    blocked.push(u);
+    return route.abort();
+  });
+  return blocked;
 }

@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { editorBuild } from "../../src/cli/editor-build.ts";
+import { untilOutput } from "../fixtures/child-output.ts";
 
 const repo = path.resolve(import.meta.dirname, "../..");
 
@@ -105,24 +106,7 @@ function get(port: number, pathname: string, headers: Record<string, string> = {
 /** Starts `node bin/weft.js serve ARGS…` from the repository; resolves with the child once it prints its URL (bounded). */
 async function startServe(args: readonly string[], timeoutMs: number): Promise<{ child: ChildProcess; output: () => string }> {
   const child = spawn(process.execPath, [path.join(repo, "bin/weft.js"), "serve", ...args], { cwd: repo, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WEFT_PROVIDERS_FILE: "/nonexistent/weft-providers.json" } });
-  let out = "";
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`weft serve did not start in ${timeoutMs} ms:\n${out}`)), timeoutMs);
-    const onData = (d: Buffer) => {
-      out += String(d);
-      if (out.includes("weft: editor at ")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`weft serve exited (${code}):\n${out}`));
-    });
-  });
-  return { child, output: () => out };
+  return { child, output: await untilOutput(child, "weft: editor at ", timeoutMs, "weft serve") };
 }
 
 /** Stops a child with SIGTERM (SIGKILL after 5 s); resolves when it has exited. */
