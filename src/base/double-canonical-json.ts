@@ -1,4 +1,4 @@
-import { canonicalJson, toCanonical } from "./canonical.ts";
+import { canonicalJson, toCanonical, type Json } from "./canonical.ts";
 
 // The canonical text of plain JSON (what JSON.parse gives: rows of a dataset file) without
 // building the canonical form twice. `canonicalJson(toCanonical(v))` copies every object twice
@@ -56,4 +56,28 @@ function plainText(value: unknown, depth: number): string | null {
     out += `${i ? "," : ""}${JSON.stringify(key)}:${item}`;
   }
   return `${out}}`;
+}
+
+/** Equals `canonicalJson(value)` for a value that is already JSON (a stored call's inputs): when it is already in canonical form, that is its JSON text. */
+export function canonicalJsonOfJson(value: Json): string {
+  return isCanonicalForm(value, 0) ? JSON.stringify(value) : canonicalJson(value);
+}
+
+/** Whether `toCanonical` would give this JSON value back as it is (same keys in the same order), so `JSON.stringify` writes its canonical text. */
+function isCanonicalForm(value: Json, depth: number): boolean {
+  if (value === null || typeof value !== "object") return typeof value !== "number" || Number.isFinite(value);
+  if (depth >= MAX_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!isCanonicalForm(value[i]!, depth + 1)) return false;
+    return true;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+  let prev: string | null = null;
+  for (const key in value) {
+    const first = key.charCodeAt(0);
+    if (key === "$" || (first >= 48 && first <= 57) || (prev !== null && prev >= key)) return false;
+    prev = key;
+    if (!isCanonicalForm(value[key]!, depth + 1)) return false;
+  }
+  return true;
 }

@@ -5,7 +5,7 @@
  * imports no DOM, no Node API and no other folder of Weft.
  */
 export { toCanonical, fromCanonical, canonicalJson, isData, isTable, NotDataError, type Json, type TableLike } from "./canonical.ts";
-export { doubleCanonicalJson } from "./double-canonical-json.ts";
+export { canonicalJsonOfJson, doubleCanonicalJson } from "./double-canonical-json.ts";
 export { digest, sha256Hex, useHostSha256, type Digest } from "./digest.ts";
 export { isRetryable, backoffMs, sleep, DEFAULT_RETRY, type RetryPolicy } from "./retry.ts";
 export { callRef, totalTokens, addUsage, withCallSource, callSourceOf, memoryCallSource, type Call, type CallError, type CallRef, type ModelUsage, type CallSource, type CallContext, type CallScore } from "./call.ts";
@@ -16,3 +16,4 @@ export { makePrompt, promptContent, promptDigest, promptRef, promptAttribute, re
 export { base64Of, bytesOfBase64 } from "./base64.ts";
 export { mapInSlices, yieldToOthers, SLICE_MS } from "./slices.ts";
 export { RunningSet } from "./running-set.ts";
+export { sampleHolds } from "./sample-holds.ts";

@@ -1,7 +1,7 @@
 import os from "node:os";
 import path from "node:path";
 import { hasFlag, parse } from "../notebook/index.ts";
-import { planReportCells, REPORT_FORMAT, REPORT_FORMAT_VERSION, shareColumns, type ReportSnapshot, type SettledCell } from "../stdlib/index.ts";
+import { planReportCells, REPORT_FORMAT, REPORT_FORMAT_VERSION, reportKnownKeys, shareColumns, type ReportSnapshot, type SettledCell } from "../stdlib/index.ts";
 import type { Json, StoreName } from "../store/index.ts";
 import type { ProviderConfig } from "../llm/index.ts";
 import { runNotebook, type FolderFiles, type RunReport } from "./run.ts";
@@ -80,6 +80,8 @@ export async function snapshotNotebook(file: string, options: SnapshotOptions): 
     const cells = planReportCells(settled);
     const stores: Record<string, [string, Json][]> = {};
     for (const [name, records] of store?.recorded() ?? []) if (records.size) stores[name] = [...records];
+    // Known keys read the call cache before shareColumns nulls the columns it writes once.
+    const known = reportKnownKeys(stores.callcache ?? [], files);
     const sharedColumns = shareColumns(stores);
     const omitted = [
       "The calls an op made (its LLM requests and nested ops) are not included: result trees show each op call with its scores.",
@@ -98,6 +100,7 @@ export async function snapshotNotebook(file: string, options: SnapshotOptions): 
       providers: options.providers.map((p) => ({ name: p.name, models: [...(p.models ?? [])], defaultModel: p.defaultModel ?? null })),
       omitted,
       ...(sharedColumns.length ? { sharedColumns } : {}),
+      ...(known ? { known } : {}),
     };
     return { snapshot: scrubbed(snapshot, file, options), report };
   } finally {

@@ -23,6 +23,8 @@ export interface NotebookTraceOptions {
   readonly streamEveryMs?: number;
   /** Reads a data file next to the notebook (the host confines it to the notebooks folder). */
   readonly readText?: (path: string) => Promise<string>;
+  /** Row digests already known for a data file (a published report's, computed by its build): `dataset.load` checks a sample and takes them instead of hashing every row. */
+  readonly knownDigests?: (path: string) => readonly string[] | undefined;
   /** Where op sources and datasets are kept by version, when the host has a store. */
   readonly objects?: ObjectStore | null;
 }
@@ -66,7 +68,7 @@ export function notebookBuiltins(options: NotebookTraceOptions) {
     /** Loads a .jsonl, .json or .csv file next to the notebook as a dataset. */
     load: async (path: string) => {
       if (!options.readText) throw new Error("dataset.load: this host cannot read files");
-      return parseDataset(path, await options.readText(path));
+      return parseDataset(path, await options.readText(path), options.knownDigests?.(path));
     },
   });
   return {

@@ -37,6 +37,8 @@ export interface HostOptions {
   readonly llmFetch?: typeof fetch;
   /** Reads a data file next to the notebook, for `dataset.load`. */
   readonly readText?: (path: string) => Promise<string>;
+  /** Row digests already known for a data file (a published report's): `dataset.load` checks a sample and takes them. */
+  readonly knownDigests?: (path: string) => readonly string[] | undefined;
   /** Where `calls()` reads production calls: the trace store (`weft run`) or the collector's API (the editor). */
   readonly calls?: CallsBackend | null;
   /** The files next to the notebook, for `FileAttachment` (confined to the notebook's folder). */
@@ -113,6 +115,7 @@ export function notebookPlatform(options: HostOptions) {
     ...(options.autoApprove !== undefined ? { autoApprove: options.autoApprove } : {}),
     ...(options.askBeforeCalls ? { askBeforeCalls: true } : {}),
     ...(options.readText ? { readText: options.readText } : {}),
+    ...(options.knownDigests ? { knownDigests: options.knownDigests } : {}),
     objects,
   });
   const llm = createLlm({ providers: options.providers ?? [], op: tracing.op, context: tracing.platform.context, ...(options.llmFetch ? { fetch: options.llmFetch } : {}) });

@@ -67,6 +67,14 @@ export interface ReportSnapshot {
    * `inputs`, ~1 MB each for 10,000 rows. `readReportSnapshot` puts them back.
    */
   readonly sharedColumns?: readonly (readonly [string, string, string, string])[];
+  /**
+   * Keys the build computed, so the report does not hash them again (it checks a sample of each
+   * list when it uses it): `digests` has the row digests of each dataset file the notebook
+   * loaded, concatenated in row order; `leafKeys` has, for the vary leaves over those rows, each
+   * group (row source version, op version, parameters, trial; see `knownLeafGroup`) with its
+   * keys concatenated in row order. Absent in older snapshots, which compute every key.
+   */
+  readonly known?: { readonly digests: Readonly<Record<string, string>>; readonly leafKeys: readonly (readonly [string, string])[] };
 }
 
 /** The error a snapshot that cannot be read raises: a newer version, another format, a broken file. */
@@ -103,6 +111,7 @@ export function readReportSnapshot(value: unknown): ReportSnapshot {
   }
   if (!Array.isArray(s.providers)) throw new ReportSnapshotError(`report snapshot: "providers" must be an array`);
   if (!Array.isArray(s.omitted)) throw new ReportSnapshotError(`report snapshot: "omitted" must be an array`);
+  if (s.known !== undefined) checkKnown(s.known);
   if (s.sharedColumns !== undefined) restoreSharedColumns(s.stores as ReportSnapshot["stores"], s.sharedColumns);
   return value as ReportSnapshot;
 }
@@ -135,6 +144,16 @@ export function shareColumns(stores: Record<string, [string, Json][]>, minBytes 
     });
   }
   return shared;
+}
+
+/** Refuses a `known` section that is not digests by file and [group, keys] pairs, all strings. */
+function checkKnown(known: unknown): void {
+  const k = known as { digests?: unknown; leafKeys?: unknown } | null;
+  const ok =
+    !!k && typeof k === "object" &&
+    !!k.digests && typeof k.digests === "object" && !Array.isArray(k.digests) && Object.values(k.digests).every((d) => typeof d === "string") &&
+    Array.isArray(k.leafKeys) && k.leafKeys.every((e: unknown) => Array.isArray(e) && e.length === 2 && e.every((x) => typeof x === "string"));
+  if (!ok) throw new ReportSnapshotError(`report snapshot: "known" must be {digests: {file: string}, leafKeys: [group, keys][]}`);
 }
 
 /** Puts shared columns back (see `ReportSnapshot.sharedColumns`), refusing entries that name no record. */

@@ -1,7 +1,8 @@
-import { canonicalJson, isTable, NotDataError, toCanonical, type Json, type TableLike } from "../base/index.ts";
+import { canonicalJson, isTable, NotDataError, sampleHolds, toCanonical, type Json, type TableLike } from "../base/index.ts";
 import { sha256Hex } from "../base/index.ts";
 import { isLazyRows, isRowSource, type LazyRows, type RowSource } from "./row-source.ts";
 import { isOp, type Op } from "./op.ts";
+import { KEY_LENGTH, knownLeafGroup } from "./known-leaf-keys.ts";
 
 /** What a vary runs: data rows × op variants × a parameter grid × trials, then scorers on each output. */
 export interface VarySpec {
@@ -57,6 +58,32 @@ export function leafKey(versionJson: string, rowJson: string, paramsJson: string
   return sha256Hex(`["call",${versionJson},[${rowJson},${paramsJson}],${trial}]`);
 }
 
+/** Known leaf keys: group (see `knownLeafGroup`) → the rows' keys concatenated in row order. */
+let knownKeys: ReadonlyMap<string, string> | null = null;
+
+/** Every how many known leaf keys one is checked by hashing it (the first and the last always are). */
+const CHECK_EVERY = 64;
+
+/**
+ * Gives leaf keys known in row order (a published report's, which its build computed; see
+ * `leafKeysInRowOrder`): `buildLeaves` takes them by position instead of hashing each leaf,
+ * after hashing a sample to check them. `null` forgets them.
+ */
+export function useKnownLeafKeys(known: ReadonlyMap<string, string> | null): void {
+  knownKeys = known && known.size ? known : null;
+}
+
+/** The known keys of a group when there are as many as rows and a sample of them hashes right; else null (they are computed). */
+function checkedKnownKeys(rowsVersion: string, versionJson: string, paramsJson: string, trial: number, rows: number, rowJson: (i: number) => string | null): string | null {
+  const keys = knownKeys?.get(knownLeafGroup(rowsVersion, versionJson, paramsJson, trial));
+  if (keys === undefined || keys.length !== rows * KEY_LENGTH) return null;
+  const right = (i: number) => {
+    const json = rowJson(i);
+    return json !== null && leafKey(versionJson, json, paramsJson, trial) === keys.slice(i * KEY_LENGTH, (i + 1) * KEY_LENGTH);
+  };
+  return sampleHolds(rows, CHECK_EVERY, right) ? keys : null;
+}
+
 /** Normalizes a vary spec's ops or scorers into labelled ops; throws a clear error on anything else. */
 export function named(what: "ops" | "scorers", value: VarySpec["ops"] | VarySpec["scorers"] | undefined): Named[] {
   if (value === undefined) return [];
@@ -105,29 +132,43 @@ export function buildLeaves(spec: VarySpec): { spec: VarySpec; leaves: LeafSpec[
   const trials = spec.trials ?? 1;
   if (!Number.isInteger(trials) || trials < 1) throw new Error(`vary: trials must be a positive integer, not ${trials}`);
   const leaves: LeafSpec[] = [];
-  // Each row and each parameter combination is encoded once, not once per leaf; a source that
-  // kept its rows' encoding (a dataset, which digests each row by it) is not encoded again.
+  // Each row and each parameter combination is encoded once, not once per leaf, and only when a
+  // key is computed; a source that kept its rows' encoding (a dataset, which digests each row by
+  // it) is not encoded again.
   const kept = isRowSource(spec.data) && spec.data.rowJson?.length === rows.length ? spec.data.rowJson : null;
   const rowErrors: (string | null)[] = [];
-  const rowJson = kept ?? rows.map((row, i) => {
-    try {
-      return canonicalJson(toCanonical(row, `data[${i}]`));
-    } catch (e) {
-      if (!(e instanceof NotDataError)) throw e;
-      rowErrors[i] = e.message;
-      return null;
+  const encoded: (string | null)[] = [];
+  const rowJson = (i: number): string | null => {
+    if (kept) return kept[i]!;
+    let json = encoded[i];
+    if (json === undefined) {
+      try {
+        json = canonicalJson(toCanonical(rows[i], `data[${i}]`));
+      } catch (e) {
+        if (!(e instanceof NotDataError)) throw e;
+        rowErrors[i] = e.message;
+        json = null;
+      }
+      encoded[i] = json;
     }
-  });
+    return json;
+  };
+  const rowsVersion = knownKeys && isRowSource(spec.data) ? spec.data.version : null;
   for (const variant of variants) {
     const versionJson = JSON.stringify(variant.op.version);
     for (const params of combos) {
       const paramsJson = canonicalJson(params);
+      const known = rowsVersion === null ? null : Array.from({ length: trials }, (_, trial) => checkedKnownKeys(rowsVersion, versionJson, paramsJson, trial, rows.length, rowJson));
       rows.forEach((row, rowIndex) => {
-        const json = rowJson[rowIndex] ?? null;
-        const error = rowErrors[rowIndex] ?? null;
         for (let trial = 0; trial < trials; trial++) {
+          const k = known?.[trial];
+          if (k) {
+            leaves.push({ index: leaves.length, variant, params, rowIndex, row, trial, key: k.slice(rowIndex * KEY_LENGTH, (rowIndex + 1) * KEY_LENGTH), keyError: null });
+            continue;
+          }
+          const json = rowJson(rowIndex);
           const key = json === null ? null : leafKey(versionJson, json, paramsJson, trial);
-          leaves.push({ index: leaves.length, variant, params, rowIndex, row, trial, key, keyError: error });
+          leaves.push({ index: leaves.length, variant, params, rowIndex, row, trial, key, keyError: rowErrors[rowIndex] ?? null });
         }
       });
     }

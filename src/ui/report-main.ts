@@ -4,8 +4,9 @@ import "./styles.css";
 import "./report.css";
 import { fromCanonical, type Json } from "../base/index.ts";
 import { NotebookRuntime, type RuntimeCell } from "../runtime/index.ts";
-import { notebookPlatform, PINNED_BUILTIN, readReportSnapshot, REPORT_ASSETS_GLOBAL, REPORT_DATA_GLOBAL, reportExtensionGlobal, type ReportCell, type ReportSnapshot } from "../stdlib/index.ts";
+import { knownRowDigests, notebookPlatform, PINNED_BUILTIN, readReportSnapshot, REPORT_ASSETS_GLOBAL, REPORT_DATA_GLOBAL, reportExtensionGlobal, type ReportCell, type ReportSnapshot } from "../stdlib/index.ts";
 import { snapshotStore } from "../store/index.ts";
+import { useKnownLeafKeys } from "../trace/index.ts";
 import type { Compiled, CellId } from "../notebook/index.ts";
 import { useWasmSha256 } from "./wasm-sha256.ts";
 import { columnWidth } from "./column-width.ts";
@@ -53,6 +54,8 @@ async function main(): Promise<void> {
   }
   document.title = snapshot.title;
   await useWasmSha256((message) => console.warn(message));
+  // The row digests and leaf keys the build computed serve the page's datasets and varies (checked by sampling).
+  useKnownLeafKeys(new Map(snapshot.known?.leafKeys ?? []));
   // The snapshot's records as they are: no validation or copy of ~MBs of call-cache chunks.
   const store = snapshotStore(snapshot.stores);
   const host = notebookPlatform({
@@ -65,6 +68,7 @@ async function main(): Promise<void> {
     },
     calls: { query: offline, count: offline, stats: offline },
     files: { read: async (name) => fileBytes(snapshot, `FileAttachment(${JSON.stringify(name)})`, name) },
+    knownDigests: (name) => knownRowDigests(snapshot.known, name),
     readText: async (name) => {
       const f = snapshot.files[name];
       return f?.text ?? new TextDecoder().decode(fileBytes(snapshot, name, name));

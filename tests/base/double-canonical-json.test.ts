@@ -1,9 +1,11 @@
 // The one-pass canonical text of plain JSON must be exactly the text of the general path
 // (dataset rows are keyed by it, and cache keys must never change): checked on edge cases and
-// on thousands of random JSON values, with keys in any order.
+// on thousands of random JSON values, with keys in any order. The same holds for the text of a
+// value that is already JSON (a stored call's inputs, from which a report's build files the leaf
+// keys it ships): it must be `canonicalJson` of it exactly.
 
 import { describe, expect, it } from "vitest";
-import { canonicalJson, doubleCanonicalJson, toCanonical } from "../../src/base/index.ts";
+import { canonicalJson, canonicalJsonOfJson, doubleCanonicalJson, toCanonical, type Json } from "../../src/base/index.ts";
 
 const general = (v: unknown) => canonicalJson(toCanonical(v));
 
@@ -65,5 +67,35 @@ describe("doubleCanonicalJson", () => {
 
   it("throws as the general path does on what is not data, naming where", () => {
     expect(() => doubleCanonicalJson({ f: () => 1 }, "rows[3]")).toThrow("cannot digest a function at rows[3].f");
+  });
+});
+
+describe("canonicalJsonOfJson", () => {
+  it("equals canonicalJson on JSON edge cases: unsorted, tagged-looking, digit keys, -0, deep", () => {
+    const cases: Json[] = [
+      { b: 1, a: 2 },
+      { a: 1, b: { d: 1, c: 2 } },
+      { "10": 1, "9": 2, a: 3 },
+      { $: "date", v: "x" },
+      { nested: { $: 1 } },
+      JSON.parse('{"__proto__": {"x": 1}, "a": [1, -0, {"c": null}]}') as Json,
+      JSON.parse("-0") as Json,
+      "top",
+      null,
+      [],
+      {},
+      JSON.parse("[".repeat(80) + "]".repeat(80)) as Json,
+    ];
+    for (const c of cases) expect(canonicalJsonOfJson(c)).toBe(canonicalJson(c));
+  });
+
+  it("equals canonicalJson on 5,000 random JSON values and on their canonical forms (what a call stores)", () => {
+    const r = random(7);
+    for (let i = 0; i < 5_000; i++) {
+      const v = json(r, 0) as Json;
+      expect(canonicalJsonOfJson(v)).toBe(canonicalJson(v));
+      const stored = JSON.parse(JSON.stringify(toCanonical(v))) as Json;
+      expect(canonicalJsonOfJson(stored)).toBe(canonicalJson(stored));
+    }
   });
 });
