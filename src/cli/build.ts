@@ -8,6 +8,7 @@ import type { ProviderConfig } from "../llm/index.ts";
 import { BuildError, snapshotNotebook } from "./build-snapshot.ts";
 import { reportBundle, type ReportBundle } from "./report-bundle.ts";
 import type { FolderFiles } from "./run.ts";
+import { scriptString } from "./script-string.ts";
 
 /** Options of `weft build`. */
 export interface BuildOptions {
@@ -141,11 +142,6 @@ function neededExtensions(snapshot: ReportSnapshot): string[] {
   if (uses.has("FileAttachment")) needed.push("jszip", "hyparquet", "hyparquet-compressors");
   if (uses.has("exportData")) needed.push("hyparquet-writer");
   return needed;
-}
-
-/** A JS string literal for `text`, safe inside a script file (no line or paragraph separators, no "</script"). */
-function scriptString(text: string): string {
-  return JSON.stringify(text).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029").replace(/<\/(script)/gi, "<\\/$1");
 }
 
 function escapeHtml(text: string): string {
