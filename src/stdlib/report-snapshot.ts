@@ -71,10 +71,11 @@ export interface ReportSnapshot {
    * Keys the build computed, so the report does not hash them again (it checks a sample of each
    * list when it uses it): `digests` has the row digests of each dataset file the notebook
    * loaded, concatenated in row order; `leafKeys` has, for the vary leaves over those rows, each
-   * group (row source version, op version, parameters, trial; see `knownLeafGroup`) with its
-   * keys concatenated in row order. Absent in older snapshots, which compute every key.
+   * group (row source version, op version, parameters, trial; see `knownLeafGroup`), the
+   * call-cache records holding them, and for each row the index of its key in those records' key
+   * columns taken one after another. Absent in older snapshots, which compute every key.
    */
-  readonly known?: { readonly digests: Readonly<Record<string, string>>; readonly leafKeys: readonly (readonly [string, string])[] };
+  readonly known?: { readonly digests: Readonly<Record<string, string>>; readonly leafKeys: readonly (readonly [string, readonly string[], readonly number[]])[] };
 }
 
 /** The error a snapshot that cannot be read raises: a newer version, another format, a broken file. */
@@ -146,14 +147,15 @@ export function shareColumns(stores: Record<string, [string, Json][]>, minBytes 
   return shared;
 }
 
-/** Refuses a `known` section that is not digests by file and [group, keys] pairs, all strings. */
+/** Refuses a `known` section that is not digests by file and [group, record keys, key indexes] entries. */
 function checkKnown(known: unknown): void {
   const k = known as { digests?: unknown; leafKeys?: unknown } | null;
   const ok =
     !!k && typeof k === "object" &&
     !!k.digests && typeof k.digests === "object" && !Array.isArray(k.digests) && Object.values(k.digests).every((d) => typeof d === "string") &&
-    Array.isArray(k.leafKeys) && k.leafKeys.every((e: unknown) => Array.isArray(e) && e.length === 2 && e.every((x) => typeof x === "string"));
-  if (!ok) throw new ReportSnapshotError(`report snapshot: "known" must be {digests: {file: string}, leafKeys: [group, keys][]}`);
+    Array.isArray(k.leafKeys) &&
+    k.leafKeys.every((e: unknown) => Array.isArray(e) && e.length === 3 && typeof e[0] === "string" && Array.isArray(e[1]) && e[1].every((x) => typeof x === "string") && Array.isArray(e[2]) && e[2].every((x) => Number.isInteger(x) && x >= 0));
+  if (!ok) throw new ReportSnapshotError(`report snapshot: "known" must be {digests: {file: string}, leafKeys: [group, records, indexes][]}`);
 }
 
 /** Puts shared columns back (see `ReportSnapshot.sharedColumns`), refusing entries that name no record. */

@@ -6,7 +6,7 @@ export { syncCarrier, type ContextCarrier } from "./context.ts";
 export { createOp, isOp, opVersion, recordable, ActiveCall, type Op, type OpOptions, type Estimate, type TracePlatform, type InvokeOptions } from "./op.ts";
 export { CallLog, createTracing } from "./tracer.ts";
 export { CallCache } from "./call-cache.ts";
-export { KEY_LENGTH, leafKeysInRowOrder } from "./known-leaf-keys.ts";
+export { KEY_LENGTH, keysAt, leafKeysInRowOrder } from "./known-leaf-keys.ts";
 export { callKey, named, rowsOf, useKnownLeafKeys, type VarySpec, type Named } from "./leaves.ts";
 export { isRowSource, ROW_SOURCE_BRAND, isLazyRows, LAZY_ROWS_KEY, type RowSource, type LazyRows } from "./row-source.ts";
 export { Vary, type VaryEnv, type ExecuteOptions } from "./vary.ts";

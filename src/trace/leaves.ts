@@ -2,7 +2,7 @@ import { canonicalJson, isTable, NotDataError, sampleHolds, toCanonical, type Js
 import { sha256Hex } from "../base/index.ts";
 import { isLazyRows, isRowSource, type LazyRows, type RowSource } from "./row-source.ts";
 import { isOp, type Op } from "./op.ts";
-import { KEY_LENGTH, knownLeafGroup } from "./known-leaf-keys.ts";
+import { knownLeafGroup } from "./known-leaf-keys.ts";
 
 /** What a vary runs: data rows × op variants × a parameter grid × trials, then scorers on each output. */
 export interface VarySpec {
@@ -58,8 +58,8 @@ export function leafKey(versionJson: string, rowJson: string, paramsJson: string
   return sha256Hex(`["call",${versionJson},[${rowJson},${paramsJson}],${trial}]`);
 }
 
-/** Known leaf keys: group (see `knownLeafGroup`) → the rows' keys concatenated in row order. */
-let knownKeys: ReadonlyMap<string, string> | null = null;
+/** Known leaf keys: group (see `knownLeafGroup`) → the rows' keys in row order. */
+let knownKeys: ReadonlyMap<string, readonly string[]> | null = null;
 
 /** Every how many known leaf keys one is checked by hashing it (the first and the last always are). */
 const CHECK_EVERY = 64;
@@ -69,17 +69,17 @@ const CHECK_EVERY = 64;
  * `leafKeysInRowOrder`): `buildLeaves` takes them by position instead of hashing each leaf,
  * after hashing a sample to check them. `null` forgets them.
  */
-export function useKnownLeafKeys(known: ReadonlyMap<string, string> | null): void {
+export function useKnownLeafKeys(known: ReadonlyMap<string, readonly string[]> | null): void {
   knownKeys = known && known.size ? known : null;
 }
 
 /** The known keys of a group when there are as many as rows and a sample of them hashes right; else null (they are computed). */
-function checkedKnownKeys(rowsVersion: string, versionJson: string, paramsJson: string, trial: number, rows: number, rowJson: (i: number) => string | null): string | null {
+function checkedKnownKeys(rowsVersion: string, versionJson: string, paramsJson: string, trial: number, rows: number, rowJson: (i: number) => string | null): readonly string[] | null {
   const keys = knownKeys?.get(knownLeafGroup(rowsVersion, versionJson, paramsJson, trial));
-  if (keys === undefined || keys.length !== rows * KEY_LENGTH) return null;
+  if (keys === undefined || keys.length !== rows) return null;
   const right = (i: number) => {
     const json = rowJson(i);
-    return json !== null && leafKey(versionJson, json, paramsJson, trial) === keys.slice(i * KEY_LENGTH, (i + 1) * KEY_LENGTH);
+    return json !== null && leafKey(versionJson, json, paramsJson, trial) === keys[i];
   };
   return sampleHolds(rows, CHECK_EVERY, right) ? keys : null;
 }
@@ -163,7 +163,7 @@ export function buildLeaves(spec: VarySpec): { spec: VarySpec; leaves: LeafSpec[
         for (let trial = 0; trial < trials; trial++) {
           const k = known?.[trial];
           if (k) {
-            leaves.push({ index: leaves.length, variant, params, rowIndex, row, trial, key: k.slice(rowIndex * KEY_LENGTH, (rowIndex + 1) * KEY_LENGTH), keyError: null });
+            leaves.push({ index: leaves.length, variant, params, rowIndex, row, trial, key: k[rowIndex]!, keyError: null });
             continue;
           }
           const json = rowJson(rowIndex);

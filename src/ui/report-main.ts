@@ -4,7 +4,7 @@ import "./styles.css";
 import "./report.css";
 import { fromCanonical, type Json } from "../base/index.ts";
 import { NotebookRuntime, type RuntimeCell } from "../runtime/index.ts";
-import { knownRowDigests, notebookPlatform, PINNED_BUILTIN, readReportSnapshot, REPORT_ASSETS_GLOBAL, REPORT_DATA_GLOBAL, reportExtensionGlobal, type ReportCell, type ReportSnapshot } from "../stdlib/index.ts";
+import { knownLeafKeys, knownRowDigests, notebookPlatform, PINNED_BUILTIN, readReportSnapshot, REPORT_ASSETS_GLOBAL, REPORT_DATA_GLOBAL, reportExtensionGlobal, type ReportCell, type ReportSnapshot } from "../stdlib/index.ts";
 import { snapshotStore } from "../store/index.ts";
 import { useKnownLeafKeys } from "../trace/index.ts";
 import type { Compiled, CellId } from "../notebook/index.ts";
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   document.title = snapshot.title;
   await useWasmSha256((message) => console.warn(message));
   // The row digests and leaf keys the build computed serve the page's datasets and varies (checked by sampling).
-  useKnownLeafKeys(new Map(snapshot.known?.leafKeys ?? []));
+  useKnownLeafKeys(knownLeafKeys(snapshot.known, snapshot.stores));
   // The snapshot's records as they are: no validation or copy of ~MBs of call-cache chunks.
   const store = snapshotStore(snapshot.stores);
   const host = notebookPlatform({

@@ -10,7 +10,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { useHostSha256 } from "../../src/base/index.ts";
 import { snapshotNotebook } from "../../src/cli/build-snapshot.ts";
 import { dataset, parseJsonl } from "../../src/eval/index.ts";
-import { knownRowDigests, readReportSnapshot, ReportSnapshotError, type ReportSnapshot } from "../../src/stdlib/index.ts";
+import { knownLeafKeys, knownRowDigests, readReportSnapshot, ReportSnapshotError, type ReportSnapshot } from "../../src/stdlib/index.ts";
 import { openMemoryStore, type Json } from "../../src/store/index.ts";
 import { CallCache, createTracing, leafKeysInRowOrder, useKnownLeafKeys, Vary } from "../../src/trace/index.ts";
 import { buildLeaves } from "../../src/trace/leaves.ts";
@@ -38,8 +38,8 @@ const notebook = [
 ].join("\n");
 
 let snapshot: ReportSnapshot;
-/** Known leaf keys as a build files them from a call cache that a vary of `ops` over the rows filled. */
-let known: Map<string, string>;
+/** Known leaf keys as a page reads them, from a call cache that a vary of `ops` over the rows filled. */
+let known: Map<string, string[]>;
 
 const { op } = createTracing();
 const ops = {
@@ -61,7 +61,8 @@ beforeAll(async () => {
   await new Vary(spec(rows), { cache: new CallCache(store) }).execute();
   const keys = await store.keys("callcache");
   const values = await store.getMany("callcache", keys);
-  known = new Map(leafKeysInRowOrder(keys.map((k, i): [string, Json] => [k, values[i] as Json]), rows.version, rows.rowJson!));
+  const records = keys.map((k, i): [string, Json] => [k, values[i] as Json]);
+  known = knownLeafKeys({ digests: {}, leafKeys: leafKeysInRowOrder(records, rows.version, rows.rowJson!) }, { callcache: records });
 }, 120_000);
 
 afterEach(() => {
@@ -96,11 +97,13 @@ describe("a report's known keys", () => {
     expect(Object.keys(known.digests)).toEqual(["data/rows.jsonl"]);
     expect(knownRowDigests(known, "data/rows.jsonl")).toEqual([...parseJsonl("data/rows.jsonl", rowsText).digests]);
     expect(known.leafKeys).toHaveLength(2 * 2 * 2);
-    const stored = new Set(snapshot.stores.callcache!.flatMap(([, chunk]) => ((chunk as { key?: string[] }).key ?? [])));
-    for (const [, keys] of known.leafKeys) {
-      expect(keys).toMatch(new RegExp(`^(?:[0-9a-f]{64}){${ROWS}}$`));
-      for (let i = 0; i < ROWS; i++) expect(stored.has(keys.slice(i * 64, (i + 1) * 64))).toBe(true);
-    }
+    for (const [, records, at] of known.leafKeys) expect([records.length, at.length]).toEqual([1, ROWS]);
+    const resolved = knownLeafKeys(known, snapshot.stores);
+    expect(resolved.size).toBe(8);
+    // Each row's key, once per group: 8 × 150 distinct stored keys.
+    const all = [...resolved.values()].flat();
+    expect(all.every((k) => /^[0-9a-f]{64}$/.test(k))).toBe(true);
+    expect(new Set(all).size).toBe(8 * ROWS);
   });
 
   it("the page takes them after hashing a sample, and gets exactly the keys it would compute", () => {
@@ -121,10 +124,10 @@ describe("a report's known keys", () => {
   it("a wrong sampled key or digest, or a list of the wrong length, is not taken: every key is computed", () => {
     const [group, keys] = [...known][0]!;
     const expected = leafKeys(parseJsonl("data/rows.jsonl", rowsText));
-    const swapped = keys.slice(64, 128) + keys.slice(64); // row 0's key is row 1's
+    const swapped = [keys[1]!, ...keys.slice(1)]; // row 0's key is row 1's
     useKnownLeafKeys(new Map([[group, swapped]]));
     expect(leafKeys(parseJsonl("data/rows.jsonl", rowsText))).toEqual(expected);
-    useKnownLeafKeys(new Map([[group, keys.slice(64)]]));
+    useKnownLeafKeys(new Map([[group, keys.slice(1)]]));
     expect(leafKeys(parseJsonl("data/rows.jsonl", rowsText))).toEqual(expected);
     const digests = knownRowDigests(snapshot.known, "data/rows.jsonl")!;
     const truth = parseJsonl("data/rows.jsonl", rowsText);
@@ -142,8 +145,12 @@ describe("a report's known keys", () => {
   it("the reader refuses a malformed known section, saying what it must be", () => {
     const good = JSON.parse(JSON.stringify(snapshot)) as Record<string, unknown>;
     expect(readReportSnapshot(good).known?.leafKeys).toHaveLength(8);
-    for (const known of [{ digests: [], leafKeys: [] }, { digests: { a: 1 }, leafKeys: [] }, { digests: {}, leafKeys: [["g"]] }, "x"]) {
-      expect(() => readReportSnapshot({ ...good, known })).toThrow(new ReportSnapshotError(`report snapshot: "known" must be {digests: {file: string}, leafKeys: [group, keys][]}`));
+    for (const known of [{ digests: [], leafKeys: [] }, { digests: { a: 1 }, leafKeys: [] }, { digests: {}, leafKeys: [["g", "k"]] }, { digests: {}, leafKeys: [["g", ["k/a/1"], [-1]]] }, "x"]) {
+      expect(() => readReportSnapshot({ ...good, known })).toThrow(new ReportSnapshotError(`report snapshot: "known" must be {digests: {file: string}, leafKeys: [group, records, indexes][]}`));
     }
+    // Indexes past a record's keys, or a record it does not have: that group is left out, its keys computed.
+    const [group, records, at] = snapshot.known!.leafKeys[0]!;
+    const odd = { digests: {}, leafKeys: [[group, records, [...at.slice(1), 10 ** 6]], [group + "x", ["k/none/1"], at]] as [string, string[], number[]][] };
+    expect(knownLeafKeys(odd, snapshot.stores).size).toBe(0);
   });
 });
