@@ -206,6 +206,8 @@ export class NotebookRuntime {
     // A deterministic cell's value depends only on its source and inputs: an unchanged key needs no computation.
     const deterministic = !cell.nocache && !definition.inputs.some((i) => VOLATILE_INPUTS.has(i)) && !VOLATILE_SOURCE.test(cell.source);
     const cacheable = deterministic && !!this.platform.cache;
+    // A per-cell builtin is given the cell's key (an op's version context), cached or not.
+    const keyed = deterministic || definition.inputs.some((i) => Object.hasOwn(this.platform.cellBuiltins ?? {}, i));
 
     // A function, not an arrow: the Observable runtime calls a definition with `this` as the
     // variable's previous value (`this || DOM.svg(…)` in Observable code), passed on to the body.
@@ -213,7 +215,7 @@ export class NotebookRuntime {
     const run = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
       const previous = this;
       const version = ++entry.version;
-      const { key, runKey, inProgress } = runtime.keyer.keysOf(cell, definition.inputs, args);
+      const { key, runKey, inProgress } = runtime.keyer.keysOf(cell, definition.inputs, args, keyed);
       entry.key = key;
       entry.runIdentity = runKey;
       entry.inProgress = inProgress;

@@ -27,9 +27,12 @@ export class RunKeyer {
   /**
    * The execution-path key of a cell run, and its run key: the same with each input that is a
    * snapshot (see RUN_TOKEN), or that comes from a cell whose value belongs to such a run,
-   * standing for that whole run.
+   * standing for that whole run. Without `withKey` (a cell whose value its inputs do not
+   * determine, nocache or volatile, and that uses no per-cell builtin) the key is null, and an
+   * input that stands for its run is not digested: a 10,000-leaf vary result's content digest
+   * costs tens of milliseconds.
    */
-  keysOf(cell: RuntimeCell, names: readonly string[], args: readonly unknown[]): RunKeys {
+  keysOf(cell: RuntimeCell, names: readonly string[], args: readonly unknown[], withKey = true): RunKeys {
     const digests: string[] = [];
     const runDigests: string[] = [];
     let snapshots = false;
@@ -37,6 +40,14 @@ export class RunKeyer {
     for (let i = 0; i < names.length; i++) {
       const name = names[i]!;
       const owner = this.ownerOf(name);
+      if (isInProgress(args[i]) || owner?.inProgress) inProgress = true;
+      const token = runTokenOf(args[i]);
+      const upstream = token ? `run:${this.tokenId(token)}` : owner?.runIdentity ? `from:${owner.runIdentity}:${name}` : null;
+      if (upstream) snapshots = true;
+      if (!withKey && upstream) {
+        runDigests.push(upstream);
+        continue;
+      }
       let d: string | null;
       if (!owner && this.builtinNames.has(name)) d = `builtin:${name}`;
       else {
@@ -46,13 +57,9 @@ export class RunKeyer {
       }
       if (!d) return { key: null, runKey: null, inProgress: false };
       digests.push(d);
-      if (isInProgress(args[i]) || owner?.inProgress) inProgress = true;
-      const token = runTokenOf(args[i]);
-      const upstream = token ? `run:${this.tokenId(token)}` : owner?.runIdentity ? `from:${owner.runIdentity}:${name}` : null;
-      if (upstream) snapshots = true;
       runDigests.push(upstream ?? d);
     }
-    return { key: cellKey(cell.kind, cell.source, names, digests), runKey: snapshots ? cellKey(cell.kind, cell.source, names, runDigests) : null, inProgress };
+    return { key: withKey ? cellKey(cell.kind, cell.source, names, digests) : null, runKey: snapshots ? cellKey(cell.kind, cell.source, names, runDigests) : null, inProgress };
   }
 
   private tokenId(token: object): number {

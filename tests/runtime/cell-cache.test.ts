@@ -95,6 +95,34 @@ describe("snapshots of a computation still in progress", () => {
     expect(cache.map.size).toBe(2);
   });
 
+  test("a nocache cell computed from them never asks for their content digest (a 10,000-leaf vary's costs tens of ms), and counts one run", async () => {
+    const h = harness({ cache: new MapCache() });
+    const counted = `const s = (function* () {
+      const run = {};
+      globalThis.__digests = 0;
+      const snap = (n, going) => ({ n, [Symbol.for("weft.contentDigest")]: () => (globalThis.__digests++, "content-" + n), [Symbol.for("weft.runToken")]: () => run, [Symbol.for("weft.inProgress")]: () => going });
+      for (let n = 1; n <= 3; n++) yield snap(n, true);
+      yield snap(4, false);
+    })()`;
+    h.runtime.sync([js("s", counted), js("d", "const d = s.n * 10", { nocache: true })]);
+    await expect.poll(() => h.state("d").value, { timeout: 2000 }).toEqual({ d: 40 });
+    await h.runtime.idle();
+    expect((globalThis as { __digests?: number }).__digests).toBe(0);
+    expect(h.runs("d")).toEqual({ d: 1 });
+    // A cached cell reading the same snapshots does digest them: its key needs their content.
+    h.runtime.sync([js("s", counted), js("d", "const d = s.n * 10")]);
+    await expect.poll(() => (globalThis as { __digests?: number }).__digests ?? 0, { timeout: 2000 }).toBeGreaterThan(0);
+  });
+
+  test("a nocache cell that uses a per-cell builtin still gets its key (an op's version context): the same in every runtime", async () => {
+    const keys: (string | null)[] = [];
+    const cellBuiltins = { keyOf: (run: { key: string | null }) => (keys.push(run.key), run.key) };
+    for (let i = 0; i < 2; i++) await harness({ cellBuiltins }).sync([js("a", "const a = 2"), js("k", "const k = keyOf + a", { nocache: true })]);
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[0-9a-f]{64}$/);
+    expect(keys[1]).toBe(keys[0]);
+  });
+
   test("a finished snapshot with the content of the last one in progress writes the value computed from it", async () => {
     const cache = new MapCache();
     const h = harness({ cache });

@@ -31,12 +31,13 @@ export class MapCache implements CellCache {
 }
 
 /** A runtime with a small builtin set, and helpers to read run counts and values. */
-export function harness(options: { cache?: CellCache; builtins?: Record<string, unknown> } = {}) {
+export function harness(options: { cache?: CellCache; builtins?: Record<string, unknown>; cellBuiltins?: NonNullable<ConstructorParameters<typeof NotebookRuntime>[0]["cellBuiltins"]> } = {}) {
   const reports: string[] = [];
   const runtime = new NotebookRuntime({
     builtins: options.builtins ?? {},
     now: () => performance.now(),
     ...(options.cache ? { cache: options.cache } : {}),
+    ...(options.cellBuiltins ? { cellBuiltins: options.cellBuiltins } : {}),
     report: (m) => reports.push(m),
   });
   const state = (id: string) => runtime.state(id as CellId)!;
