@@ -37,6 +37,8 @@ export interface HostOptions {
   readonly llmFetch?: typeof fetch;
   /** Reads a data file next to the notebook, for `dataset.load`. */
   readonly readText?: (path: string) => Promise<string>;
+  /** false: keep no op sources or datasets by version (a published report, which keeps nothing it makes). */
+  readonly keepObjects?: boolean;
   /** Row digests already known for a data file (a published report's): `dataset.load` checks a sample and takes them. */
   readonly knownDigests?: (path: string) => readonly string[] | undefined;
   /** Where `calls()` reads production calls: the trace store (`weft run`) or the collector's API (the editor). */
@@ -107,7 +109,7 @@ async function* onFirstRun<M, T>(name: string, load: () => Promise<M>, run: (mod
 export function notebookPlatform(options: HostOptions) {
   const tracing = createTracing(options.context ? { context: options.context } : {});
   const calls = options.store ? new CallCache(options.store) : null;
-  const objects = options.store ? new ObjectStore(options.store, options.report) : null;
+  const objects = options.store && options.keepObjects !== false ? new ObjectStore(options.store, options.report) : null;
   const trace = notebookBuiltins({
     platform: tracing.platform,
     cache: calls,
