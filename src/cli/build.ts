@@ -162,8 +162,9 @@ function reportPage(title: string, assets: { js: string; css: string; data: stri
   </head>
   <body class="weft-report-page">
     <div id="weft-report"><p class="muted">Loading the report…</p><noscript>This report needs JavaScript to draw its charts.</noscript></div>
-    <script src="${assets.data}"></script>
+    <!-- The report's code first: it starts while the (larger) data file is still loading, and waits for it. -->
     <script src="${assets.js}"></script>
+    <script src="${assets.data}"></script>
   </body>
 </html>
 `;

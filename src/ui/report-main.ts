@@ -45,15 +45,19 @@ const OFFLINE = "a published report makes no calls: it has no LLM provider, no c
 
 async function main(): Promise<void> {
   const root = document.querySelector<HTMLElement>("#weft-report")!;
+  // Compiled while the data file loads (the page runs this script before the data script).
+  const sha256 = useWasmSha256((message) => console.warn(message));
   let snapshot: ReportSnapshot;
   try {
-    snapshot = readReportSnapshot((globalThis as Record<string, unknown>)[REPORT_DATA_GLOBAL]);
+    const data = await snapshotData();
+    if (data === undefined) throw new Error("its data file did not load: keep the data folder next to index.html, as weft build wrote it");
+    snapshot = readReportSnapshot(data);
   } catch (error) {
     root.replaceChildren(failure(`This report cannot be shown: ${(error as Error).message}`));
     return;
   }
   document.title = snapshot.title;
-  await useWasmSha256((message) => console.warn(message));
+  await sha256;
   // The row digests and leaf keys the build computed serve the page's datasets and varies (checked by sampling).
   useKnownLeafKeys(knownLeafKeys(snapshot.known, snapshot.stores));
   // The snapshot's records as they are: no validation or copy of ~MBs of call-cache chunks.
@@ -96,6 +100,17 @@ async function main(): Promise<void> {
   view.calls = host.log;
   root.replaceChildren(view);
   runtime.sync(snapshot.cells.filter((c) => c.mode !== "unavailable").map(runtimeCell));
+}
+
+/**
+ * The snapshot the data script sets. The page runs this script first, so that its code starts
+ * while the data file is still loading; the data script (the next in the page) has run by
+ * DOMContentLoaded. Undefined if it did not (a missing file), which the reader reports.
+ */
+function snapshotData(): Promise<unknown> {
+  const read = () => (globalThis as Record<string, unknown>)[REPORT_DATA_GLOBAL];
+  if (read() !== undefined || document.readyState !== "loading") return Promise.resolve(read());
+  return new Promise((resolve) => document.addEventListener("DOMContentLoaded", () => resolve(read()), { once: true }));
 }
 
 function offline(): never {

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { createServer } from "node:http";
 import { readFile as readBytes } from "node:fs/promises";
-import { copyFile, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -167,4 +167,14 @@ test("a report served by a static host under a sub-path works the same", async (
   } finally {
     await new Promise((resolve) => server.close(resolve));
   }
+});
+
+test("a report whose data file is missing says so, instead of an empty page", async ({ page }) => {
+  const copy = path.join(work, "reports", "no-data");
+  await mkdir(path.join(copy, "assets"), { recursive: true });
+  const built = path.join(work, "reports", "eval");
+  await writeFile(path.join(copy, "index.html"), await readFile(path.join(built, "index.html"), "utf8"));
+  for (const f of await readdir(path.join(built, "assets"))) await copyFile(path.join(built, "assets", f), path.join(copy, "assets", f));
+  await open(page, "no-data");
+  await expect(page.getByRole("alert")).toHaveText("This report cannot be shown: its data file did not load: keep the data folder next to index.html, as weft build wrote it");
 });
