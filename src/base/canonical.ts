@@ -29,7 +29,9 @@ export function toCanonical(value: unknown, path = ""): Json {
 
 /** Defines an own enumerable key, so "__proto__" is a key like any other, not the prototype. */
 function setKey(out: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  // An assignment does the same for every other key, several times faster.
+  if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
 }
 
 function encode(value: unknown, path: string, ancestors: Set<object>): Json {

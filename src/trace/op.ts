@@ -116,27 +116,32 @@ export function createOp(platform: TracePlatform) {
       active.signal = opts.signal ?? parent?.signal;
       const startedAt = platform.now();
       const inputs = opts.inputs ?? recordable(args);
-      const base = { id, traceId: active.traceId, parentId: active.parentId, op: ref, inputs, startedAt, ...(opts.key ? { key: opts.key } : {}) };
-      platform.sink.started?.({ ...base, output: null, error: null, endedAt: null, attributes: active.attributes, usage: {}, cost: null });
+      const key = opts.key;
+      if (platform.sink.started) {
+        const { traceId, parentId } = active;
+        const rest = { output: null, error: null, endedAt: null, attributes: active.attributes, usage: {}, cost: null };
+        platform.sink.started(key ? { id, traceId, parentId, op: ref, inputs, startedAt, key, ...rest } : { id, traceId, parentId, op: ref, inputs, startedAt, ...rest });
+      }
       let output: Awaited<R> | undefined;
       let error: CallError | null = null;
       let thrown: unknown;
       try {
         if (opts.signal?.aborted) throw opts.signal.reason ?? new Error("aborted");
-        output = await platform.context.run(active, () => fn(...args));
+        const returned = platform.context.run(active, () => fn(...args));
+        // A function that returns a value (not a promise) costs no extra microtask.
+        output = (isThenable(returned) ? await returned : returned) as Awaited<R>;
       } catch (e) {
         thrown = e;
         error = toCallError(e);
       }
-      const call: Call = {
-        ...base,
-        output: error ? null : recordable(output),
-        error,
-        endedAt: platform.now(),
-        attributes: active.attributes,
-        usage: active.usage,
-        cost: active.cost,
-      };
+      // Object literals of a fixed shape (no spreads): the engine makes one per call. The fields
+      // keep their order (key after startedAt), so a call's JSON is as before.
+      const { traceId, parentId, attributes, usage, cost } = active;
+      const recorded = error ? null : recordable(output);
+      const endedAt = platform.now();
+      const call: Call = key
+        ? { id, traceId, parentId, op: ref, inputs, startedAt, key, output: recorded, error, endedAt, attributes, usage, cost }
+        : { id, traceId, parentId, op: ref, inputs, startedAt, output: recorded, error, endedAt, attributes, usage, cost };
       // A child's usage and cost count towards its parent's.
       if (parent) {
         for (const [model, u] of Object.entries(active.usage)) parent.addUsage(model, u, null);
@@ -146,10 +151,8 @@ export function createOp(platform: TracePlatform) {
       return { call, output, thrown };
     }
 
-    const invoke = async (args: A, opts: InvokeOptions = {}) => {
-      const { call, output } = await run(args, opts);
-      return { call, output };
-    };
+    // The engine's entry: run's own promise, not another async frame around it.
+    const invoke = (args: A, opts: InvokeOptions = {}): Promise<{ call: Call; output: Awaited<R> | undefined }> => run(args, opts);
     const callable = async (...args: A): Promise<Awaited<R>> => {
       const { call, output, thrown } = await run(args);
       if (call.error) throw thrown;
@@ -160,8 +163,14 @@ export function createOp(platform: TracePlatform) {
   };
 }
 
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return !!value && (typeof value === "object" || typeof value === "function") && typeof (value as { then?: unknown }).then === "function";
+}
+
 /** The JSON form of call inputs/outputs; values that are not data are recorded as a readable placeholder. */
 export function recordable(value: unknown): Json {
+  // Strings, booleans, null and finite numbers (but -0) are their own canonical form.
+  if (value === null || typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value) && !Object.is(value, -0))) return value as Json;
   try {
     return toCanonical(value);
   } catch (error) {

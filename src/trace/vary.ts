@@ -1,4 +1,3 @@
-import pLimit from "p-limit";
 import { fromCanonical, toCanonical, type Call, type Json } from "../base/index.ts";
 import type { CallCache } from "./call-cache.ts";
 import { buildLeaves, type LeafSpec, type Named, type VarySpec } from "./leaves.ts";
@@ -140,7 +139,7 @@ export class Vary {
     await this.plan();
     this.busy = true;
     const { signal, onUpdate } = options;
-    const limit = pLimit(Math.max(1, this.spec.concurrency ?? 8));
+    const concurrency = Math.max(1, this.spec.concurrency ?? 8);
     const policy: RetryPolicy = { ...DEFAULT_RETRY, retries: this.spec.retries ?? DEFAULT_RETRY.retries };
     const cache = this.env.cache;
     const persistFailed = (error: Error) => (this.progress.persistError = `finished calls were not saved to the call cache: ${error.message}`);
@@ -148,15 +147,21 @@ export class Vary {
     const update = () => onUpdate?.(this.result());
     try {
       const work = this.leaves.now().filter((l) => l.status !== "cached" || this.built.scorers.some((s) => l.scores[s.label]?.status !== "cached"));
-      await Promise.allSettled(
-        work.map(({ spec }) =>
-          limit(async () => {
-            if (signal?.aborted) return;
-            await this.runLeaf(spec.index, policy, signal);
-            update();
-          }),
-        ),
-      );
+      // `concurrency` workers take the next leaf until none is left (or the run is cancelled):
+      // no closure and promise per queued leaf, as a general-purpose limiter makes.
+      let next = 0;
+      const worker = async () => {
+        while (next < work.length && !signal?.aborted) {
+          const index = work[next++]!.spec.index;
+          try {
+            await this.runLeaf(index, policy, signal);
+          } catch {
+            // runLeaf records a failing call on its leaf; anything else must not stop the other leaves.
+          }
+          update();
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, work.length) }, worker));
     } finally {
       if (timer) clearInterval(timer);
       // A failed write (a full disk, a quota) keeps the results on screen and says so; the

@@ -220,6 +220,34 @@ describe("vary", () => {
     expect([plan.cached, plan.missing]).toEqual([3, 7]);
   });
 
+  test("at most `concurrency` leaves run at once, and that many do; a cancelled run takes no new leaf", async () => {
+    const { op } = tracing();
+    let running = 0;
+    let most = 0;
+    let started = 0;
+    const controller = new AbortController();
+    const slow = op("slow", async ({ i }: { i: number }) => {
+      started++;
+      most = Math.max(most, ++running);
+      await new Promise((r) => setTimeout(r, 2));
+      running--;
+      return i;
+    });
+    const data = Array.from({ length: 40 }, (_, i) => ({ i }));
+    const r = await new Vary({ data, ops: slow, concurrency: 3 }, { cache: await callCache() }).execute();
+    expect([most, r.progress.done, r.progress.opCalls]).toEqual([3, 40, 40]);
+    // Cancelled after its 5th leaf started: the three running finish, nothing new starts.
+    started = 0;
+    const cancelling = op("cancelling", async ({ i }: { i: number }) => {
+      if (++started === 5) controller.abort(new Error("cell invalidated"));
+      await new Promise((r) => setTimeout(r, 2));
+      return i;
+    });
+    const cancelled = await new Vary({ data, ops: cancelling, concurrency: 3 }, { cache: await callCache() }).execute({ signal: controller.signal });
+    expect(started).toBe(5);
+    expect(cancelled.progress.done).toBeLessThanOrEqual(5);
+  });
+
   test("a 10,000-leaf vary looks up its cache in at most two batched reads", async () => {
     const { op } = tracing();
     const cache = await callCache();
