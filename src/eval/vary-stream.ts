@@ -69,7 +69,7 @@ export function waitForApproval(signal: AbortSignal): { readonly approve: () => 
 
 /** Executes the run, yielding its latest snapshot (else `planned`, once) at most once per `every` ms, then the final one. */
 async function* throttledRun(vary: Vary, signal: AbortSignal, every: number, run: object, planned: VaryResult | null): AsyncGenerator<VaryResult> {
-  let latest: VaryResult | null = null;
+  let latest: (() => VaryResult) | null = null;
   let wake: (() => void) | null = null;
   const done = vary.execute({ signal, onUpdate: (r) => (latest = r) }).finally(() => wake?.());
   let finished = false;
@@ -81,7 +81,8 @@ async function* throttledRun(vary: Vary, signal: AbortSignal, every: number, run
     });
     wake = null;
     if (latest && !finished) {
-      const snapshot: VaryResult = latest;
+      // Taken now, as it is at this tick (TypeScript cannot see the callback assign it).
+      const snapshot = (latest as () => VaryResult)();
       latest = null;
       planned = null;
       yield snapshot.withPhase("running", undefined, run);

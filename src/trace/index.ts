@@ -7,7 +7,7 @@ export { createOp, isOp, opVersion, recordable, ActiveCall, type Op, type OpOpti
 export { CallLog, createTracing } from "./tracer.ts";
 export { CallCache } from "./call-cache.ts";
 export { KEY_LENGTH, keysAt, leafKeysInRowOrder } from "./known-leaf-keys.ts";
-export { callKey, named, rowsOf, useKnownLeafKeys, type VarySpec, type Named } from "./leaves.ts";
+export { callKey, forgetLeafKeys, named, rowsOf, useKnownLeafKeys, type VarySpec, type Named } from "./leaves.ts";
 export { isRowSource, ROW_SOURCE_BRAND, isLazyRows, LAZY_ROWS_KEY, type RowSource, type LazyRows } from "./row-source.ts";
 export { Vary, type VaryEnv, type ExecuteOptions } from "./vary.ts";
 export { VaryResult, isVaryResult, type Plan, type PlanGroup, type Progress, type LeafResult, type TreeNode, type VaryPhase, type ErrorGroup } from "./result.ts";

@@ -74,14 +74,44 @@ export function useKnownLeafKeys(known: ReadonlyMap<string, readonly string[]> |
 }
 
 /** The known keys of a group when there are as many as rows and a sample of them hashes right; else null (they are computed). */
-function checkedKnownKeys(rowsVersion: string, versionJson: string, paramsJson: string, trial: number, rows: number, rowJson: (i: number) => string | null): readonly string[] | null {
-  const keys = knownKeys?.get(knownLeafGroup(rowsVersion, versionJson, paramsJson, trial));
+function checkedKnownKeys(group: string, versionJson: string, paramsJson: string, trial: number, rows: number, rowJson: (i: number) => string | null): readonly string[] | null {
+  const keys = knownKeys?.get(group);
   if (keys === undefined || keys.length !== rows) return null;
   const right = (i: number) => {
     const json = rowJson(i);
     return json !== null && leafKey(versionJson, json, paramsJson, trial) === keys[i];
   };
   return sampleHolds(rows, CHECK_EVERY, right) ? keys : null;
+}
+
+/**
+ * The leaf keys computed lately, by group (see `knownLeafGroup`): a scorer edit builds a new vary
+ * over the same rows and ops, whose 10,000 op leaf keys are these again. A group is the content
+ * of the rows, so an equal group has equal keys. The least recently used go first.
+ */
+const recentKeys = new Map<string, readonly string[]>();
+const RECENT_GROUPS = 16;
+
+/** Forgets the leaf keys computed lately (for tests and benchmarks that time computing them). */
+export function forgetLeafKeys(): void {
+  recentKeys.clear();
+}
+
+function remember(group: string, keys: readonly string[]): void {
+  recentKeys.delete(group);
+  recentKeys.set(group, keys);
+  if (recentKeys.size > RECENT_GROUPS) recentKeys.delete(recentKeys.keys().next().value!);
+}
+
+/** A digest of rows by their encodings (`rows:` and the SHA-256 of them all); null when a row is not data. */
+function rowsDigest(n: number, rowJson: (i: number) => string | null): string | null {
+  const all: string[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const json = rowJson(i);
+    if (json === null) return null;
+    all[i] = json;
+  }
+  return `rows:${sha256Hex(all.join("\n"))}`;
 }
 
 /** Normalizes a vary spec's ops or scorers into labelled ops; throws a clear error on anything else. */
@@ -153,15 +183,30 @@ export function buildLeaves(spec: VarySpec): { spec: VarySpec; leaves: LeafSpec[
     }
     return json;
   };
-  const rowsVersion = knownKeys && isRowSource(spec.data) ? spec.data.version : null;
+  // The rows' content, for the groups of keys known or computed before: a row source's version,
+  // else a digest of every row's encoding (none when a row is not data).
+  const rowsVersion = isRowSource(spec.data) ? spec.data.version : rowsDigest(rows.length, rowJson);
   for (const variant of variants) {
     const versionJson = JSON.stringify(variant.op.version);
     for (const params of combos) {
       const paramsJson = canonicalJson(params);
-      const known = rowsVersion === null ? null : Array.from({ length: trials }, (_, trial) => checkedKnownKeys(rowsVersion, versionJson, paramsJson, trial, rows.length, rowJson));
+      const keys = Array.from({ length: trials }, (_, trial) => {
+        if (rowsVersion === null) return null;
+        const group = knownLeafGroup(rowsVersion, versionJson, paramsJson, trial);
+        const reused = checkedKnownKeys(group, versionJson, paramsJson, trial, rows.length, rowJson) ?? recentKeys.get(group);
+        if (reused) return reused;
+        const computed: string[] = new Array(rows.length);
+        for (let i = 0; i < rows.length; i++) {
+          const json = rowJson(i);
+          if (json === null) return null; // a row that is not data: its leaf gets the error
+          computed[i] = leafKey(versionJson, json, paramsJson, trial);
+        }
+        remember(group, computed);
+        return computed;
+      });
       rows.forEach((row, rowIndex) => {
         for (let trial = 0; trial < trials; trial++) {
-          const k = known?.[trial];
+          const k = keys[trial];
           if (k) {
             leaves.push({ index: leaves.length, variant, params, rowIndex, row, trial, key: k[rowIndex]!, keyError: null });
             continue;

@@ -21,8 +21,12 @@ export interface VaryEnv {
 /** Options of one execution. */
 export interface ExecuteOptions {
   readonly signal?: AbortSignal;
-  /** Called after every leaf or scorer call settles, with the current (partial) result. */
-  readonly onUpdate?: (result: VaryResult) => void;
+  /**
+   * Called after every leaf settles, with a function that takes the current (partial) result. A
+   * result is a snapshot object: a listener that samples (a cell shown every 100 ms) takes one
+   * when it reads, not one per leaf.
+   */
+  readonly onUpdate?: (current: () => VaryResult) => void;
 }
 
 /**
@@ -144,7 +148,8 @@ export class Vary {
     const cache = this.env.cache;
     const persistFailed = (error: Error) => (this.progress.persistError = `finished calls were not saved to the call cache: ${error.message}`);
     const timer = cache ? setInterval(() => void cache.flush().catch(persistFailed), this.env.flushEveryMs ?? 1000) : null;
-    const update = () => onUpdate?.(this.result());
+    const current = () => this.result();
+    const update = () => onUpdate?.(current);
     try {
       const work = this.leaves.now().filter((l) => l.status !== "cached" || this.built.scorers.some((s) => l.scores[s.label]?.status !== "cached"));
       // `concurrency` workers take the next leaf until none is left (or the run is cancelled):

@@ -12,7 +12,7 @@ import { snapshotNotebook } from "../../src/cli/build-snapshot.ts";
 import { dataset, parseJsonl } from "../../src/eval/index.ts";
 import { knownLeafKeys, knownRowDigests, readReportSnapshot, ReportSnapshotError, type ReportSnapshot } from "../../src/stdlib/index.ts";
 import { openMemoryStore, type Json } from "../../src/store/index.ts";
-import { CallCache, createTracing, leafKeysInRowOrder, useKnownLeafKeys, Vary } from "../../src/trace/index.ts";
+import { CallCache, createTracing, forgetLeafKeys, leafKeysInRowOrder, useKnownLeafKeys, Vary } from "../../src/trace/index.ts";
 import { buildLeaves } from "../../src/trace/leaves.ts";
 
 const ROWS = 150; // more than two sampling strides (every 64th row is checked)
@@ -67,6 +67,7 @@ beforeAll(async () => {
 
 afterEach(() => {
   useKnownLeafKeys(null);
+  forgetLeafKeys();
   useHostSha256(null);
 });
 
@@ -87,6 +88,7 @@ function hashesDuring<T>(f: () => T): { value: T; hashes: number } {
 
 /** The leaf keys of a vary of `ops` over `rows`, as the page's engine makes them. */
 function leafKeys(rows: ReturnType<typeof dataset>): (string | null)[] {
+  forgetLeafKeys(); // each call computes (or takes known) keys, not the ones the last call computed
   return buildLeaves(spec(rows)).leaves.map((l) => l.key);
 }
 

@@ -270,7 +270,13 @@ describe("vary", () => {
       table: JSON.stringify(r.table().objects()),
     });
     let mid: { result: VaryResult; then: ReturnType<typeof seen> } | null = null;
-    const final = await vary.execute({ onUpdate: (r) => void (mid ??= { result: r, then: seen(r) }) });
+    const final = await vary.execute({
+      onUpdate: (current) => {
+        if (mid) return;
+        const r = current();
+        mid = { result: r, then: seen(r) };
+      },
+    });
     expect(mid!.then.leaves.filter(([status]) => status === "pending").length).toBe(5);
     expect(seen(final).leaves.filter(([status]) => status === "pending").length).toBe(0);
     expect(seen(mid!.result)).toEqual(mid!.then);
