@@ -27,6 +27,8 @@ export interface NotebookTraceOptions {
   readonly knownDigests?: (path: string) => readonly string[] | undefined;
   /** Where op sources and datasets are kept by version, when the host has a store. */
   readonly objects?: ObjectStore | null;
+  /** Awaited before a finished vary commits its calls (see VaryEnv.beforeCommit): a page paints the results first. */
+  readonly beforeCommit?: () => Promise<void>;
 }
 
 /** An evaluation: a vary over a dataset with scorers, plus an optional summary of its table. */
@@ -104,7 +106,7 @@ async function* streamVary(spec: VarySpec, signal: AbortSignal, options: Noteboo
   const full: VarySpec = { ...spec, data, ...(spec.budget === undefined && fallback !== undefined ? { budget: fallback } : {}) };
   const key = options.cache ? runKey(full) : null;
   const previous = key ? recent.get(key) : undefined;
-  const vary = previous && !previous.busy ? previous.reuse(full.summary) : new Vary(full, { cache: options.cache, ...(options.askBeforeCalls ? { askBeforeCalls: true } : {}) });
+  const vary = previous && !previous.busy ? previous.reuse(full.summary) : new Vary(full, { cache: options.cache, ...(options.askBeforeCalls ? { askBeforeCalls: true } : {}), ...(options.beforeCommit ? { beforeCommit: options.beforeCommit } : {}) });
   if (key) {
     recent.delete(key);
     recent.set(key, vary);

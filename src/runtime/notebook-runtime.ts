@@ -208,6 +208,9 @@ export class NotebookRuntime {
     const cacheable = deterministic && !!this.platform.cache;
     // A per-cell builtin is given the cell's key (an op's version context), cached or not.
     const keyed = deterministic || definition.inputs.some((i) => Object.hasOwn(this.platform.cellBuiltins ?? {}, i));
+    // Once this definition has made a value the cache cannot hold (a chart's element), its later
+    // runs do not look it up: the answer would be a miss, after a store round trip.
+    let uncacheable = false;
 
     // A function, not an arrow: the Observable runtime calls a definition with `this` as the
     // variable's previous value (`this || DOM.svg(…)` in Observable code), passed on to the body.
@@ -231,7 +234,7 @@ export class NotebookRuntime {
         }
         return held.value;
       }
-      if (cacheable && key) {
+      if (cacheable && key && !uncacheable) {
         const t0 = runtime.platform.now();
         const hit = await runtime.lookup(key);
         if (entry.version !== version) return undefined;
@@ -268,7 +271,10 @@ export class NotebookRuntime {
         // Held at once, also when a newer run has started meanwhile: a run with the same key
         // (the next snapshot of an input, with the same content) takes this value as computed.
         if (deterministic && key && !holdsGenerator(raw)) entry.settled = { key, value: raw, status: "fulfilled", ms, unstored: inProgress };
-        if (cacheable && key && !inProgress && entry.version === version && !isGenerator(raw) && isCacheable(raw)) runtime.store(entry, key, raw);
+        if (cacheable && key && !inProgress && entry.version === version && !isGenerator(raw)) {
+          if (isCacheable(raw)) runtime.store(entry, key, raw);
+          else uncacheable = true;
+        }
         return definition.inputs.includes("view") ? raw : trackStreams(entry, (state) => runtime.setState(entry, state), version, raw);
       } catch (error) {
         runtime.lastMs.set(entry, runtime.platform.now() - t0);

@@ -39,6 +39,8 @@ export interface HostOptions {
   readonly readText?: (path: string) => Promise<string>;
   /** false: keep no op sources or datasets by version (a published report, which keeps nothing it makes). */
   readonly keepObjects?: boolean;
+  /** Awaited before a finished vary commits its calls: the editor waits for the next paint (bounded), so the results show first. */
+  readonly beforeCommit?: () => Promise<void>;
   /** Row digests already known for a data file (a published report's): `dataset.load` checks a sample and takes them. */
   readonly knownDigests?: (path: string) => readonly string[] | undefined;
   /** Where `calls()` reads production calls: the trace store (`weft run`) or the collector's API (the editor). */
@@ -118,6 +120,7 @@ export function notebookPlatform(options: HostOptions) {
     ...(options.askBeforeCalls ? { askBeforeCalls: true } : {}),
     ...(options.readText ? { readText: options.readText } : {}),
     ...(options.knownDigests ? { knownDigests: options.knownDigests } : {}),
+    ...(options.beforeCommit ? { beforeCommit: options.beforeCommit } : {}),
     objects,
   });
   const llm = createLlm({ providers: options.providers ?? [], op: tracing.op, context: tracing.platform.context, ...(options.llmFetch ? { fetch: options.llmFetch } : {}) });

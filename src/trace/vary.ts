@@ -16,6 +16,12 @@ export interface VaryEnv {
   readonly flushEveryMs?: number;
   /** Any missing LLM call (an op with a token estimate) needs approval, whatever it costs (`weft build` without --yes). */
   readonly askBeforeCalls?: boolean;
+  /**
+   * Awaited after every leaf has settled and before the run's calls are committed: a page lets
+   * its cells show the results first (committing 10,000 calls to IndexedDB serializes them on
+   * the page's thread, ~70 ms). It must be bounded; the commit still comes before `execute` resolves.
+   */
+  readonly beforeCommit?: () => Promise<void>;
 }
 
 /** Options of one execution. */
@@ -171,7 +177,11 @@ export class Vary {
       if (timer) clearInterval(timer);
       // A failed write (a full disk, a quota) keeps the results on screen and says so; the
       // calls stay queued and are written by a later flush, or run again next time.
-      if (cache) await cache.flush().then(() => (this.progress.persistError = null), persistFailed);
+      if (cache) {
+        update();
+        await this.env.beforeCommit?.();
+        await cache.flush().then(() => (this.progress.persistError = null), persistFailed);
+      }
       this.busy = false;
     }
     update();

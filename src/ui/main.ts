@@ -11,6 +11,7 @@ import { browserProviders } from "./providers.ts";
 import { editorObservableHost } from "./observable-host.ts";
 import { useWasmSha256 } from "./wasm-sha256.ts";
 import "./app.ts";
+import { afterPaint } from "./after-paint.ts";
 
 // The browser host: wires the real platform (document, IndexedDB, clock) into the editor.
 const app = document.querySelector<WeftApp>("weft-app")!;
@@ -55,6 +56,8 @@ async function start(): Promise<void> {
       }
     },
     report: (message) => console.warn(message),
+    // A finished vary's results are drawn before its calls are committed to IndexedDB.
+    beforeCommit: () => afterPaint(),
     calls,
     // exportData(table, "x.parquet") downloads the file.
     saveFile: async (name, bytes, type) => downloadBytes(document, name, bytes, type),

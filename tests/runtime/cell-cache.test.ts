@@ -31,6 +31,19 @@ describe("the per-cell cache", () => {
     expect(second.state("b").value).toEqual({ b: [3, 6, 9] });
   });
 
+  test("a cell whose value the cache cannot hold (a function, an element) is not looked up again on its next runs, until it is redefined", async () => {
+    const cache = new MapCache();
+    const h = harness({ cache });
+    await h.sync([js("a", "const a = 1"), js("f", "const f = () => a")]);
+    const first = cache.gets;
+    expect(first).toBe(2); // a and f, once each
+    await h.sync([js("a", "const a = 2"), js("f", "const f = () => a")]);
+    await h.sync([js("a", "const a = 3"), js("f", "const f = () => a")]);
+    expect(cache.gets - first).toBe(2); // a's lookups only: f's value is a function
+    await h.sync([js("a", "const a = 3"), js("f", "const f = () => a + 1")]);
+    expect(cache.gets - first).toBe(3); // the new definition of f looks up once
+  });
+
   test("a data input is digested by content, so an equal value hits", async () => {
     const cache = new MapCache();
     const first = harness({ cache });

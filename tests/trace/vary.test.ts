@@ -248,6 +248,23 @@ describe("vary", () => {
     expect(cancelled.progress.done).toBeLessThanOrEqual(5);
   });
 
+  test("beforeCommit is awaited once every leaf has settled and before the calls are committed; execute resolves after the commit", async () => {
+    const { op } = tracing();
+    const cache = await callCache();
+    const f = op("f", ({ i }: { i: number }) => i);
+    const seen: [number, number][] = [];
+    const vary = new Vary({ data: Array.from({ length: 20 }, (_, i) => ({ i })), ops: f }, {
+      cache,
+      beforeCommit: async () => {
+        seen.push([vary.result().progress.done, cache.pending()]);
+        await new Promise((r) => setTimeout(r, 5));
+      },
+    });
+    const r = await vary.execute();
+    expect(seen).toEqual([[20, 20]]);
+    expect([r.progress.done, cache.pending()]).toEqual([20, 0]);
+  });
+
   test("a 10,000-leaf vary looks up its cache in at most two batched reads", async () => {
     const { op } = tracing();
     const cache = await callCache();
