@@ -29,6 +29,7 @@ import { benchArgs } from "../ingest/args.ts";
 import { freePort } from "../ingest/processes.ts";
 import { kitNotebook, rowsJsonl, weftNotebook } from "./notebooks.ts";
 import { timeFirstChart, type PageTimes, type ProfileSummary } from "./page.ts";
+import { reportDataText } from "../../src/stdlib/report-snapshot.ts";
 
 const { arg, flag } = benchArgs();
 const RUNS = Number(arg("runs") ?? 5);
@@ -100,11 +101,11 @@ const spread = (xs: readonly (number | null)[]) => {
   return `${ms(median(ok))} (${ms(Math.min(...ok))}–${ms(Math.max(...ok))})${ok.length < xs.length ? `, ${xs.length - ok.length} of ${xs.length} without a chart` : ""}`;
 };
 
-/** The sizes of the parts of a Weft snapshot: its data script evaluated in a sandbox, each part re-serialized. */
-function snapshotParts(dataFile: string): [string, number][] {
+/** The sizes of the parts of a Weft snapshot: its data scripts evaluated in a sandbox (one script that sets the snapshot, as older builds wrote, or parts to join), each part re-serialized. */
+function snapshotParts(report: string): [string, number][] {
   const sandbox: Record<string, unknown> = vm.createContext({});
-  vm.runInContext(readFileSync(dataFile, "utf8"), sandbox);
-  const s = sandbox.__weftReport as { cells: { id: string; mode: string; source: string; value?: unknown; displays?: unknown; compiled: unknown }[]; stores: Record<string, [string, unknown][]>; files: Record<string, unknown> };
+  for (const f of filesOf(report).filter((r) => r.startsWith("data/"))) vm.runInContext(readFileSync(path.join(report, f), "utf8"), sandbox);
+  const s = (sandbox.__weftReport ?? JSON.parse(reportDataText(sandbox.__weftReportParts) ?? "null")) as { cells: { id: string; mode: string; source: string; value?: unknown; displays?: unknown; compiled: unknown }[]; stores: Record<string, [string, unknown][]>; files: Record<string, unknown> };
   const len = (v: unknown) => Buffer.byteLength(JSON.stringify(v) ?? "");
   const parts: [string, number][] = [];
   for (const c of s.cells) {
@@ -223,7 +224,6 @@ const big = await weftBuild(bigDir, "eval.md", "report");
 const bigOut = path.join(bigDir, "report");
 const bigJs = sizeOf(bigOut, (r) => r.startsWith("assets/") && r.endsWith(".js"));
 const bigData = sizeOf(bigOut, (r) => r.startsWith("data/"));
-const dataFile = filesOf(bigOut).find((r) => r.startsWith("data/"))!;
 out();
 out(`2. A ${ROWS.toLocaleString("en-US")}-row eval (2 rule-based ops × 1 trial = ${(2 * ROWS).toLocaleString("en-US")} calls, exact match, a bars plot)`);
 out(`  rows.jsonl: ${bytes(Buffer.byteLength(rows))} (${bytes(gzipSync(rows).length)} gzip)`);
@@ -231,7 +231,7 @@ out(`  build wall time: ${(bigCold.ms / 1000).toFixed(1)} s first (runs the ops,
 out(`  the CLI printed:\n${big.printed.split("\n").map((l) => `    ${l}`).join("\n")}`);
 out(`  measured here: js ${size(bigJs)}; data ${size(bigData)}`);
 out(`  what the snapshot holds (JSON bytes of each part):`);
-for (const [part, n] of snapshotParts(path.join(bigOut, dataFile)).filter(([, n]) => n >= 10_000)) out(`    ${bytes(n).padStart(9)}  ${part.trim()}`);
+for (const [part, n] of snapshotParts(bigOut).filter(([, n]) => n >= 10_000)) out(`    ${bytes(n).padStart(9)}  ${part.trim()}`);
 
 log("timing first charts in headless Chromium…");
 const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });

@@ -14,7 +14,7 @@ export { notebookRelativeName, mimeTypeOf, type NotebookFileSource } from "./not
 export type { NotebookFile, ZipArchive } from "./file-attachment.ts";
 export { createRequire, packageSpecifier, type PackageImporter } from "./require.ts";
 export { createExportData, downloadBytes, type SaveFile, type ExportDataResult, type ExportDataOptions } from "./export-data.ts";
-export { REPORT_FORMAT, REPORT_FORMAT_VERSION, REPORT_DATA_GLOBAL, REPORT_ASSETS_GLOBAL, reportExtensionGlobal, readReportSnapshot, shareColumns, ReportSnapshotError, type ReportSnapshot, type ReportCell, type ReportCellMode } from "./report-snapshot.ts";
+export { REPORT_FORMAT, REPORT_FORMAT_VERSION, REPORT_DATA_GLOBAL, REPORT_PARTS_GLOBAL, REPORT_ASSETS_GLOBAL, reportDataText, reportExtensionGlobal, readReportSnapshot, shareColumns, ReportSnapshotError, type ReportSnapshot, type ReportCell, type ReportCellMode } from "./report-snapshot.ts";
 export { knownLeafKeys, knownRowDigests, reportKnownKeys } from "./report-known-keys.ts";
 export { planReportCells, OUTSIDE_BUILTINS, PINNED_BUILTIN, type SettledCell } from "./report-cells.ts";
 // `cluster`, `drift`, `fineTune` and the inline runner load with their first run (see platform.ts):

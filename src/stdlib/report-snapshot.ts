@@ -176,8 +176,32 @@ function restoreSharedColumns(stores: ReportSnapshot["stores"], shared: unknown)
   }
 }
 
-/** The global a report's data script assigns the snapshot to (a classic script: it loads from file://, where fetch cannot). */
+/** The global the report's page assigns the parsed snapshot to. */
 export const REPORT_DATA_GLOBAL = "__weftReport";
+
+/**
+ * The global array a report's data scripts push their parts to (classic scripts: they load from
+ * file://, where fetch cannot): each part is `[index, count, text]`, and the texts in order are
+ * the snapshot's JSON. A page loads several files at once faster than one large one.
+ */
+export const REPORT_PARTS_GLOBAL = "__weftReportParts";
+
+/** The snapshot's JSON text from the parts its data scripts pushed; undefined when none did; an error naming what is missing when they do not add up. */
+export function reportDataText(parts: unknown): string | undefined {
+  if (parts === undefined) return undefined;
+  if (!Array.isArray(parts) || !parts.length) throw new ReportSnapshotError("the report's data scripts pushed no parts");
+  const count = (parts[0] as unknown[])?.[1];
+  if (typeof count !== "number" || !Number.isInteger(count) || count < 1) throw new ReportSnapshotError("the report's data parts do not say how many there are");
+  const texts: (string | undefined)[] = Array.from({ length: count }, () => undefined);
+  for (const part of parts) {
+    const [index, n, text] = Array.isArray(part) ? part : [];
+    if (n !== count || typeof index !== "number" || !Number.isInteger(index) || index < 0 || index >= count || typeof text !== "string") throw new ReportSnapshotError(`a data part of this report is malformed: ${JSON.stringify(part)?.slice(0, 60)}`);
+    texts[index] = text;
+  }
+  const missing = texts.flatMap((t, i) => (t === undefined ? [i + 1] : []));
+  if (missing.length) throw new ReportSnapshotError(`the report's data is incomplete: part ${missing.join(", ")} of ${count} did not load (keep the data folder as weft build wrote it)`);
+  return texts.join("");
+}
 
 /** The global the report's page sets before its scripts: package name → the classic script that defines it. */
 export const REPORT_ASSETS_GLOBAL = "__weftReportAssets";

@@ -4,7 +4,7 @@ import "./styles.css";
 import "./report.css";
 import { fromCanonical, type Json } from "../base/index.ts";
 import { NotebookRuntime, type RuntimeCell } from "../runtime/index.ts";
-import { knownLeafKeys, knownRowDigests, notebookPlatform, PINNED_BUILTIN, readReportSnapshot, REPORT_ASSETS_GLOBAL, REPORT_DATA_GLOBAL, reportExtensionGlobal, type ReportCell, type ReportSnapshot } from "../stdlib/index.ts";
+import { knownLeafKeys, knownRowDigests, notebookPlatform, PINNED_BUILTIN, readReportSnapshot, REPORT_ASSETS_GLOBAL, REPORT_DATA_GLOBAL, REPORT_PARTS_GLOBAL, reportDataText, reportExtensionGlobal, type ReportCell, type ReportSnapshot } from "../stdlib/index.ts";
 import { snapshotStore } from "../store/index.ts";
 import { useKnownLeafKeys } from "../trace/index.ts";
 import type { Compiled, CellId } from "../notebook/index.ts";
@@ -105,14 +105,18 @@ async function main(): Promise<void> {
 }
 
 /**
- * The snapshot the data script sets. The page runs this script first, so that its code starts
- * while the data file is still loading; the data script (the next in the page) has run by
- * DOMContentLoaded. Undefined if it did not (a missing file), which the reader reports.
+ * The snapshot its data scripts carry, parsed (and set on REPORT_DATA_GLOBAL). The page runs this
+ * script first, so that its code starts while the data files are still loading; the data scripts
+ * (after this one in the page) have run by DOMContentLoaded. Undefined if none did (a missing
+ * data folder); an error if some part is missing.
  */
-function snapshotData(): Promise<unknown> {
-  const read = () => (globalThis as Record<string, unknown>)[REPORT_DATA_GLOBAL];
-  if (read() !== undefined || document.readyState !== "loading") return Promise.resolve(read());
-  return new Promise((resolve) => document.addEventListener("DOMContentLoaded", () => resolve(read()), { once: true }));
+async function snapshotData(): Promise<unknown> {
+  if (document.readyState === "loading") await new Promise((resolve) => document.addEventListener("DOMContentLoaded", resolve, { once: true }));
+  const global = globalThis as Record<string, unknown>;
+  const text = reportDataText(global[REPORT_PARTS_GLOBAL]);
+  if (text === undefined) return undefined;
+  global[REPORT_DATA_GLOBAL] = JSON.parse(text);
+  return global[REPORT_DATA_GLOBAL];
 }
 
 function offline(): never {

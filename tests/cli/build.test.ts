@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { buildReports, type BuildOptions } from "../../src/cli/build.ts";
 import { STUB_MODELS } from "../../src/server/provider-config.ts";
-import { readReportSnapshot, REPORT_DATA_GLOBAL, type ReportSnapshot } from "../../src/stdlib/index.ts";
+import { readReportSnapshot, REPORT_PARTS_GLOBAL, reportDataText, type ReportSnapshot } from "../../src/stdlib/index.ts";
 import { startLoopbackServer, type LoopbackServer } from "../fixtures/openai-server.ts";
 
 const SECRET = "sk-weft-build-test-0123456789abcdef";
@@ -46,10 +46,9 @@ async function files(root: string): Promise<string[]> {
 }
 
 async function snapshotOf(out: string): Promise<ReportSnapshot> {
-  const data = (await files(path.join(out, "data"))).find((f) => f.endsWith(".js"))!;
   const scope: Record<string, unknown> = {};
-  new Function("globalThis", await readFile(data, "utf8"))(scope);
-  return readReportSnapshot(scope[REPORT_DATA_GLOBAL]);
+  for (const data of (await files(path.join(out, "data"))).filter((f) => f.endsWith(".js"))) new Function("globalThis", await readFile(data, "utf8"))(scope);
+  return readReportSnapshot(JSON.parse(reportDataText(scope[REPORT_PARTS_GLOBAL])!));
 }
 
 test("a build spends nothing without --yes: a plan with calls to make fails it, and the previous report is kept", async () => {
