@@ -102,7 +102,8 @@ export class Vary {
       if (leaf.status === "cached") g.cached++;
       else {
         g.missing++;
-        await addEstimate(g, leaf.spec.variant.op, [leaf.spec.row, leaf.spec.params]);
+        // Only an op with an estimator is awaited: a microtask per leaf adds up over 10,000.
+        if (leaf.spec.variant.op.options.estimate) await addEstimate(g, leaf.spec.variant.op, [leaf.spec.row, leaf.spec.params]);
       }
       for (const s of this.built.scorers) {
         const sg = group(s, "scorer");
@@ -110,7 +111,7 @@ export class Vary {
         if (leaf.scores[s.label]?.status === "cached") sg.cached++;
         else {
           sg.missing++;
-          await addEstimate(sg, s.op, [scorerInput(leaf, s.op), leaf.spec.params]);
+          if (s.op.options.estimate) await addEstimate(sg, s.op, [scorerInput(leaf, s.op), leaf.spec.params]);
         }
       }
     }
