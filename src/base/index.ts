@@ -17,3 +17,4 @@ export { base64Of, bytesOfBase64 } from "./base64.ts";
 export { mapInSlices, yieldToOthers, SLICE_MS } from "./slices.ts";
 export { RunningSet } from "./running-set.ts";
 export { sampleHolds } from "./sample-holds.ts";
+export { isThenable } from "./thenable.ts";

@@ -1,6 +1,6 @@
 import { Runtime, type Module, type Variable } from "@observablehq/runtime";
 import type { CellId, Definition } from "../notebook/index.ts";
-import { fromCanonical, type Json } from "../base/index.ts";
+import { fromCanonical, isThenable, type Json } from "../base/index.ts";
 import { isCacheable, VOLATILE_INPUTS, VOLATILE_SOURCE } from "./cell-key.ts";
 import { RunKeyer } from "./run-keys.ts";
 import { initialState, toCellError, type CellError, type CellState } from "./cell-state.ts";
@@ -264,7 +264,7 @@ export class NotebookRuntime {
         // runtime then spends on other cells before this one resumes.
         const out = fn.apply(previous, callArgs);
         const bodyMs = runtime.platform.now() - t0;
-        const thenable = !!out && (typeof out === "object" || typeof out === "function") && typeof (out as { then?: unknown }).then === "function";
+        const thenable = isThenable(out);
         const raw = thenable ? await Promise.race([out, invalidated]) : out;
         const ms = thenable ? runtime.platform.now() - t0 : bodyMs;
         runtime.lastMs.set(entry, ms);

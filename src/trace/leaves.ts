@@ -61,9 +61,6 @@ export function leafKey(versionJson: string, rowJson: string, paramsJson: string
 /** Known leaf keys: group (see `knownLeafGroup`) → the rows' keys in row order. */
 let knownKeys: ReadonlyMap<string, readonly string[]> | null = null;
 
-/** Every how many known leaf keys one is checked by hashing it (the first and the last always are). */
-const CHECK_EVERY = 64;
-
 /**
  * Gives leaf keys known in row order (a published report's, which its build computed; see
  * `leafKeysInRowOrder`): `buildLeaves` takes them by position instead of hashing each leaf,
@@ -81,7 +78,7 @@ function checkedKnownKeys(group: string, versionJson: string, paramsJson: string
     const json = rowJson(i);
     return json !== null && leafKey(versionJson, json, paramsJson, trial) === keys[i];
   };
-  return sampleHolds(rows, CHECK_EVERY, right) ? keys : null;
+  return sampleHolds(rows, right) ? keys : null;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { canonicalJson, NotDataError, toCanonical, type Json } from "../base/index.ts";
+import { canonicalJson, isThenable, NotDataError, toCanonical, type Json } from "../base/index.ts";
 import { addUsage, type Call, type CallError, type ModelUsage } from "../base/index.ts";
 import type { ContextCarrier } from "./context.ts";
 import { sha256Hex } from "../base/index.ts";
@@ -161,10 +161,6 @@ export function createOp(platform: TracePlatform) {
     Object.defineProperty(callable, "name", { value: ref });
     return Object.assign(callable, { opName: name, version, ref, options, sourceText: options.source ?? fn.toString(), invoke, [OP]: true }) as unknown as Op<A, Awaited<R>>;
   };
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return !!value && (typeof value === "object" || typeof value === "function") && typeof (value as { then?: unknown }).then === "function";
 }
 
 /** The JSON form of call inputs/outputs; values that are not data are recorded as a readable placeholder. */

@@ -45,7 +45,7 @@ const OFFLINE = "a published report makes no calls: it has no LLM provider, no c
 
 async function main(): Promise<void> {
   const root = document.querySelector<HTMLElement>("#weft-report")!;
-  // Compiled while the data file loads (the page runs this script before the data script), as is
+  // Compiled while the data files load (the page runs this script before the data scripts), as is
   // the number formatting a chart's axes first use (Intl's first NumberFormat costs ~20 ms).
   const sha256 = useWasmSha256((message) => console.warn(message));
   new Intl.NumberFormat("en-US").format(0.5);
