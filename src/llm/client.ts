@@ -9,6 +9,7 @@ import { fineTuningClient } from "./fine-tuning.ts";
 import { Router, type ProviderConfig, type Route } from "./routing.ts";
 import { readChatStream, textStream, type StreamedChat } from "./streaming.ts";
 import { countChatTokens, countTokens, tokenizerReady } from "./tokens.ts";
+import { requestSignal } from "./request-signal.ts";
 
 /** What the llm client needs: providers, prices, the notebook's op factory and context, and (for tests) time and randomness. */
 export interface LlmOptions {
@@ -58,11 +59,19 @@ export function createLlm(options: LlmOptions) {
   async function completeChat(request: ChatRequest, route: Route, create: (signal: AbortSignal | undefined) => Promise<Completion>): Promise<ChatResult> {
     const active = options.context.get();
     const { provider, model, limiter } = route;
-    await tokenizerReady();
-    const estimate = countChatTokens(request.messages) + (request.max_tokens ?? outputGuess);
+    // Tokens are counted before the call only for a provider with a tokens-per-minute limit:
+    // loading the tokenizer takes ~0.35 s, which a first call would otherwise wait for.
+    let estimate = 0;
+    if (limiter.countsTokens) {
+      await tokenizerReady();
+      estimate = countChatTokens(request.messages) + (request.max_tokens ?? outputGuess);
+    }
     return retried(active, () =>
       limiter.run(estimate, async () => {
-        const { content, usage, finishReason } = await create(active?.signal);
+        const link = requestSignal(active?.signal);
+        const { content, usage, finishReason } = await create(link.signal).finally(link.release);
+        // A provider that reports no usage is counted here.
+        if (usage?.prompt_tokens == null || usage.completion_tokens == null) await tokenizerReady();
         const inputTokens = usage?.prompt_tokens ?? countChatTokens(request.messages);
         const outputTokens = usage?.completion_tokens ?? countTokens(content);
         const cost = record(active, model, inputTokens, outputTokens);
@@ -92,7 +101,10 @@ export function createLlm(options: LlmOptions) {
       const batch = inputs.slice(i, i + size);
       const tokens = batch.reduce((a, t) => a + countTokens(t), 0);
       const dimensions = request.dimensions ? { dimensions: request.dimensions } : {};
-      const embed = async () => (await client).embeddings.create({ model, input: batch, ...dimensions }, signal ? { signal } : {});
+      const embed = async () => {
+        const link = requestSignal(signal);
+        return (await client).embeddings.create({ model, input: batch, ...dimensions }, link.signal ? { signal: link.signal } : {}).finally(link.release);
+      };
       const res = await retried(active, () => limiter.run(tokens, embed));
       record(active, model, res.usage?.prompt_tokens ?? tokens, 0);
       for (const d of [...res.data].sort((a, b) => a.index - b.index)) out.push(d.embedding);

@@ -27,6 +27,11 @@ export class Limiter {
     });
   }
 
+  /** Whether `run` needs the request's token count: only a tokens-per-minute limit uses it. */
+  get countsTokens(): boolean {
+    return !!this.limits.tpm;
+  }
+
   /** How many requests are running now. */
   get active(): number {
     return this.slots.activeCount;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { getEventListeners } from "node:events";
 import { DEFAULT_RETRY } from "../../src/base/index.ts";
 import { createLlm, type ProviderConfig } from "../../src/llm/index.ts";
 import { openMemoryStore } from "../../src/store/index.ts";
@@ -121,6 +122,18 @@ describe("llm against the loopback server", () => {
     await expect.poll(() => server.stats.aborted - abortedBefore).toBe(4);
     expect(result.progress.done).toBe(0);
     server.configure({ latencyMs: 0 });
+  });
+
+  test("a run's signal holds no abort listener per finished call (the SDK never removes the one it adds)", async () => {
+    server.configure({ latencyMs: 0, faults: {} });
+    const { llm } = setup({ concurrency: 8 });
+    const controller = new AbortController();
+    const ask = llm.op("ask", ({ q }: { q: string }) => ({ messages: [{ role: "user", content: q }] }));
+    const vary = new Vary({ data: Array.from({ length: 60 }, (_, i) => ({ q: `listener ${i}` })), ops: ask }, { cache: null });
+    const before = getEventListeners(controller.signal, "abort").length;
+    const result = await vary.execute({ signal: controller.signal });
+    expect(result.progress.done).toBe(60);
+    expect(getEventListeners(controller.signal, "abort").length).toBe(before);
   });
 
   test("with 20% injected 429s, 500s and timeouts over 500 calls, every leaf ends once, as a result or a recorded error", async () => {
