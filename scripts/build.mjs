@@ -204,6 +204,11 @@ export async function buildCli() {
       // Bundled CommonJS calls require(); an ES module has none, so each chunk gets one.
       banner: { js: "import { createRequire as __weftCreateRequire } from 'node:module'; const require = __weftCreateRequire(import.meta.url);" },
       splitting: true,
+      // Minified code is parsed and compiled sooner: a cached `weft run` spends most of its time
+      // loading modules (~50 ms less of ~300). Names are kept (errors and classes print them),
+      // and built-in ops are versioned by stable ids, not by their compiled text.
+      minify: true,
+      keepNames: true,
       outdir: temp,
       chunkNames: "[name]-[hash]",
       sourcemap: "linked",

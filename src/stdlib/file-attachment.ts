@@ -1,5 +1,5 @@
 import { AbstractFile } from "@observablehq/stdlib";
-import { autoType, dsvFormat } from "d3";
+import { autoType, dsvFormat } from "d3-dsv";
 import * as aq from "arquero";
 import { mimeTypeOf, notebookRelativeName, type NotebookFileSource } from "./notebook-folder.ts";
 

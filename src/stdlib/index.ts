@@ -5,7 +5,9 @@
  */
 export { notebookPlatform, type HostOptions } from "./platform.ts";
 export { standardLibrary, standardDefinitions } from "./library.ts";
-export { createCharts, DRILL_EVENT, dispatchDrill, type DrillDetail, type ChartOptions, type MeansOptions, type ScatterOptions, type DistributionOptions, type LinesOptions } from "./charts/index.ts";
+// The charts load with their first use (Plot and the d3 modules it uses): charts/index.ts is not re-exported here.
+export { DRILL_EVENT, dispatchDrill, type DrillDetail } from "./charts/drill.ts";
+export type { ChartOptions, MeansOptions, ScatterOptions, DistributionOptions, LinesOptions } from "./charts/index.ts";
 export { compare, leaderboard, isCompareValue, isLeaderboardValue, type CompareValue, type LeaderboardValue } from "./evals.ts";
 export { inputValues } from "./input.ts";
 export { observableLibrary, Mutable, SAMPLE_DATASETS, DEFAULT_WIDTH, type ObservableHost } from "./observable.ts";

@@ -1,5 +1,5 @@
 import { observe, type Library } from "@observablehq/stdlib";
-import { autoType, csvParse } from "d3";
+import { autoType, csvParse } from "d3-dsv";
 import type { NotebookFileSource } from "./notebook-folder.ts";
 import { createRequire, type PackageImporter } from "./require.ts";
 import { createTex } from "./tex.ts";

@@ -33,7 +33,7 @@ declare module "@observablehq/stdlib" {
   /** A generator of the values `initialize` passes to its `change` callback. */
   export function observe<T>(initialize: (change: (value: T) => T) => (() => void) | void): Generator<Promise<T>>;
 }
-declare module "d3" {
+declare module "d3-dsv" {
   type Row = Record<string, unknown>;
   export function csvParse(text: string, row?: (row: Record<string, string>) => Row): Row[] & { columns: string[] };
   export function dsvFormat(delimiter: string): {
@@ -41,4 +41,7 @@ declare module "d3" {
     parseRows(text: string, row?: (row: string[]) => unknown): unknown[][];
   };
   export function autoType(row: Record<string, string>): Row;
+}
+declare module "d3" {
+  export * from "d3-dsv";
 }

@@ -131,7 +131,7 @@ export function notebookPlatform(options: HostOptions) {
   const observable = observableLibrary(options);
   const prompt = hostPromptBuiltin(options.calls?.prompts, options.store, tracing.platform.context);
   const platform: RuntimePlatform = {
-    builtinDefinitions: { ...observable.definitions, ...standardDefinitions() },
+    builtinDefinitions: { ...observable.definitions, ...standardDefinitions(options.document) },
     builtins: { ...observable.builtins, ...standardLibrary(options.document), dataset: trace.dataset, prompt, calls: callsBuiltin(options.calls), exportData: createExportData(options.saveFile), trainingSet: createTrainingSetBuiltin({ objects, prices: llm.prices(), ...(options.saveFile ? { saveFile: options.saveFile } : {}) }), scorers: createScorers({ op: tracing.op, llm }), driftDetector: (driftOptions: unknown) => driftDetector(tracing.op, driftOptions) },
     cellBuiltins: {
       ...trace.builtins,

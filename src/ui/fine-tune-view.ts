@@ -1,5 +1,6 @@
 import { LitElement, html, nothing } from "lit";
-import { createCharts, type FineTuneRun } from "../stdlib/index.ts";
+import type { FineTuneRun } from "../stdlib/index.ts";
+import { createCharts } from "../stdlib/charts/index.ts";
 import { money } from "./money.ts";
 import "./fine-tune-view.css";
 

@@ -2,7 +2,8 @@
 // it), and brushing charts.embedding opens exactly the calls whose dots are inside the rectangle.
 import { expect, it } from "vitest";
 import { createEmbed, hashingEmbedding } from "../../src/eval/index.ts";
-import { createCharts, DRILL_EVENT, type ClusterResult, type DrillDetail } from "../../src/stdlib/index.ts";
+import { DRILL_EVENT, type ClusterResult, type DrillDetail } from "../../src/stdlib/index.ts";
+import { createCharts } from "../../src/stdlib/charts/index.ts";
 import { runCluster } from "../../src/stdlib/analysis/cluster.ts";
 import { inlineRunner } from "../../src/stdlib/analysis/inline-runner.ts";
 import { workerRunner } from "../../src/ui/worker-runner.ts";

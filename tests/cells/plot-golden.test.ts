@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { installServerDom } from "../../src/cli/server-dom.ts";
-import { createCharts } from "../../src/stdlib/index.ts";
+import { createCharts } from "../../src/stdlib/charts/index.ts";
 import { golden } from "../notebook/golden.ts";
 import { compile } from "./compile.ts";
 

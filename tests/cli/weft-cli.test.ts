@@ -189,6 +189,23 @@ display(md\`gate passed: **\${accuracy.objects()[0]["score.correct.mean"]}**\`)
     expect(JSON.parse(json.stdout).cells.find((c: { names: string[] }) => c.names.includes("accuracy")).text[0]).toMatch(/^accuracy =$/);
   }, 90_000);
 
+  test("Plot, the charts and CSV parsing, which load on first use, work headless", async () => {
+    const text = [
+      "# Lazy builtins",
+      "```js\nconst rows = FileAttachment(\"scores.csv\").csv({typed: true})\n```",
+      "```js\nconst figure = Plot.plot({marks: [Plot.dot(rows, {x: \"n\", y: \"score\"})]})\n```",
+      "```js\nconst chart = charts.means(rows.map((r) => ({...r, op: \"a\"})), {score: \"score\", by: \"op\"})\n```",
+      "```js\nconst tags = [figure.tagName.toLowerCase(), chart.tagName.toLowerCase(), figure.querySelectorAll(\"circle\").length, rows[1].score]\n```",
+    ].join("\n\n") + "\n";
+    const { dir, file } = await scratch(text);
+    await writeFile(path.join(dir, "scores.csv"), "n,score\n1,0.5\n2,0.75\n3,1\n");
+    const r = await weft(["run", file, "--json", "--no-cache"], dir);
+    expect(r.stderr).toBe("");
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.cells.map((c) => c.error)).toEqual([null, null, null, null, null]);
+    expect(report.cells.find((c) => c.names.includes("tags"))!.value).toEqual({ tags: ["svg", "svg", 3, 0.75] });
+  }, 60_000);
+
   test("a plan that calls an LLM provider that is not configured is not run, and says why", async () => {
     const { dir, file } = await scratch(`\`\`\`js
 const ask = llm.op("ask", ({q}) => ({model: "gpt-4o-mini", messages: [{role: "user", content: q}]}))

@@ -1,7 +1,7 @@
 // charts.training draws both curves and marks the overfitting step when there is one.
 import { beforeAll, expect, it } from "vitest";
 import { installServerDom } from "../../src/cli/server-dom.ts";
-import { createCharts } from "../../src/stdlib/index.ts";
+import { createCharts } from "../../src/stdlib/charts/index.ts";
 
 let charts: ReturnType<typeof createCharts>;
 beforeAll(() => {
