@@ -6,12 +6,24 @@ import { createOp, type ActiveCall, type TracePlatform } from "./op.ts";
 export class CallLog {
   private readonly calls = new Map<string, Call>();
   private readonly listeners = new Set<(call: Call) => void>();
+  /**
+   * Ids in the order they were recorded, from `head`: the oldest is evicted by its id. Taking
+   * the Map's first key instead walks past every entry deleted before it (V8 keeps them as
+   * holes until it rehashes), which made each call's end slower the longer the log was full.
+   */
+  private order: string[] = [];
+  private head = 0;
   constructor(private readonly capacity = 50_000) {}
 
   /** Records a finished call, evicting the oldest beyond capacity. */
   ended(call: Call): void {
+    if (!this.calls.has(call.id)) this.order.push(call.id);
     this.calls.set(call.id, call);
-    if (this.calls.size > this.capacity) this.calls.delete(this.calls.keys().next().value!);
+    while (this.calls.size > this.capacity) this.calls.delete(this.order[this.head++]!);
+    if (this.head > this.capacity) {
+      this.order = this.order.slice(this.head);
+      this.head = 0;
+    }
     for (const l of this.listeners) l(call);
   }
 

@@ -1,4 +1,4 @@
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { CONTENT_DIGEST, RUN_TOKEN } from "../../src/runtime/index.ts";
 import { harness, js, MapCache } from "./harness.ts";
 
@@ -235,5 +235,31 @@ describe("scaling", () => {
     await h.sync(Array.from({ length: n }, (_, i) => js(`c${i}`, i === 0 ? "const a0 = k" : i === n - 1 ? `const a${i} = a${i - 1} + 2 * k` : `const a${i} = a${i - 1} + k`)));
     expect(h.state(`c${n - 1}`).runs).toBe(2);
     expect(scans.visited).toBeLessThanOrEqual(2 * n);
+  });
+});
+
+describe("compiling cell bodies", () => {
+  test("the bodies of the cells a sync defines are evaluated in one script; a body that fails there fails only its own cell", async () => {
+    const evalSpy = vi.spyOn(globalThis, "eval");
+    try {
+      const h = harness();
+      await h.sync([js("a", "const a = 1"), js("b", "const b = a + 1"), js("c", "const c = b * 10")]);
+      expect(evalSpy).toHaveBeenCalledTimes(1);
+      expect(h.state("c").exports).toEqual({ c: 20 });
+      // One changed cell is evaluated alone.
+      await h.sync([js("a", "const a = 2"), js("b", "const b = a + 1"), js("c", "const c = b * 10")]);
+      expect(evalSpy).toHaveBeenCalledTimes(2);
+      expect(h.state("c").exports).toEqual({ c: 30 });
+      // A body the engine rejects (the compiler accepted its source): the batch fails, each body is evaluated alone.
+      const good = js("d", "const d = c + 1");
+      const bad = { ...js("e", "const e = 1"), compiled: { type: "definition" as const, definition: { body: "() => {", inputs: [], outputs: ["e"], autodisplay: false } } };
+      await h.sync([js("a", "const a = 2"), js("b", "const b = a + 1"), js("c", "const c = b * 10"), good, bad]);
+      expect(evalSpy).toHaveBeenCalledTimes(5);
+      expect(h.state("d").exports).toEqual({ d: 31 });
+      expect(h.state("e").status).toBe("error");
+      expect(h.state("e").error?.message).toMatch(/Unexpected (end of input|token)/);
+    } finally {
+      evalSpy.mockRestore();
+    }
   });
 });
