@@ -119,6 +119,9 @@ export interface SettledRun {
   readonly cells: readonly RuntimeCell[];
 }
 
+/** How often a headless run passes a running vary's partial results to its dependents: no one sees them, so once an hour. */
+const HEADLESS_STREAM_MS = 3_600_000;
+
 /** Runs a notebook file in Node with the editor's runtime and standard library; cells that never settle time out as errors. */
 export async function runNotebook(file: string, options: RunOptions = {}): Promise<RunReport> {
   useNodeSha256();
@@ -150,6 +153,8 @@ export async function runNotebook(file: string, options: RunOptions = {}): Promi
       return text;
     },
     autoApprove: !!options.yes,
+    // Headless: a vary's dependents compute on its final results only, not on a partial snapshot every 100 ms.
+    streamEveryMs: HEADLESS_STREAM_MS,
     ...(options.askBeforeCalls ? { askBeforeCalls: true } : {}),
     defaultBudget: options.budget ?? notebookSettings(notebook).budget ?? 1,
     report: (message) => process.stderr.write(`weft: ${message}\n`),

@@ -71,14 +71,22 @@ export function waitForApproval(signal: AbortSignal): { readonly approve: () => 
 async function* throttledRun(vary: Vary, signal: AbortSignal, every: number, run: object, planned: VaryResult | null): AsyncGenerator<VaryResult> {
   let latest: (() => VaryResult) | null = null;
   let wake: (() => void) | null = null;
-  const done = vary.execute({ signal, onUpdate: (r) => (latest = r) }).finally(() => wake?.());
+  // Finished is set before the wait is woken: a snapshot taken at the end would repeat the final one (dependents computed twice).
   let finished = false;
-  void done.then(() => (finished = true), () => (finished = true));
+  const done = vary.execute({ signal, onUpdate: (r) => (latest = r) }).finally(() => {
+    finished = true;
+    wake?.();
+  });
+  // Awaited below; a generator closed before then must not leave its failure unhandled.
+  done.catch(() => undefined);
   while (!finished) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
     await new Promise<void>((resolve) => {
       wake = resolve;
-      setTimeout(resolve, every);
+      timer = setTimeout(resolve, every);
     });
+    // Woken by the run's end: its timer (up to `every`, long in a headless run) must not keep the process alive.
+    clearTimeout(timer);
     wake = null;
     if (latest && !finished) {
       // Taken now, as it is at this tick (TypeScript cannot see the callback assign it).

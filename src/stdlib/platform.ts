@@ -39,6 +39,12 @@ export interface HostOptions {
   readonly readText?: (path: string) => Promise<string>;
   /** false: keep no op sources or datasets by version (a published report, which keeps nothing it makes). */
   readonly keepObjects?: boolean;
+  /**
+   * Minimum milliseconds between a running vary's partial results reaching its dependents
+   * (default 100). A headless run, where nobody sees them, passes a long interval: its tables
+   * and charts compute once, on the final results.
+   */
+  readonly streamEveryMs?: number;
   /** Awaited before a finished vary commits its calls: the editor waits for the next paint (bounded), so the results show first. */
   readonly beforeCommit?: () => Promise<void>;
   /** Row digests already known for a data file (a published report's): `dataset.load` checks a sample and takes them. */
@@ -121,6 +127,7 @@ export function notebookPlatform(options: HostOptions) {
     ...(options.readText ? { readText: options.readText } : {}),
     ...(options.knownDigests ? { knownDigests: options.knownDigests } : {}),
     ...(options.beforeCommit ? { beforeCommit: options.beforeCommit } : {}),
+    ...(options.streamEveryMs !== undefined ? { streamEveryMs: options.streamEveryMs } : {}),
     objects,
   });
   const llm = createLlm({ providers: options.providers ?? [], op: tracing.op, context: tracing.platform.context, ...(options.llmFetch ? { fetch: options.llmFetch } : {}) });

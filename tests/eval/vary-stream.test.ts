@@ -39,6 +39,23 @@ describe("the snapshots of a run", () => {
     expect(token(second[0]!)).not.toBe(token(first[0]!));
   });
 
+  test("the end of a run yields the final snapshot once, not a running snapshot of the same results first; a long interval yields only it", async () => {
+    const { op } = createTracing({});
+    const slow = op("slow", async ({ q }: { q: string }) => (await new Promise((r) => setTimeout(r, 15)), q));
+    const data = Array.from({ length: 12 }, (_, i) => ({ q: `q${i}` }));
+    const streamed: VaryResult[] = [];
+    for await (const s of varySnapshots(new Vary({ data, ops: slow, concurrency: 2 }, { cache: null }), { signal: new AbortController().signal, everyMs: 20 })) streamed.push(s);
+    expect(streamed.length).toBeGreaterThan(2);
+    expect(streamed.at(-1)!.phase).toBe("done");
+    // No running snapshot repeats the finished results.
+    expect(streamed.filter((s) => s.phase === "running" && s.progress.done === 12)).toEqual([]);
+    const started = Date.now();
+    const headless: VaryResult[] = [];
+    for await (const s of varySnapshots(new Vary({ data, ops: slow, concurrency: 2 }, { cache: null }), { signal: new AbortController().signal, everyMs: 3_600_000 })) headless.push(s);
+    expect(headless.map((s) => [s.phase, s.progress.done])).toEqual([["done", 12]]);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
   test("a plan whose calls cannot be made yields one 'blocked' snapshot, offers no approval and runs nothing", async () => {
     const { op } = createTracing({});
     const ran: string[] = [];
