@@ -59,9 +59,13 @@ const NODE_PACKAGES = new Set(["lmdb", "@duckdb/node-api", "@clickhouse/client"]
  *   analysis layer;
  * - src/tune/training-set.ts builds a training set (near-duplicates with MinHash, the split, on
  *   arquero); hosts load it with the first `trainingSet(...)`, so the editor's first load carries
- *   only what shows a training set or a fine-tuning run.
+ *   only what shows a training set or a fine-tuning run;
+ * - src/stdlib/charts/index.ts is the charts (on Observable Plot and the d3 modules it uses, ~0.75
+ *   MB): the platform loads them with a cell's first `charts` or `Plot`, and the fine-tune view
+ *   (itself loaded on use) imports them directly, so stdlib's index does not put Plot in every
+ *   host's first load (`weft run`'s worker included).
  */
-const ENTRY_POINTS = new Set(["src/store/node.ts", "src/store/lmdb.ts", "src/notebook/kit.ts", "src/prod/ingest.ts", "src/prod/drift-model.ts", "src/tune/training-set.ts"]);
+const ENTRY_POINTS = new Set(["src/store/node.ts", "src/store/lmdb.ts", "src/notebook/kit.ts", "src/prod/ingest.ts", "src/prod/drift-model.ts", "src/tune/training-set.ts", "src/stdlib/charts/index.ts"]);
 
 /**
  * Folders a layer may reach into file by file: the CLI is the top host, and each subcommand
