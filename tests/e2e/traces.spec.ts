@@ -46,6 +46,12 @@ test("production calls arrive live in the Traces view, open as a trace with a ch
 
   // An LLM call of the demo app: its trace tree holds the handler, the retrieval and the chat.
   await page.getByLabel("op").selectOption("chat gpt-4o-mini");
+  // The filtered list comes from the server: wait until every row shown is of that op (clicking
+  // before then can open a draft reply's call, of gpt-4.1-mini, from the unfiltered list).
+  await expect.poll(async () => {
+    const ops = await list.locator("tbody tr td:nth-child(2)").allTextContents();
+    return ops.length > 0 && ops.every((op) => op === "chat gpt-4o-mini");
+  }, { timeout: 10_000 }).toBe(true);
   await page.getByTestId("traces-list").locator("tbody tr:not([data-call='hostile-1'])").first().click();
   await expect.poll(() => detail.getByTestId("trace-tree").locator("li").count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
   await expect(detail.getByTestId("trace-tree")).toContainText("POST /tickets");
