@@ -16,6 +16,7 @@ import type { Op } from "./op.ts";
 export interface ScoredLeaf {
   readonly spec: LeafSpec;
   readonly call: Call | null;
+  /** The call's output, decoded (so a call fixes it: keys are kept by call). */
   readonly output: unknown;
 }
 
@@ -67,10 +68,23 @@ export class ScoreKeys {
   private readonly rows = new Map<object, RowForm>();
   /** The input JSON per facts signature for the last leaf keyed: its scorers share it, and nothing larger is kept. */
   private last: { leaf: ScoredLeaf; inputs: Map<string, string | null> } | null = null;
+  /**
+   * Keys by scored call and scorer. A leaf restored from the cache is keyed when its score is
+   * looked up and again when the missing score runs, as a new leaf object: its call is the same
+   * object, and the call (with the leaf's row, params and trial, which its key holds) fixes the key.
+   */
+  private readonly byCall = new WeakMap<Call, Map<string, string | null>>();
 
   /** The scorer call's cache key for this leaf, or null when the input is not data. */
   key(leaf: ScoredLeaf, scorer: Op): string | null {
-    return this.compute(leaf, scorer, (scorer.options.callFacts ?? []).join(","));
+    const signature = (scorer.options.callFacts ?? []).join(",");
+    if (!leaf.call) return this.compute(leaf, scorer, signature);
+    let keys = this.byCall.get(leaf.call);
+    if (!keys) this.byCall.set(leaf.call, (keys = new Map()));
+    const id = `${scorer.version}|${signature}`;
+    let key = keys.get(id);
+    if (key === undefined) keys.set(id, (key = this.compute(leaf, scorer, signature)));
+    return key;
   }
 
   private compute(leaf: ScoredLeaf, scorer: Op, signature: string): string | null {

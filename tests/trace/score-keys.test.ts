@@ -1,7 +1,7 @@
 // Scorer keys are built from a row form encoded once per row and an input encoded once per leaf; they
 // must equal the keys of the naive encoding (the whole scorer input, canonical twice) for every
 // kind of row, output and call fact, or every cached score made before would miss.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { toCanonical, type Call } from "../../src/base/index.ts";
 import { createTracing } from "../../src/trace/index.ts";
 import { buildLeaves } from "../../src/trace/leaves.ts";
@@ -62,5 +62,24 @@ describe("scorer keys", () => {
     expect(keys.key(leaf, a)).toBe(scoreKeyNaive(leaf, a));
     expect(keys.key(leaf, b)).toBe(scoreKeyNaive(leaf, b));
     expect(keys.key(leaf, a)).not.toBe(keys.key(leaf, b));
+  });
+});
+
+describe("scorer keys by call", () => {
+  it("a leaf keyed again as a new object with the same call (restored, then scored) is not encoded again", () => {
+    const built = buildLeaves({ data: [{ q: "a", want: "A" }], ops: { ops }, trials: 1 });
+    const spec = built.leaves[0]!;
+    const scored = call(3);
+    const keys = new ScoreKeys();
+    const compute = vi.spyOn(keys as unknown as { compute: (...args: unknown[]) => unknown }, "compute");
+    const first = keys.key({ spec, call: scored, output: "A" }, plain);
+    const again = keys.key({ spec, call: scored, output: "A" }, plain);
+    expect(again).toBe(first);
+    expect(again).toBe(scoreKeyNaive({ spec, call: scored, output: "A" }, plain));
+    expect(compute).toHaveBeenCalledTimes(1);
+    // Another scorer, or another call, is keyed on its own.
+    expect(keys.key({ spec, call: scored, output: "A" }, withFacts)).toBe(scoreKeyNaive({ spec, call: scored, output: "A" }, withFacts));
+    expect(keys.key({ spec, call: call(4), output: "B" }, plain)).toBe(scoreKeyNaive({ spec, call: call(4), output: "B" }, plain));
+    expect(compute).toHaveBeenCalledTimes(3);
   });
 });
