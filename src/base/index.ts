@@ -18,3 +18,4 @@ export { mapInSlices, yieldToOthers, SLICE_MS } from "./slices.ts";
 export { RunningSet } from "./running-set.ts";
 export { sampleHolds } from "./sample-holds.ts";
 export { isThenable } from "./thenable.ts";
+export { randomUuid } from "./random-uuid.ts";

@@ -138,9 +138,7 @@ export class VaryResult implements CallSource {
     // Scores by value, not by call: leaves with equal scorer inputs share one cached scorer
     // call, so a warm run's ids differ from a cold run's while the results are the same.
     const parts: string[] = [String(this.built.spec.summary ?? "")];
-    for (const l of this.leaves) {
-      parts.push(`${l.spec.key}|${l.call?.id ?? l.error ?? ""}|${Object.entries(l.scores).map(([k, s]) => `${k}=${s.error === undefined ? JSON.stringify(s.call?.output ?? null) : `!${s.error}`}`).join(",")}`);
-    }
+    for (const l of this.leaves) parts.push(leafDigestText(l));
     return sha256Hex(parts.join("\n"));
   }
 
@@ -344,6 +342,24 @@ export class VaryResult implements CallSource {
 }
 
 /** Score columns of one scorer value: a scalar is `score.NAME`; an object gives `score.NAME.FIELD` for its scalar fields. */
+/** Each leaf's line of its result's content digest: a leaf unchanged between snapshots is written once. */
+const leafDigestTexts = new WeakMap<LeafResult, string>();
+
+/** A leaf's line of the content digest: its key, its call (or error), and its scores by value. */
+function leafDigestText(l: LeafResult): string {
+  let text = leafDigestTexts.get(l);
+  if (text !== undefined) return text;
+  text = `${l.spec.key}|${l.call?.id ?? l.error ?? ""}|`;
+  let first = true;
+  for (const k of Object.keys(l.scores)) {
+    const s = l.scores[k]!;
+    text += `${first ? "" : ","}${k}=${s.error === undefined ? JSON.stringify(s.call?.output ?? null) : `!${s.error}`}`;
+    first = false;
+  }
+  leafDigestTexts.set(l, text);
+  return text;
+}
+
 function scoreEntries(name: string, value: unknown): [string, unknown][] {
   if (value && typeof value === "object" && !Array.isArray(value)) {
     return Object.entries(value as Record<string, Json>)

@@ -1,4 +1,4 @@
-import type { Call } from "../base/index.ts";
+import { randomUuid, type Call } from "../base/index.ts";
 import { syncCarrier, type ContextCarrier } from "./context.ts";
 import { createOp, type ActiveCall, type TracePlatform } from "./op.ts";
 
@@ -54,7 +54,7 @@ export function createTracing(options: { now?: () => number; newId?: () => strin
   const log = new CallLog();
   const platform: TracePlatform = {
     now: options.now ?? (() => Date.now()),
-    newId: options.newId ?? (() => globalThis.crypto.randomUUID()),
+    newId: options.newId ?? randomUuid,
     context: options.context ?? syncCarrier<ActiveCall>(),
     sink: log,
   };

@@ -1,6 +1,6 @@
 import { describe, expect, test, vi } from "vitest";
 import { openMemoryStore } from "../../src/store/index.ts";
-import { toCanonical } from "../../src/base/index.ts";
+import { sha256Hex, toCanonical } from "../../src/base/index.ts";
 import { CallCache as CallCacheImpl } from "../../src/trace/index.ts";
 import { ScoreKeys } from "../../src/trace/score-keys.ts";
 import { Vary, type CallCache, type Op, type VaryResult } from "../../src/trace/index.ts";
@@ -362,6 +362,24 @@ describe("results that tell the truth", () => {
     expect([warm.progress.cached, warm.progress.scorerCalls]).toEqual([6, 0]);
     for (const leaf of warm.leaves) expect(leaf.scores.correct!.call!.parentId).toBe(leaf.call!.id);
     expect(digestOf(warm)).toBe(digestOf(cold));
+  });
+
+  test("a result's content digest is its leaves' keys, calls and scores by value, as cells keyed by it have stored them; a snapshot's unchanged leaves are not written again", async () => {
+    const { op } = tracing();
+    const v1 = op("v1", ({ label }: { label: string }) => (label === "bug" ? "feature" : label));
+    const correct = op("correct", ({ output, label }: { output: string; label: string }) => output === label);
+    const boom = op("boom", ({ label }: { label: string }) => {
+      if (label === "billing") throw new Error("no");
+      return { score: 1, note: "ok" };
+    });
+    const result = await run({ data: rows, ops: { v1 }, scorers: { correct, boom }, allowErrors: true }, await callCache());
+    // The formula cells keyed by a result have always used (its text must not change, or every such cell misses once).
+    const lines = [""]; // the summary function: none
+    for (const l of result.leaves) lines.push(`${l.spec.key}|${l.call?.id ?? l.error ?? ""}|${Object.entries(l.scores).map(([k, s]) => `${k}=${s.error === undefined ? JSON.stringify(s.call?.output ?? null) : `!${s.error}`}`).join(",")}`);
+    expect(result.leaves.some((l) => Object.values(l.scores).some((s) => s.error !== undefined))).toBe(true);
+    expect(digestOf(result)).toBe(sha256Hex(lines.join("\n")));
+    // Another snapshot of the same leaves (another phase) gives the same digest.
+    expect(digestOf(result.withPhase("running"))).toBe(digestOf(result));
   });
 
   test("a plan whose op calls a provider that is not configured is blocked up front: nothing to approve, nothing runs", async () => {
