@@ -11,24 +11,11 @@ import { mainObserver, outputObserver, type ObserverContext } from "./cell-obser
 import { readCell, writeCell } from "./cell-cache-io.ts";
 import { IdleTracker } from "./idle-tracker.ts";
 import { trackStreams } from "./stream-tracking.ts";
+import { CellBodies } from "./cell-bodies.ts";
 
 export type { CellCache, CellRun, RuntimeCell, RuntimePlatform } from "./platform.ts";
 
 type Listener = (id: CellId, state: CellState) => void;
-
-/** A cell's compiled body, as evaluated. */
-type CellFunction = (...args: unknown[]) => unknown;
-
-/** A cell's body as a function; a body the engine cannot evaluate becomes one that throws why, so only its cell fails. */
-function evaluateBody(body: string): CellFunction {
-  try {
-    return (0, eval)(`(${body}\n)`) as CellFunction;
-  } catch (error) {
-    return () => {
-      throw error;
-    };
-  }
-}
 
 /** A reactive notebook on @observablehq/runtime: cells are synced in, states are observed out. */
 export class NotebookRuntime {
@@ -36,7 +23,7 @@ export class NotebookRuntime {
   private readonly module: Module;
   private readonly entries = new Map<CellId, Entry>();
   /** Cell functions evaluated together by `sync`, taken by the definitions that follow it. */
-  private readonly compiledBodies = new Map<CellId, { readonly body: string; readonly fn: CellFunction }>();
+  private readonly bodies = new CellBodies();
   /** Which cell last defined each name; checked against the entry on use, so stale owners are ignored. */
   private readonly owners = new Map<string, Entry>();
   private readonly listeners = new Set<Listener>();
@@ -65,7 +52,7 @@ export class NotebookRuntime {
 
   /** Makes the runtime match `cells`: new cells are defined, changed ones redefined, missing ones deleted. */
   sync(cells: readonly RuntimeCell[]): void {
-    this.compileBodies(cells.filter((cell) => {
+    this.bodies.prepare(cells.filter((cell) => {
       const entry = this.entries.get(cell.id);
       return !entry || !sameCell(entry.cell, cell);
     }));
@@ -216,9 +203,7 @@ export class NotebookRuntime {
   /** Wraps a compiled body: substitutes per-cell builtins, consults the cache, times and counts runs. */
   private wrap(entry: Entry, definition: Definition): { inputs: string[]; run: (...args: unknown[]) => unknown } {
     const cell = entry.cell;
-    const compiled = this.compiledBodies.get(cell.id);
-    this.compiledBodies.delete(cell.id);
-    const fn = compiled?.body === definition.body ? compiled.fn : evaluateBody(definition.body);
+    const fn = this.bodies.take(cell.id, definition.body);
     const inputs = [...definition.inputs];
     // Every run also receives its invalidation promise: a run that is invalidated (redefined,
     // cancelled, deleted) settles at once, even when the cell's own promise never would, so
@@ -304,24 +289,6 @@ export class NotebookRuntime {
       }
     };
     return { inputs, run };
-  }
-
-  /**
-   * Evaluates the bodies of the cells about to be defined in one script: a thousand evals of
-   * small functions cost ~4× one eval of them all (8 ms against 2 ms for 1,000 cells in Node).
-   * A body that fails there is evaluated again on its own, where its error belongs to its cell.
-   */
-  private compileBodies(cells: readonly RuntimeCell[]): void {
-    const bodies: { id: CellId; body: string }[] = [];
-    for (const cell of cells) if (cell.compiled.type === "definition") bodies.push({ id: cell.id, body: cell.compiled.definition.body });
-    if (bodies.length < 2) return;
-    let fns: CellFunction[];
-    try {
-      fns = (0, eval)(`[${bodies.map((b) => `(${b.body}\n)`).join(",\n")}]`) as CellFunction[];
-    } catch {
-      return;
-    }
-    bodies.forEach((b, i) => this.compiledBodies.set(b.id, { body: b.body, fn: fns[i]! }));
   }
 
   private ownerOf(name: string): Entry | undefined {
