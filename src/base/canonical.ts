@@ -62,26 +62,25 @@ function encode(value: unknown, path: string, ancestors: Set<object>): Json {
 }
 
 function encodeObject(value: object, path: string, ancestors: Set<object>): Json {
-  const sub = (v: unknown, p: string) => encode(v, p, ancestors);
   // Array.from visits holes as undefined, so [, 1] and [null, 1] differ.
-  if (Array.isArray(value)) return Array.from(value, (v, i) => sub(v, `${path}[${i}]`));
+  if (Array.isArray(value)) return Array.from(value, (v, i) => encode(v, `${path}[${i}]`, ancestors));
   if (value instanceof Date) return { $: "date", v: Number.isNaN(value.getTime()) ? "invalid" : value.toISOString() };
-  if (value instanceof Map) return { $: "map", v: [...value].map(([k, v], i) => [sub(k, `${path}<key ${i}>`), sub(v, `${path}<${String(k)}>`)]) };
-  if (value instanceof Set) return { $: "set", v: [...value].map((v, i) => sub(v, `${path}<${i}>`)) };
+  if (value instanceof Map) return { $: "map", v: [...value].map(([k, v], i) => [encode(k, `${path}<key ${i}>`, ancestors), encode(v, `${path}<${String(k)}>`, ancestors)]) };
+  if (value instanceof Set) return { $: "set", v: [...value].map((v, i) => encode(v, `${path}<${i}>`, ancestors)) };
   if (ArrayBuffer.isView(value)) {
     const name = value.constructor.name as TypedName;
     if (!(name in TYPED)) throw new NotDataError(`an instance of ${value.constructor.name}`, path);
-    return { $: name, v: Array.from(value as unknown as ArrayLike<number | bigint>, (x) => (typeof x === "bigint" ? x.toString() : sub(x, path))) };
+    return { $: name, v: Array.from(value as unknown as ArrayLike<number | bigint>, (x) => (typeof x === "bigint" ? x.toString() : encode(x, path, ancestors))) };
   }
   if (isTable(value)) {
     const columns: { [name: string]: Json } = {};
-    for (const name of value.columnNames()) setKey(columns, name, sub(value.array(name) ? Array.from(value.array(name) as ArrayLike<unknown>) : [], path ? `${path}.${name}` : name));
+    for (const name of value.columnNames()) setKey(columns, name, encode(value.array(name) ? Array.from(value.array(name) as ArrayLike<unknown>) : [], path ? `${path}.${name}` : name, ancestors));
     return { $: "table", v: columns };
   }
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) throw new NotDataError(`an instance of ${proto?.constructor?.name || "a class"}`, path);
   const out: { [key: string]: Json } = {};
-  for (const key of Object.keys(value).sort()) setKey(out, key, sub((value as Record<string, unknown>)[key], path ? `${path}.${key}` : key));
+  for (const key of Object.keys(value).sort()) setKey(out, key, encode((value as Record<string, unknown>)[key], path ? `${path}.${key}` : key, ancestors));
   return "$" in out ? { $: "object", v: out } : out;
 }
 

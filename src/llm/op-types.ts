@@ -34,6 +34,8 @@ export interface LlmOp<A extends unknown[], R> {
   readonly sourceText: string;
   /** Runs the op; never throws: a failure is the returned call's error. */
   invoke(args: A, options?: { readonly signal?: AbortSignal }): Promise<{ call: Call; output: R | undefined }>;
+  /** As `invoke`, but the outcome comes directly when the op returned a value rather than a promise. */
+  invokeEager(args: A, options?: { readonly signal?: AbortSignal }): { call: Call; output: R | undefined } | Promise<{ call: Call; output: R | undefined }>;
 }
 
 /** The `op(name, fn, options)` factory the client makes its traced ops with. */

@@ -3,11 +3,16 @@ import { addUsage, type Call, type CallError, type ModelUsage } from "../base/in
 import type { ContextCarrier } from "./context.ts";
 import { sha256Hex } from "../base/index.ts";
 
-/** A call in progress: what nested calls and LLM clients add their usage and attributes to. */
+// Shared by every call that has none (most of them): writers replace a call's usage and
+// attributes objects, never change them, and these are frozen so that a change would throw.
+const NO_USAGE: { [model: string]: ModelUsage } = Object.freeze({});
+const NO_ATTRIBUTES: { [key: string]: Json } = Object.freeze({});
+
+/** A call in progress: what nested calls and LLM clients add their usage and attributes to (each replaced, never changed). */
 export class ActiveCall {
-  usage: { [model: string]: ModelUsage } = {};
+  usage: { [model: string]: ModelUsage } = NO_USAGE;
   cost: number | null = null;
-  attributes: { [key: string]: Json } = {};
+  attributes: { [key: string]: Json } = NO_ATTRIBUTES;
   /** Aborts when the run this call belongs to is cancelled; LLM clients pass it to their HTTP requests. */
   signal: AbortSignal | undefined;
   constructor(readonly id: string, readonly traceId: string, readonly parentId: string | null) {}
@@ -67,6 +72,7 @@ export interface InvokeOptions {
   /** An explicit parent (the vary engine passes the scored call); default: the current call. */
   readonly parent?: ActiveCall | null;
   readonly key?: string;
+  /** The call's attributes, kept as given (not copied): do not change the object afterwards. */
   readonly attributes?: { readonly [key: string]: Json };
   readonly signal?: AbortSignal;
   /** The arguments' canonical form (`toCanonical(args)`), when the caller already has it: the vary engine encodes each row once, not once per call. */
@@ -86,6 +92,8 @@ export interface Op<A extends unknown[] = any[], R = unknown> {
   readonly sourceText: string;
   /** Runs the op and returns its output together with the recorded call (never throws: errors are on the call). */
   invoke(args: A, options?: InvokeOptions): Promise<{ call: Call; output: R | undefined }>;
+  /** As `invoke`, but the outcome comes directly (no promise) when the function returned a value rather than a promise. */
+  invokeEager(args: A, options?: InvokeOptions): { call: Call; output: R | undefined } | Promise<{ call: Call; output: R | undefined }>;
 }
 
 const OP = Symbol.for("weft.op");
@@ -108,11 +116,17 @@ export function createOp(platform: TracePlatform) {
     const version = opVersion(name, fn, options.context, options.captures, options.source);
     const ref = `${name}:${version.slice(0, 8)}`;
 
-    async function run(args: A, opts: InvokeOptions = {}): Promise<{ call: Call; output: Awaited<R> | undefined; thrown: unknown }> {
+    type Outcome = { call: Call; output: Awaited<R> | undefined; thrown: unknown };
+
+    // Runs the op, returning its outcome directly when the function returned a value (not a
+    // promise): a synchronous op then costs no promise and no microtask, which under Node's
+    // AsyncLocalStorage (a promise hook on every promise) is most of a no-op leaf's cost.
+    function run(args: A, opts: InvokeOptions = {}): Outcome | Promise<Outcome> {
       const parent = opts.parent === undefined ? platform.context.get() ?? null : opts.parent;
       const id = platform.newId();
       const active = new ActiveCall(id, parent?.traceId ?? id, parent?.id ?? null);
-      if (opts.attributes) active.attributes = { ...opts.attributes };
+      // Not copied: writers replace a call's attributes, never change them.
+      if (opts.attributes) active.attributes = opts.attributes as { [key: string]: Json };
       active.signal = opts.signal ?? parent?.signal;
       const startedAt = platform.now();
       const inputs = opts.inputs ?? recordable(args);
@@ -122,45 +136,53 @@ export function createOp(platform: TracePlatform) {
         const rest = { output: null, error: null, endedAt: null, attributes: active.attributes, usage: {}, cost: null };
         platform.sink.started(key ? { id, traceId, parentId, op: ref, inputs, startedAt, key, ...rest } : { id, traceId, parentId, op: ref, inputs, startedAt, ...rest });
       }
-      let output: Awaited<R> | undefined;
-      let error: CallError | null = null;
-      let thrown: unknown;
+      let returned: unknown;
       try {
         if (opts.signal?.aborted) throw opts.signal.reason ?? new Error("aborted");
-        const returned = platform.context.run(active, () => fn(...args));
-        // A function that returns a value (not a promise) costs no extra microtask.
-        output = (isThenable(returned) ? await returned : returned) as Awaited<R>;
+        returned = platform.context.run(active, () => fn(...args));
       } catch (e) {
-        thrown = e;
-        error = toCallError(e);
+        return endCall(platform, ref, key, inputs, startedAt, active, parent, undefined, true, e);
       }
-      // Object literals of a fixed shape (no spreads): the engine makes one per call. The fields
-      // keep their order (key after startedAt), so a call's JSON is as before.
-      const { traceId, parentId, attributes, usage, cost } = active;
-      const recorded = error ? null : recordable(output);
-      const endedAt = platform.now();
-      const call: Call = key
-        ? { id, traceId, parentId, op: ref, inputs, startedAt, key, output: recorded, error, endedAt, attributes, usage, cost }
-        : { id, traceId, parentId, op: ref, inputs, startedAt, output: recorded, error, endedAt, attributes, usage, cost };
-      // A child's usage and cost count towards its parent's.
-      if (parent) {
-        for (const [model, u] of Object.entries(active.usage)) parent.addUsage(model, u, null);
-        if (active.cost !== null) parent.cost = (parent.cost ?? 0) + active.cost;
-      }
-      platform.sink.ended(call);
-      return { call, output, thrown };
+      if (!isThenable(returned)) return endCall(platform, ref, key, inputs, startedAt, active, parent, returned as Awaited<R>, false, undefined);
+      // Inline callbacks, not named closures: the CLI build keeps names, which costs a call per closure made.
+      return Promise.resolve(returned).then(
+        (output) => endCall(platform, ref, key, inputs, startedAt, active, parent, output as Awaited<R>, false, undefined),
+        (e: unknown) => endCall(platform, ref, key, inputs, startedAt, active, parent, undefined, true, e),
+      );
     }
 
-    // The engine's entry: run's own promise, not another async frame around it.
-    const invoke = (args: A, opts: InvokeOptions = {}): Promise<{ call: Call; output: Awaited<R> | undefined }> => run(args, opts);
+    const invoke = (args: A, opts: InvokeOptions = {}): Promise<{ call: Call; output: Awaited<R> | undefined }> => {
+      const outcome = run(args, opts);
+      return isThenable(outcome) ? outcome : Promise.resolve(outcome);
+    };
     const callable = async (...args: A): Promise<Awaited<R>> => {
       const { call, output, thrown } = await run(args);
       if (call.error) throw thrown;
       return output as Awaited<R>;
     };
     Object.defineProperty(callable, "name", { value: ref });
-    return Object.assign(callable, { opName: name, version, ref, options, sourceText: options.source ?? fn.toString(), invoke, [OP]: true }) as unknown as Op<A, Awaited<R>>;
+    return Object.assign(callable, { opName: name, version, ref, options, sourceText: options.source ?? fn.toString(), invoke, invokeEager: run, [OP]: true }) as unknown as Op<A, Awaited<R>>;
   };
+}
+
+/** Records the call an op made once its function returned or threw (`failed`), and gives its outcome. */
+function endCall<R>(platform: TracePlatform, ref: string, key: string | undefined, inputs: Json, startedAt: number, active: ActiveCall, parent: ActiveCall | null, output: R | undefined, failed: boolean, thrown: unknown): { call: Call; output: R | undefined; thrown: unknown } {
+  const error = failed ? toCallError(thrown) : null;
+  // Object literals of a fixed shape (no spreads): the engine makes one per call. The fields
+  // keep their order (key after startedAt), so a call's JSON is as before.
+  const { id, traceId, parentId, attributes, usage, cost } = active;
+  const recorded = error ? null : recordable(output);
+  const endedAt = platform.now();
+  const call: Call = key
+    ? { id, traceId, parentId, op: ref, inputs, startedAt, key, output: recorded, error, endedAt, attributes, usage, cost }
+    : { id, traceId, parentId, op: ref, inputs, startedAt, output: recorded, error, endedAt, attributes, usage, cost };
+  // A child's usage and cost count towards its parent's.
+  if (parent) {
+    for (const model in usage) parent.addUsage(model, usage[model]!, null);
+    if (cost !== null) parent.cost = (parent.cost ?? 0) + cost;
+  }
+  platform.sink.ended(call);
+  return { call, output: failed ? undefined : output, thrown };
 }
 
 /** The JSON form of call inputs/outputs; values that are not data are recorded as a readable placeholder. */

@@ -17,8 +17,9 @@ export class CallLog {
 
   /** Records a finished call, evicting the oldest beyond capacity. */
   ended(call: Call): void {
-    if (!this.calls.has(call.id)) this.order.push(call.id);
+    const size = this.calls.size;
     this.calls.set(call.id, call);
+    if (this.calls.size > size) this.order.push(call.id);
     while (this.calls.size > this.capacity) this.calls.delete(this.order[this.head++]!);
     if (this.head > this.capacity) {
       this.order = this.order.slice(this.head);

@@ -5,7 +5,10 @@ import { LeafLog } from "./leaf-log.ts";
 import { ScoreKeys, scorerInput } from "./score-keys.ts";
 import { ActiveCall, type Op } from "./op.ts";
 import { VaryResult, type LeafResult, type Plan, type PlanGroup, type Progress, type ScoreResult } from "./result.ts";
-import { backoffMs, DEFAULT_RETRY, isRetryable, sleep as defaultSleep, type RetryPolicy } from "../base/index.ts";
+import { backoffMs, DEFAULT_RETRY, isRetryable, isThenable, sleep as defaultSleep, type RetryPolicy } from "../base/index.ts";
+
+/** The scores of a leaf that has none yet, shared (a leaf's scores are replaced, never changed). */
+const NO_SCORES: LeafResult["scores"] = Object.freeze({});
 
 /** What the engine needs besides the spec: the call cache and, for tests, time and randomness. */
 export interface VaryEnv {
@@ -54,7 +57,7 @@ export class Vary {
 
   constructor(private readonly spec: VarySpec, private readonly env: VaryEnv) {
     this.built = buildLeaves(spec);
-    this.leaves = new LeafLog(this.built.leaves.map((s) => ({ spec: s, status: "pending", call: null, output: undefined, scores: {} })));
+    this.leaves = new LeafLog(this.built.leaves.map((s) => ({ spec: s, status: "pending", call: null, output: undefined, scores: NO_SCORES })));
     this.progress = { total: this.leaves.size, done: 0, cached: 0, errors: 0, opCalls: 0, scorerCalls: 0, scorerCached: 0, scorerErrors: 0, cost: 0, costByModel: {}, persistError: null };
   }
 
@@ -166,7 +169,8 @@ export class Vary {
         while (next < work.length && !signal?.aborted) {
           const index = work[next++]!.spec.index;
           try {
-            await this.runLeaf(index, policy, signal);
+            const running = this.runLeaf(index, policy, signal);
+            if (running) await running;
           } catch {
             // runLeaf records a failing call on its leaf; anything else must not stop the other leaves.
           }
@@ -230,52 +234,79 @@ export class Vary {
     return this.scoreKeys.key(leaf, s.op);
   }
 
-  private async runLeaf(index: number, policy: RetryPolicy, signal?: AbortSignal): Promise<void> {
-    let leaf = this.leaves.get(index);
+  // A leaf runs eagerly: while its op and scorers return values (not promises), it finishes
+  // without a promise or a microtask; the first promise switches the rest of it to async.
+  private runLeaf(index: number, policy: RetryPolicy, signal?: AbortSignal): void | Promise<void> {
+    const leaf = this.leaves.get(index);
     const { spec } = leaf;
     const p = this.progress;
-    if (leaf.status !== "cached") {
-      if (spec.keyError) {
-        p.errors++;
-        p.done++;
-        this.leaves.set({ ...leaf, status: "error", call: null, error: `inputs are not data: ${spec.keyError}` });
-        return;
-      }
-      const call = await this.attempt(spec.variant.op, [spec.row, spec.params], spec, spec.key!, null, policy, signal, [this.canonicalRow(spec), spec.params]);
-      if (!call) return;
-      p.opCalls++;
+    if (leaf.status === "cached") return this.scoreFrom(leaf, 0, policy, signal);
+    if (spec.keyError) {
+      p.errors++;
       p.done++;
-      if (call.error) {
-        p.errors++;
-        this.leaves.set({ ...leaf, status: "error", call });
-        return;
-      }
-      leaf = this.leaves.set({ ...leaf, status: "done", call, output: fromCanonical(call.output ?? null) });
-      this.remember(spec.variant.op, call);
+      this.leaves.set({ ...leaf, status: "error", call: null, error: `inputs are not data: ${spec.keyError}` });
+      return;
     }
-    const parent = new ActiveCall(leaf.call!.id, leaf.call!.traceId, leaf.call!.parentId);
-    const score = (label: string, result: ScoreResult) => (leaf = this.leaves.set({ ...leaf, scores: { ...leaf.scores, [label]: result } }));
-    for (const s of this.built.scorers) {
+    const got = this.attempt(spec.variant.op, [spec.row, spec.params], spec, spec.key!, null, policy, signal, [this.canonicalRow(spec), spec.params]);
+    return isThenable(got) ? got.then((call) => this.afterOp(leaf, call, policy, signal)) : this.afterOp(leaf, got, policy, signal);
+  }
+
+  /** Records the leaf's op call (null: cancelled), then runs its scorers. */
+  private afterOp(pending: LeafResult, call: Call | null, policy: RetryPolicy, signal?: AbortSignal): void | Promise<void> {
+    if (!call) return;
+    const p = this.progress;
+    p.opCalls++;
+    p.done++;
+    if (call.error) {
+      p.errors++;
+      this.leaves.set({ ...pending, status: "error", call });
+      return;
+    }
+    const leaf = this.leaves.set({ ...pending, status: "done", call, output: fromCanonical(call.output ?? null) });
+    this.remember(pending.spec.variant.op, call);
+    return this.scoreFrom(leaf, 0, policy, signal);
+  }
+
+  /** Runs the leaf's scorers from the `from`-th on, skipping cached scores. */
+  private scoreFrom(leaf: LeafResult, from: number, policy: RetryPolicy, signal?: AbortSignal): void | Promise<void> {
+    const scorers = this.built.scorers;
+    const { spec } = leaf;
+    const p = this.progress;
+    for (let i = from; i < scorers.length; i++) {
+      const s = scorers[i]!;
       if (leaf.scores[s.label]?.status === "cached") continue;
       const missing = (s.op.options.columns ?? []).find((c) => !(c in spec.row));
       if (missing !== undefined) {
-        score(s.label, { status: "error", call: null, value: undefined, error: `row ${spec.rowIndex} has no column '${missing}' (needed by scorer ${s.label})` });
+        leaf = this.setScore(leaf, s.label, { status: "error", call: null, value: undefined, error: `row ${spec.rowIndex} has no column '${missing}' (needed by scorer ${s.label})` });
         p.scorerErrors++;
         continue;
       }
       const key = this.scoreKey(leaf, s);
       if (!key) {
-        score(s.label, { status: "error", call: null, value: undefined, error: "the output is not data, so it cannot be scored and cached" });
+        leaf = this.setScore(leaf, s.label, { status: "error", call: null, value: undefined, error: "the output is not data, so it cannot be scored and cached" });
         p.scorerErrors++;
         continue;
       }
-      const call = await this.attempt(s.op, [scorerInput(leaf, s.op), spec.params], spec, key, parent, policy, signal);
-      if (!call) return;
-      p.scorerCalls++;
-      if (call.error) p.scorerErrors++;
-      else this.remember(s.op, call);
-      score(s.label, call.error ? { status: "error", call, value: undefined, error: call.error.message } : { status: "done", call, value: fromCanonical(call.output ?? null) });
+      const parent = new ActiveCall(leaf.call!.id, leaf.call!.traceId, leaf.call!.parentId);
+      const got = this.attempt(s.op, [scorerInput(leaf, s.op), spec.params], spec, key, parent, policy, signal);
+      if (isThenable(got)) return got.then((call) => (call ? this.scoreFrom(this.scored(leaf, s, call), i + 1, policy, signal) : undefined));
+      if (!got) return;
+      leaf = this.scored(leaf, s, got);
     }
+  }
+
+  /** Records a scorer's call on its leaf; returns the leaf as it is now. */
+  private scored(leaf: LeafResult, s: Named, call: Call): LeafResult {
+    const p = this.progress;
+    p.scorerCalls++;
+    if (call.error) p.scorerErrors++;
+    else this.remember(s.op, call);
+    return this.setScore(leaf, s.label, call.error ? { status: "error", call, value: undefined, error: call.error.message } : { status: "done", call, value: fromCanonical(call.output ?? null) });
+  }
+
+  /** Replaces the leaf with one that has `result` as its `label` score. */
+  private setScore(leaf: LeafResult, label: string, result: ScoreResult): LeafResult {
+    return this.leaves.set({ ...leaf, scores: { ...leaf.scores, [label]: result } });
   }
 
   /** The leaf's row in canonical form, encoded once per row (its leaves' calls record it as their input). */
@@ -285,25 +316,32 @@ export class Vary {
     return json;
   }
 
-  /** Invokes an op, retrying retryable failures with backoff; null when cancelled before it could finish. */
-  private async attempt(op: Op, args: unknown[], spec: LeafSpec, key: string, parent: ActiveCall | null, policy: RetryPolicy, signal?: AbortSignal, inputs?: Json): Promise<Call | null> {
-    const sleep = this.env.sleep ?? defaultSleep;
-    for (let attempt = 1; ; attempt++) {
-      if (signal?.aborted) return null;
-      const { call } = await op.invoke(args, { key, parent, signal, attributes: { trial: spec.trial, attempt }, ...(inputs !== undefined ? { inputs } : {}) });
-      if (call.cost) this.progress.cost += call.cost;
-      for (const [model, u] of Object.entries(call.usage)) if (u.cost) this.progress.costByModel[model] = (this.progress.costByModel[model] ?? 0) + u.cost;
-      if (!call.error) return call;
-      if (signal?.aborted) return null;
-      const error = Object.assign(new Error(call.error.message), call.error);
-      if (attempt > policy.retries || !(op.options.retryable ?? isRetryable)(error)) return call;
-      try {
-        await sleep(backoffMs(attempt, policy, error, this.env.random), signal);
-      } catch {
-        // The sleep only rejects when the run is cancelled: the leaf stays pending.
-        return null;
-      }
+  /** Invokes an op, retrying retryable failures with backoff; null when cancelled before it could finish. Eager: no promise while the op returns values. */
+  private attempt(op: Op, args: unknown[], spec: LeafSpec, key: string, parent: ActiveCall | null, policy: RetryPolicy, signal?: AbortSignal, inputs?: Json, attempt = 1): Call | null | Promise<Call | null> {
+    if (signal?.aborted) return null;
+    const outcome = op.invokeEager(args, inputs !== undefined ? { key, parent, signal, attributes: { trial: spec.trial, attempt }, inputs } : { key, parent, signal, attributes: { trial: spec.trial, attempt } });
+    // Inline callbacks, not named closures: the CLI build keeps names, which costs a call per closure made.
+    if (isThenable(outcome)) return outcome.then((o) => this.settle(o.call, op, args, spec, key, parent, policy, signal, inputs, attempt));
+    return this.settle(outcome.call, op, args, spec, key, parent, policy, signal, inputs, attempt);
+  }
+
+  /** Counts an attempt's cost; gives its call, or the next attempt after a backoff when it failed and may succeed on retry. */
+  private settle(call: Call, op: Op, args: unknown[], spec: LeafSpec, key: string, parent: ActiveCall | null, policy: RetryPolicy, signal: AbortSignal | undefined, inputs: Json | undefined, attempt: number): Call | null | Promise<Call | null> {
+    if (call.cost) this.progress.cost += call.cost;
+    for (const model in call.usage) {
+      const u = call.usage[model]!;
+      if (u.cost) this.progress.costByModel[model] = (this.progress.costByModel[model] ?? 0) + u.cost;
     }
+    if (!call.error) return call;
+    if (signal?.aborted) return null;
+    const error = Object.assign(new Error(call.error.message), call.error);
+    if (attempt > policy.retries || !(op.options.retryable ?? isRetryable)(error)) return call;
+    const sleep = this.env.sleep ?? defaultSleep;
+    return sleep(backoffMs(attempt, policy, error, this.env.random), signal).then(
+      () => this.attempt(op, args, spec, key, parent, policy, signal, inputs, attempt + 1),
+      // The sleep only rejects when the run is cancelled: the leaf stays pending.
+      () => null,
+    );
   }
 
   private remember(op: Op, call: Call): void {

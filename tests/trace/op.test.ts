@@ -74,6 +74,24 @@ describe("op", () => {
     expect(new Set([v, opVersion("double", g), opVersion("twice", f), opVersion("double", f, "cell-key-2"), opVersion("double", f, undefined, { prompt: "x" })]).size).toBe(5);
   });
 
+  test("invokeEager gives a synchronous function's outcome directly, an async one's as a promise, and records a thrown error either way", async () => {
+    const { op, log } = tracing();
+    const double = op("double", (n: number) => n * 2);
+    const outcome = double.invokeEager([21]);
+    expect(outcome).not.toBeInstanceOf(Promise);
+    expect((outcome as { output: number }).output).toBe(42);
+    const boom = op("boom", () => {
+      throw new Error("sync failure");
+    });
+    const failed = boom.invokeEager([]) as { call: { error: { message: string } | null }; output: unknown };
+    expect([failed.call.error?.message, failed.output]).toEqual(["sync failure", undefined]);
+    const later = op("later", async (n: number) => n + 1).invokeEager([1]);
+    expect(later).toBeInstanceOf(Promise);
+    expect((await later).output).toBe(2);
+    expect(await double.invoke([2])).toMatchObject({ output: 4 });
+    expect(log.trace(log.get("call-2")!.traceId).map((c) => c.error?.message)).toEqual(["sync failure"]);
+  });
+
   test("op needs a name and a function", () => {
     const { op } = tracing();
     expect(() => op("", () => 1)).toThrow("op needs a name: op(name, fn)");

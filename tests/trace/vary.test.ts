@@ -203,6 +203,28 @@ describe("vary", () => {
     expect([again.cached, again.missing]).toEqual([1, 2]);
   });
 
+  test("leaves whose op and scorers return values run eagerly, with no microtask between them; async ones give the same table", async () => {
+    const { op } = tracing();
+    let calls = 0;
+    let seenByMicrotask = -1;
+    const syncOp = op("len", ({ text }: { text: string }) => {
+      if (calls++ === 0) queueMicrotask(() => (seenByMicrotask = calls));
+      return text.length;
+    });
+    const syncScorer = op("long", ({ output }: { output: number }) => output > 14);
+    const data = Array.from({ length: 10 }, (_, i) => ({ text: `${"x".repeat(i * 3)}` }));
+    const eager = await new Vary({ data, ops: { len: syncOp }, scorers: { long: syncScorer }, trials: 3 }, { cache: null }).execute();
+    // Every one of the 30 leaves ran before the first microtask queued during the first of them.
+    expect(seenByMicrotask).toBe(30);
+    const asyncOp = op("len", async ({ text }: { text: string }) => text.length);
+    const asyncScorer = op("long", async ({ output }: { output: number }) => output > 14);
+    const later = await new Vary({ data, ops: { len: asyncOp }, scorers: { long: asyncScorer }, trials: 3 }, { cache: null }).execute();
+    const view = (r: VaryResult) => (r.table().objects() as Rows).map((o) => [o.op, o.row, o.trial, o.status, o.output, o["score.long"]]);
+    expect(view(eager)).toEqual(view(later));
+    expect(view(eager).filter((v) => v[5] === true)).toHaveLength(15);
+    expect(eager.progress).toMatchObject({ done: 30, opCalls: 30, scorerCalls: 30, errors: 0, scorerErrors: 0 });
+  });
+
   test("cancelling keeps every finished leaf in the cache", async () => {
     const { op } = tracing();
     const cache = await callCache();
