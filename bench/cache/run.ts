@@ -6,10 +6,11 @@
 //      (and the old figure without computing the keys), and store round trips;
 //   2. the headline's parts (new Vary with its keys, plan, execute, table());
 //   3. the engine's per-leaf overhead on a no-op op, without and with a cache.
-// Run: npm run bench:cache   (not a timed test). SIZES='{"keys":1000,...}' shrinks it for a smoke run.
+// Run: npm run bench:cache   (not a timed test). SIZES='{"keys":1000,...}' shrinks it for a smoke run;
+// ONLY=node|chromium runs one side; PROFILE=DIR saves the Chromium side's CPU profile there.
 // Each side hashes as its host does: Node's native SHA-256 as `weft run`, WebAssembly in Chromium
 // as the editor (NOWASM=1: the portable JavaScript one in Chromium, for comparison).
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { cpus, loadavg, totalmem, tmpdir } from "node:os";
 import path from "node:path";
 import { chromium } from "playwright-core";
@@ -24,6 +25,7 @@ const sizes: Sizes = { ...DEFAULT_SIZES, ...(process.env.SIZES ? JSON.parse(proc
 const root = path.resolve(import.meta.dirname, "../..");
 const port = Number(process.env.BENCH_PORT ?? 5192);
 const only = process.env.ONLY; // "node" or "chromium", for profiling one side
+const profileDir = process.env.PROFILE;
 
 async function node(): Promise<CacheBenchResult> {
   // The Node host's native SHA-256, as `weft run` uses it.
@@ -69,6 +71,13 @@ async function browser(): Promise<CacheBenchResult> {
   try {
     const page = await b.newPage();
     page.on("pageerror", (e) => console.error("page error:", e.message));
+    // PROFILE=DIR records the page's CPU profile to DIR/chromium.cpuprofile (open it in DevTools).
+    const cdp = profileDir ? await page.context().newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send("Profiler.enable");
+      await cdp.send("Profiler.setSamplingInterval", { interval: 100 });
+      await cdp.send("Profiler.start");
+    }
     const sha256 = process.env.NOWASM ? "&sha256=portable" : "";
     await page.goto(`http://127.0.0.1:${port}/bench/cache/index.html?sizes=${encodeURIComponent(JSON.stringify(sizes))}${sha256}`);
     const seen = { n: 0 };
@@ -82,6 +91,12 @@ async function browser(): Promise<CacheBenchResult> {
       if (state.error) throw new Error(`chromium: ${state.error}`);
       if (state.done) break;
       await new Promise((r) => setTimeout(r, 500));
+    }
+    if (cdp) {
+      const { profile } = await cdp.send("Profiler.stop");
+      await mkdir(profileDir!, { recursive: true });
+      await writeFile(path.join(profileDir!, "chromium.cpuprofile"), JSON.stringify(profile));
+      console.error(`… CPU profile: ${path.join(profileDir!, "chromium.cpuprofile")}`);
     }
     return await page.evaluate(() => (window as unknown as { benchResult: CacheBenchResult }).benchResult);
   } finally {
