@@ -9,6 +9,9 @@ import type { Call, CallError, Json, ModelUsage } from "../base/index.ts";
 // Chunks written before are still read: version 2 (one `attributes` value per call, traceId
 // defaulting to the call's id) and `{calls: Call[]}` (version 1).
 
+/** The usage of every decoded call that has none, shared and frozen: writers replace a call's usage, never change it. */
+const NO_USAGE: { [model: string]: ModelUsage } = Object.freeze({});
+
 /** Values by position in the chunk, for the positions that differ from a column's default. */
 type Sparse<T> = { [position: string]: T };
 
@@ -143,7 +146,7 @@ export function decodeChunk(chunk: Json, each: (call: Call & { key: string }) =>
       error: (error?.[i] as unknown as CallError | undefined) ?? null,
       endedAt: d === null ? null : end?.[i] ?? start[i]! + d,
       attributes: (attr ? attributes[attr[i]!] : attributes[i]) as Call["attributes"],
-      usage: (usage?.[i] as unknown as { [model: string]: ModelUsage } | undefined) ?? {},
+      usage: (usage?.[i] as unknown as { [model: string]: ModelUsage } | undefined) ?? NO_USAGE,
       cost: cost?.[i] ?? null,
     };
     const f = feedback?.[i];

@@ -200,16 +200,20 @@ export class Vary {
     const cache = this.env.cache;
     if (!cache) return;
     await cache.load([...this.built.variants, ...this.built.scorers].map((n) => n.op.version));
-    for (const leaf of this.leaves.now()) {
+    // One new array of leaves, not a replacement logged per leaf: nothing has seen them yet.
+    let restoredAny = false;
+    const leaves = this.leaves.now().map((leaf) => {
       const { key, variant } = leaf.spec;
       const call = key ? cache.get(variant.op.version, key) : undefined;
-      if (!call) continue;
+      if (!call) return leaf;
+      restoredAny = true;
       this.progress.done++;
       this.progress.cached++;
-      const restored: Mutable<LeafResult> = { ...leaf, status: "cached", call, output: fromCanonical(call.output ?? null) };
-      restored.scores = this.restoredScores(restored);
-      this.leaves.set(restored);
-    }
+      const restored: Mutable<LeafResult> = { spec: leaf.spec, status: "cached", call, output: fromCanonical(call.output ?? null), scores: leaf.scores };
+      if (this.built.scorers.length) restored.scores = this.restoredScores(restored);
+      return restored;
+    });
+    if (restoredAny) this.leaves.reset(leaves);
   }
 
   /** The leaf's scores with every scorer call the cache has for it (the same object when it has none). */
