@@ -106,7 +106,7 @@ async function* streamVary(spec: VarySpec, signal: AbortSignal, options: Noteboo
   const full: VarySpec = { ...spec, data, ...(spec.budget === undefined && fallback !== undefined ? { budget: fallback } : {}) };
   const key = options.cache ? runKey(full) : null;
   const previous = key ? recent.get(key) : undefined;
-  const vary = previous && !previous.busy ? previous.reuse(full.summary) : new Vary(full, { cache: options.cache, ...(options.askBeforeCalls ? { askBeforeCalls: true } : {}), ...(options.beforeCommit ? { beforeCommit: options.beforeCommit } : {}) });
+  const vary = previous && !previous.busy ? previous.reuse(full.summary) : new Vary(full, { cache: options.cache, ...(options.askBeforeCalls ? { askBeforeCalls: true } : {}), ...(options.autoApprove && !options.askBeforeCalls ? { estimates: false } : {}), ...(options.beforeCommit ? { beforeCommit: options.beforeCommit } : {}) });
   if (key) {
     recent.delete(key);
     recent.set(key, vary);

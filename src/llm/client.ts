@@ -144,6 +144,7 @@ export function createLlm(options: LlmOptions) {
       captures: build.toString(),
       ...(context !== undefined ? { context } : {}),
       estimate: (row: Row, params: Params) => estimateChat(build(row, params)),
+      unavailable: (row: Row, params: Params) => router.unavailable(build(row, params).model),
     });
   }
 

@@ -21,6 +21,7 @@ export interface LlmOpOptions<A extends unknown[]> {
   readonly captures?: Json;
   readonly source?: string;
   readonly estimate?: (...args: A) => LlmEstimate | Promise<LlmEstimate>;
+  readonly unavailable?: (...args: A) => string | null;
 }
 
 /** A traced op as the client uses it: callable, invokable with a signal, and carrying the identity a vary needs. */

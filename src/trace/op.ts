@@ -59,6 +59,8 @@ export interface OpOptions<A extends unknown[]> {
   readonly source?: string;
   /** Estimates tokens and cost of a call before it runs, for plans. */
   readonly estimate?: (...args: A) => Estimate | Promise<Estimate>;
+  /** Why a call cannot be made at all (its provider is not configured), or null; checked cheaply by a plan that computes no estimates. */
+  readonly unavailable?: (...args: A) => string | null;
   /** Whether a thrown error may succeed on retry (default: status 429/5xx or `retryable: true`). */
   readonly retryable?: (error: unknown) => boolean;
   /** For scorers: the row columns the scorer reads; a row without one is an error naming the row and column. */

@@ -20,6 +20,12 @@ export interface VaryEnv {
   /** Any missing LLM call (an op with a token estimate) needs approval, whatever it costs (`weft build` without --yes). */
   readonly askBeforeCalls?: boolean;
   /**
+   * false: the plan computes no estimates, because nothing gates on them (plans are approved
+   * without asking: `weft run --yes`); an LLM op's estimate needs the o200k tokenizer, ~0.35 s to
+   * load before the first call. The plan still checks each op's `unavailable`.
+   */
+  readonly estimates?: boolean;
+  /**
    * Awaited after every leaf has settled and before the run's calls are committed: a page lets
    * its cells show the results first (committing 10,000 calls to IndexedDB serializes them on
    * the page's thread, ~70 ms). It must be bounded; the commit still comes before `execute` resolves.
@@ -99,6 +105,7 @@ export class Vary {
       if (!groups.has(id)) groups.set(id, { label: n.label, ref: n.op.ref, role, total: 0, cached: 0, missing: 0, inputTokens: 0, outputTokens: 0, cost: null, unpriced: false, unavailable: null });
       return groups.get(id)!;
     };
+    const estimates = this.env.estimates !== false;
     for (const leaf of this.leaves.now()) {
       const g = group(leaf.spec.variant, "op");
       g.total++;
@@ -106,7 +113,9 @@ export class Vary {
       else {
         g.missing++;
         // Only an op with an estimator is awaited: a microtask per leaf adds up over 10,000.
-        if (leaf.spec.variant.op.options.estimate) await addEstimate(g, leaf.spec.variant.op, [leaf.spec.row, leaf.spec.params]);
+        const { op } = leaf.spec.variant;
+        if (estimates && op.options.estimate) await addEstimate(g, op, [leaf.spec.row, leaf.spec.params]);
+        else if (!estimates && op.options.unavailable) g.unavailable ??= op.options.unavailable(leaf.spec.row, leaf.spec.params);
       }
       for (const s of this.built.scorers) {
         const sg = group(s, "scorer");
@@ -114,7 +123,8 @@ export class Vary {
         if (leaf.scores[s.label]?.status === "cached") sg.cached++;
         else {
           sg.missing++;
-          if (s.op.options.estimate) await addEstimate(sg, s.op, [scorerInput(leaf, s.op), leaf.spec.params]);
+          if (estimates && s.op.options.estimate) await addEstimate(sg, s.op, [scorerInput(leaf, s.op), leaf.spec.params]);
+          else if (!estimates && s.op.options.unavailable) sg.unavailable ??= s.op.options.unavailable(scorerInput(leaf, s.op), leaf.spec.params);
         }
       }
     }

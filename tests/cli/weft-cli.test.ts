@@ -219,5 +219,9 @@ const results = vary({data: [{q: "hi"}], ops: {ask}, budget: 0})
     expect(result.code).toBe(1);
     expect(result.stdout).toContain("error: not run: ask: no LLM provider is configured");
     expect(result.stdout).not.toContain("over the budget");
+    // With --yes the plan computes no estimate (nothing gates on it), and still checks the provider.
+    const yes = await weft(["run", file, "--no-cache", "--yes"], dir);
+    expect(yes.code).toBe(1);
+    expect(yes.stdout).toContain("error: not run: ask: no LLM provider is configured");
   }, 60_000);
 });

@@ -413,6 +413,21 @@ describe("results that tell the truth", () => {
     expect(calls).toEqual([]);
   });
 
+  test("a plan told that nothing gates on it computes no estimate, and still blocks an op whose provider is not configured", async () => {
+    const { op } = tracing();
+    let estimated = 0;
+    const estimate = () => (estimated++, { inputTokens: 12, outputTokens: 40, cost: 0.001 });
+    const served = op("served", (row: unknown) => row, { estimate, unavailable: () => null });
+    const plan = await new Vary({ data: rows, ops: { served }, budget: 0 }, { cache: null, estimates: false }).plan();
+    expect([estimated, plan.blocked, plan.estimatedCost, plan.groups[0]!.inputTokens, plan.needsApproval]).toEqual([0, null, null, 0, false]);
+    const gone = op("gone", (row: unknown) => row, { estimate, unavailable: () => "no LLM provider is configured" });
+    const blocked = await new Vary({ data: rows, ops: { gone } }, { cache: null, estimates: false }).plan();
+    expect([estimated, blocked.blocked]).toEqual([0, "gone: no LLM provider is configured"]);
+    // By default (the editor, or a run that may stop over budget) every missing call is estimated.
+    const asked = await new Vary({ data: rows, ops: { served }, budget: 0 }, { cache: null }).plan();
+    expect([estimated, asked.needsApproval]).toEqual([3, true]);
+  });
+
   test("errorGroups lists each distinct error once with its count, most frequent first, and context names scores as the notebook does", async () => {
     const { op } = tracing();
     const flaky = op("flaky", ({ text }: { text: string }) => {
