@@ -20,6 +20,7 @@ for (const shape of ["chain", "fanout", "dag"] as Shape[]) {
       frame: () => new Promise<void>((r) => requestAnimationFrame(() => r())),
       edits,
       midEdits,
+      profile: params.has("profile"),
       cache: async () => {
         // As the editor's cache does, each runtime remembers the notebook's keys (written 500 ms
         // after the last new one) and the next reads them ahead in one batch: wait for that write.

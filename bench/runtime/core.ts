@@ -81,7 +81,7 @@ export interface ShapeResult {
  * overhead over a bare frame wait) and warm load from `cache`. Each edit is timed from `sync()`
  * to `idle()` alone; counting the cells it ran happens outside that time.
  */
-export async function measure(shape: Shape, n: number, options: { now: () => number; frame: () => Promise<void>; cache?: () => Promise<CellCache>; edits?: number; midEdits?: number }): Promise<ShapeResult> {
+export async function measure(shape: Shape, n: number, options: { now: () => number; frame: () => Promise<void>; cache?: () => Promise<CellCache>; edits?: number; midEdits?: number; profile?: boolean }): Promise<ShapeResult> {
   const { now } = options;
   const sources = generate(shape, n);
   const cells = sources.map((s, i) => toCell(i, s));
@@ -128,10 +128,13 @@ export async function measure(shape: Shape, n: number, options: { now: () => num
   if (cache) {
     const fresh = sources.map((s, i) => toCell(i, s));
     const warm = new NotebookRuntime({ builtins: {}, now, cache: await options.cache!() });
+    // A CPU profile of the warm load alone, for a host listening to console profiles (bench/runtime PROFILE=DIR).
+    if (options.profile) console.profile(`warm ${shape}`);
     t = now();
     warm.sync(fresh);
     await warm.idle();
     warmLoadMs = now() - t;
+    if (options.profile) console.profileEnd(`warm ${shape}`);
     warmCached = [...warm.states().values()].filter((s) => s.status === "cached").length;
     warm.dispose();
   }

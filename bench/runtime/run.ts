@@ -9,7 +9,8 @@
 //   CELLS=1000,20000     notebook sizes in Node (comma-separated)
 //   BROWSER_CELLS=1000   notebook sizes in Chromium; 0 skips Chromium
 //   EDITS=50 MID_EDITS=5 leaf and mid-graph edits per shape
-import { mkdtemp, rm } from "node:fs/promises";
+//   PROFILE=DIR          saves each Chromium warm load's CPU profile in DIR
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium } from "playwright-core";
@@ -25,6 +26,7 @@ const browserSizes = sizes(process.env.BROWSER_CELLS ?? "1000");
 const root = path.resolve(import.meta.dirname, "../..");
 const edits = Number(process.env.EDITS ?? 50);
 const midEdits = Number(process.env.MID_EDITS ?? 5);
+const profileDir = process.env.PROFILE;
 
 async function node(n: number): Promise<ShapeResult[]> {
   const results: ShapeResult[] = [];
@@ -57,8 +59,21 @@ async function browser(n: number): Promise<ShapeResult[]> {
   try {
     const page = await b.newPage();
     page.on("pageerror", (e) => console.error("page error:", e.message));
-    await page.goto(`http://127.0.0.1:5191/bench/runtime/index.html?n=${n}&edits=${edits}&mid=${midEdits}`);
+    // PROFILE=DIR: each warm load's CPU profile, as DIR/chromium-<n>-warm-<shape>.cpuprofile (open it in DevTools).
+    const profiles: Promise<void>[] = [];
+    if (profileDir) {
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send("Profiler.enable");
+      await cdp.send("Profiler.setSamplingInterval", { interval: 100 });
+      await mkdir(profileDir, { recursive: true });
+      cdp.on("Profiler.consoleProfileFinished", ({ title, profile }) => {
+        const file = path.join(profileDir, `chromium-${n}-${String(title).replace(/\s+/g, "-")}.cpuprofile`);
+        profiles.push(writeFile(file, JSON.stringify(profile)).then(() => console.error(`CPU profile: ${file}`)));
+      });
+    }
+    await page.goto(`http://127.0.0.1:5191/bench/runtime/index.html?n=${n}&edits=${edits}&mid=${midEdits}${profileDir ? "&profile" : ""}`);
     await page.waitForFunction(() => (window as unknown as { benchResult?: unknown }).benchResult, null, { timeout: 300_000, polling: 500 });
+    await Promise.all(profiles);
     return (await page.evaluate(() => (window as unknown as { benchResult: ShapeResult[] }).benchResult));
   } finally {
     await b.close();
